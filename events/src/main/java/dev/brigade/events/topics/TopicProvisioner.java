@@ -1,0 +1,94 @@
+package dev.brigade.events.topics;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the catalogue's missing topics. Idempotent and safe to run from every service at start-up at once: a
+ * topic that another service created a moment earlier counts as present. Existing topics are never altered.
+ */
+public final class TopicProvisioner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
+
+    /** What one run did. */
+    public record Result(List<String> created, List<String> existing) {
+    }
+
+    private final Admin admin;
+    private final short replicationFactor;
+    private final Duration timeout;
+
+    public TopicProvisioner(Admin admin, short replicationFactor, Duration timeout) {
+        this.admin = admin;
+        this.replicationFactor = replicationFactor;
+        this.timeout = timeout;
+    }
+
+    /** One-shot use with its own admin client. */
+    public static Result ensure(String bootstrapServers, short replicationFactor, Duration timeout,
+            Collection<TopicSpec> topics) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "brigade-topic-provisioner");
+        try (Admin admin = Admin.create(props)) {
+            return new TopicProvisioner(admin, replicationFactor, timeout).ensure(topics);
+        }
+    }
+
+    public Result ensure(Collection<TopicSpec> topics) {
+        try {
+            Set<String> present = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            List<NewTopic> missing = topics.stream()
+                    .filter(t -> !present.contains(t.name()))
+                    .map(t -> new NewTopic(t.name(), t.partitions(), replicationFactor).configs(t.configs()))
+                    .toList();
+            List<String> created = new ArrayList<>();
+            List<String> existing = new ArrayList<>(topics.stream().map(TopicSpec::name)
+                    .filter(present::contains).toList());
+            if (!missing.isEmpty()) {
+                CreateTopicsResult result = admin.createTopics(missing);
+                for (Map.Entry<String, ? extends org.apache.kafka.common.KafkaFuture<Void>> entry
+                        : result.values().entrySet()) {
+                    try {
+                        entry.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                        created.add(entry.getKey());
+                    } catch (ExecutionException e) {
+                        if (!(e.getCause() instanceof TopicExistsException)) {
+                            throw e;
+                        }
+                        existing.add(entry.getKey());
+                    }
+                }
+            }
+            if (!created.isEmpty()) {
+                LOG.info("Created topics {}", created);
+            }
+            return new Result(List.copyOf(created), List.copyOf(existing));
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot ensure topics: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Cannot ensure topics: no answer from Kafka within " + timeout, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while ensuring topics", e);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package dev.brigade.events.topics;
+
+/** Topic names of the contract. Services and tests use these constants, never string literals. */
+public final class Topics {
+
+    public static final String RAW_EVENTS = "raw-events";
+    public static final String LABELS = "labels";
+    public static final String FEATURE_SETS = "feature-sets";
+    public static final String FEATURE_VECTORS = "feature-vectors";
+    public static final String TRAINING_EXAMPLES = "training-examples";
+    public static final String TRAINING_REQUESTS = "training-requests";
+    public static final String TRAINING_RUNS = "training-runs";
+    public static final String REGISTRY_EVENTS = "registry-events";
+    public static final String PREDICTIONS = "predictions";
+    public static final String DRIFT_EVENTS = "drift-events";
+    public static final String ALERTS = "alerts";
+
+    /** Every consumer sends what it cannot process to {@code <topic>.dlq}, with the reason in headers. */
+    public static final String DLQ_SUFFIX = ".dlq";
+
+    private Topics() {
+    }
+
+    public static String dlq(String topic) {
+        return topic + DLQ_SUFFIX;
+    }
+}

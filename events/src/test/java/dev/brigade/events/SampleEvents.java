@@ -1,0 +1,104 @@
+package dev.brigade.events;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.avro.specific.SpecificRecord;
+
+/** One realistic instance of every event type and every payload variant, for round-trip tests. */
+public final class SampleEvents {
+
+    private static final Instant T0 = Instant.parse("2026-11-26T08:00:00.123Z");
+
+    private SampleEvents() {
+    }
+
+    public static RawEvent rawEvent(String eventId) {
+        return RawEvent.newBuilder()
+                .setEventId(eventId)
+                .setSource("card-transactions")
+                .setEntityId("card-42")
+                .setEventTime(T0)
+                .setAttributes(Map.of("amount", 42.5, "merchant", "m-7", "online", true, "items", 3L))
+                .build();
+    }
+
+    public static List<SpecificRecord> oneOfEach() {
+        OffsetRange range = new OffsetRange("training-examples", 0, 0L, 1200L);
+        return List.of(
+                rawEvent("evt-1"),
+                LabelEvent.newBuilder().setEventId("evt-1").setEntityId("card-42").setLabel(1.0)
+                        .setLabelTime(T0.plusSeconds(3600)).setUseCase("card-fraud").build(),
+                FeatureSetRegistered.newBuilder().setName("card-activity").setVersion(1)
+                        .setSource("card-transactions")
+                        .setFeatures(List.of(new FeatureSpec("amount", ValueType.DOUBLE, "transaction amount"),
+                                new FeatureSpec("txn_count_1h", ValueType.LONG, null)))
+                        .setDefinition("name: card-activity\nversion: 1\n").setDefinitionSha256("ab".repeat(32))
+                        .setRegisteredAt(T0).setRegisteredBy("data-team").build(),
+                FeatureVector.newBuilder().setEventId("evt-1").setEntityId("card-42").setEventTime(T0)
+                        .setFeatureSet("card-activity").setFeatureSetVersion(1)
+                        .setValues(Map.of("amount", 42.5, "txn_count_1h", 2L))
+                        .setStatuses(Map.of("amount", FeatureStatus.PRESENT, "txn_count_1h", FeatureStatus.PRESENT))
+                        .setComputedAt(T0.plusMillis(5)).build(),
+                TrainingExample.newBuilder().setEventId("evt-1").setEntityId("card-42").setEventTime(T0)
+                        .setLabelTime(T0.plusSeconds(3600)).setFeatureSet("card-activity").setFeatureSetVersion(1)
+                        .setFeatures(Map.of("amount", 42.5)).setSlices(Map.of("region", "eu", "device", "mobile"))
+                        .setLabel(1.0).setUseCase("card-fraud").build(),
+                TrainingRequested.newBuilder().setRequestId("req-1").setUseCase("card-fraud")
+                        .setReason(TrainingReason.DRIFT).setCauseEventId("drift-9").setRequestedAt(T0)
+                        .setRequestedBy("monitor-service").setHyperparameterOverrides(Map.of("epochs", "20")).build(),
+                run(new RunStarted("req-1", TrainingReason.MANUAL, "git:abc123", "card-activity", 1,
+                        Map.of("learningRate", "0.01"), 42L, List.of(range), T0)),
+                run(new RunProgress(3, 20, 0.41, 0.44)),
+                run(new RunSucceeded(7, Map.of("auc", 0.91), 12_000L, 20_500L)),
+                run(new RunFailed("dataset has one class only", 800L)),
+                run(new RunSkipped("req-2", "cooldown: last run 10 min ago, policy asks 60 min")),
+                registry(new UseCaseRegistered(2, TaskType.BINARY_CLASSIFICATION, "card-activity", 1,
+                        "{\"name\":\"card-fraud\"}", "cd".repeat(32))),
+                registry(new ModelVersionRegistered(7, "ef".repeat(32), 1234L,
+                        new RuntimeContract(List.of(new ContractInput("amount", ValueType.DOUBLE, 10.0)), "fraud_probability",
+                                25.0, 0.5, "risk-team"),
+                        new Lineage("run-1", "git:abc123", "card-activity", 1, List.of(range),
+                                Map.of("epochs", "20"), 42L),
+                        "{\"auc\":0.91}", "{\"features\":{}}", ModelRole.CANDIDATE)),
+                registry(new GateEvaluated(7, false, List.of(new GateCheck("primary-metric", CheckOutcome.FAILED,
+                        "lift 0.002 not significant", Map.of("delta", 0.002, "ciLow", -0.004))))),
+                registry(new ApprovalGiven(7, "alice", "looks good")),
+                registry(new AliasMoved(ModelAlias.CANARY, 6, 7, 10.0, AliasMoveKind.PROMOTE)),
+                registry(new VersionArchived(3)),
+                PredictionLogged.newBuilder().setPredictionId("p-1").setEventId("evt-1").setEntityId("card-42")
+                        .setUseCase("card-fraud").setModelVersion(7).setVariant(Variant.CANARY)
+                        .setFeatures(Map.of("amount", 42.5)).setFeatureStatuses(Map.of("amount", FeatureStatus.IMPUTED))
+                        .setScore(0.87).setDecision("review").setLatencyMicros(850L).setCpuMicros(120L)
+                        .setServedAt(T0).setWarnings(List.of("feature-service slow: amount imputed")).build(),
+                drift(new DriftDetected(10_000L, List.of(new FeatureDrift("amount", 0.31, "ks", 0.12, 1e-9, true)))),
+                drift(new PerformanceDegraded(5_000L, "auc", 0.71, 0.91, 0.8)),
+                alert(new AlertRaised("psi.amount", 0.31, 0.2, 7, "input drift on amount")),
+                alert(new AlertResolved(T0, "psi back under 0.2 for 3 windows")));
+    }
+
+    private static TrainingRunEvent run(Object payload) {
+        return TrainingRunEvent.newBuilder().setEventId("run-evt-" + payload.getClass().getSimpleName())
+                .setRunId("run-1").setUseCase("card-fraud").setOccurredAt(T0).setPayload(payload).build();
+    }
+
+    private static RegistryEvent registry(Object payload) {
+        return RegistryEvent.newBuilder().setEventId("reg-" + payload.getClass().getSimpleName())
+                .setUseCase("card-fraud").setOccurredAt(T0).setActor("alice").setWhy("weekly review")
+                .setPayload(payload).build();
+    }
+
+    private static DriftEvent drift(Object payload) {
+        return DriftEvent.newBuilder().setEventId("drift-" + payload.getClass().getSimpleName())
+                .setUseCase("card-fraud").setModelVersion(7).setOccurredAt(T0).setWindowStart(T0.minusSeconds(300))
+                .setWindowEnd(T0).setSeverity(Severity.TICKET).setRule("input-drift").setPayload(payload).build();
+    }
+
+    private static AlertEvent alert(Object payload) {
+        return AlertEvent.newBuilder().setEventId("alert-" + payload.getClass().getSimpleName())
+                .setAlertId("alert-1").setUseCase("card-fraud").setOccurredAt(T0).setRule("input-drift")
+                .setSeverity(Severity.PAGE).setOwner("risk-oncall").setPlaybook("docs/playbooks/drift.md")
+                .setAction(AlertAction.RETRAIN).setPayload(payload).build();
+    }
+}
