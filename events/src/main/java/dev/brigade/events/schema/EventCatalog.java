@@ -11,6 +11,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaParser;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -95,7 +96,7 @@ public final class EventCatalog {
                     return List.copyOf(history);
                 }
                 // A fresh parser per file: each history file is self-contained, and names repeat across versions.
-                history.add(new Schema.Parser().parse(in));
+                history.add(new SchemaParser().parse(in).mainSchema());
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot read schema history " + path, e);
             }

@@ -10,6 +10,7 @@ import java.util.List;
 
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
+import org.apache.avro.SchemaParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -86,7 +87,7 @@ class SchemaHistoryTest {
     private static Schema fixture(String path) throws IOException {
         try (InputStream in = SchemaHistoryTest.class.getClassLoader().getResourceAsStream(path)) {
             assertThat(in).as(path).isNotNull();
-            return new Schema.Parser().parse(in);
+            return new SchemaParser().parse(in).mainSchema();
         }
     }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Random;
 
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaParser;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageEncoder;
@@ -49,14 +50,14 @@ class EventCodecTest {
     }
 
     @Test
-    void resolvesARecordWrittenWithAnOlderSchemaItKnows() {
+    void resolvesARecordWrittenWithAnOlderSchemaItKnows() throws Exception {
         // Given an older LabelEvent schema, before the optional useCase field existed, and a record written with it
-        Schema older = new Schema.Parser().parse("""
+        Schema older = new SchemaParser().parse("""
                 {"type":"record","name":"LabelEvent","namespace":"dev.brigade.events","fields":[
                   {"name":"eventId","type":"string"},
                   {"name":"entityId","type":"string"},
                   {"name":"label","type":"double"},
-                  {"name":"labelTime","type":{"type":"long","logicalType":"timestamp-millis"}}]}""");
+                  {"name":"labelTime","type":{"type":"long","logicalType":"timestamp-millis"}}]}""").mainSchema();
         GenericRecord old = new GenericData.Record(older);
         old.put("eventId", "evt-9");
         old.put("entityId", "card-1");
