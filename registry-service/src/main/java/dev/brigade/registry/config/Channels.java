@@ -1,0 +1,16 @@
+package dev.brigade.registry.config;
+
+import dev.brigade.events.topics.Topics;
+
+/** Messaging channel names; application.properties binds each to its topic. Tests reuse them. */
+public final class Channels {
+
+    /** RegistryEvent from {@value Topics#REGISTRY_EVENTS}. */
+    public static final String REGISTRY_REPLAY = "registry-replay";
+
+    /** RegistryEvent to {@value Topics#REGISTRY_EVENTS}. */
+    public static final String REGISTRY_EVENTS = "registry-events";
+
+    private Channels() {
+    }
+}

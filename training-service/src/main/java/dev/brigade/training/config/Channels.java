@@ -1,0 +1,16 @@
+package dev.brigade.training.config;
+
+import dev.brigade.events.topics.Topics;
+
+/** Messaging channel names; application.properties binds each to its topic. Tests reuse them. */
+public final class Channels {
+
+    /** TrainingRequested from {@value Topics#TRAINING_REQUESTS}. */
+    public static final String TRAINING_REQUESTS = "training-requests";
+
+    /** TrainingRunEvent to {@value Topics#TRAINING_RUNS}. */
+    public static final String TRAINING_RUNS = "training-runs";
+
+    private Channels() {
+    }
+}
