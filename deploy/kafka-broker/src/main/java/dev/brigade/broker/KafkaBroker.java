@@ -1,0 +1,405 @@
+package dev.brigade.broker;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Node;
+
+/**
+ * A real Kafka broker in a child JVM, for tests and tools.
+ *
+ * <p>The child runs {@link KafkaBrokerMain} on the same class path as this JVM (or {@value #CLASSPATH_PROPERTY}),
+ * which keeps Kafka's Scala and server libraries out of the caller's class loaders. It is started with
+ * {@code --exit-on-stdin-close}, so it also dies when this JVM is killed without running shutdown hooks.
+ *
+ * <pre>{@code
+ * try (KafkaBroker broker = KafkaBroker.builder().dataDir(dir).build().start()) {
+ *     String bootstrap = broker.bootstrapServers();
+ * }
+ * }</pre>
+ */
+public final class KafkaBroker implements AutoCloseable {
+
+    /** Class path for the child JVM; defaults to this JVM's java.class.path. */
+    public static final String CLASSPATH_PROPERTY = "brigade.kafka.classpath";
+
+    private static final Logger LOG = Logger.getLogger(KafkaBroker.class.getName());
+    private static final int LOG_TAIL_LINES = 60;
+    /** Linux refuses single arguments above 128 KiB; longer class paths go through a java @argfile. */
+    private static final int MAX_INLINE_CLASSPATH_LENGTH = 32 * 1024;
+    private static final int UNRESOLVED_PORT = -1;
+
+    private final String host;
+    private final int requestedPort;
+    private final int requestedControllerPort;
+    private final Path dataDir;
+    private final Path logFile;
+    private final String maxHeap;
+    private final List<String> extraJvmOptions;
+    private final boolean autoCreateTopics;
+    private final Duration startTimeout;
+    private final Duration stopTimeout;
+
+    private Process process;
+    private int port;
+    private int controllerPort;
+
+    private KafkaBroker(Builder builder) {
+        this.host = builder.host;
+        this.requestedPort = builder.port;
+        this.requestedControllerPort = builder.controllerPort;
+        this.dataDir = builder.dataDir.toAbsolutePath().normalize();
+        this.logFile = (builder.logFile != null ? builder.logFile : dataDir.resolve("broker.log")).toAbsolutePath();
+        this.maxHeap = builder.maxHeap;
+        this.extraJvmOptions = List.copyOf(builder.extraJvmOptions);
+        this.autoCreateTopics = builder.autoCreateTopics;
+        this.startTimeout = builder.startTimeout;
+        this.stopTimeout = builder.stopTimeout;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Launches the child JVM and returns once the broker answers a describeCluster request.
+     *
+     * @throws IllegalStateException if the broker exits or does not answer within the start timeout; the message
+     *                               carries the tail of the broker log
+     */
+    public synchronized KafkaBroker start() {
+        if (process != null) {
+            throw new IllegalStateException("Kafka broker already started on " + bootstrapServers());
+        }
+        port = requestedPort == 0 ? FreePorts.pick(host) : requestedPort;
+        if (requestedControllerPort == UNRESOLVED_PORT) {
+            controllerPort = requestedPort == 0 ? FreePorts.pickOtherThan(host, port) : port + 1;
+        } else {
+            controllerPort = requestedControllerPort == 0 ? FreePorts.pickOtherThan(host, port) : requestedControllerPort;
+        }
+        if (requestedPort != 0) {
+            FreePorts.requireFree(host, port, "Kafka client");
+        }
+        if (requestedControllerPort != 0) {
+            FreePorts.requireFree(host, controllerPort, "Kafka controller");
+        }
+        long logOffset;
+        try {
+            Files.createDirectories(dataDir);
+            Files.createDirectories(logFile.toAbsolutePath().getParent());
+            logOffset = Files.exists(logFile) ? Files.size(logFile) : 0L;
+            ProcessBuilder processBuilder = new ProcessBuilder(command())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+            // stdin stays a pipe (the default) on purpose: its write end closing is the child's signal to exit.
+            LOG.info(() -> "Starting Kafka broker on " + bootstrapServers() + ", log: " + logFile);
+            process = processBuilder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not launch the Kafka broker JVM", e);
+        }
+        try {
+            awaitReady(logOffset);
+        } catch (RuntimeException e) {
+            stop();
+            throw e;
+        }
+        LOG.info(() -> "Kafka broker ready on " + bootstrapServers() + " (pid " + process.pid() + ")");
+        return this;
+    }
+
+    /** host:port for {@code bootstrap.servers}; valid once {@link #start()} returned. */
+    public synchronized String bootstrapServers() {
+        if (port <= 0) {
+            throw new IllegalStateException("Kafka broker not started");
+        }
+        return advertisedHost() + ":" + port;
+    }
+
+    public synchronized int port() {
+        return port;
+    }
+
+    public synchronized int controllerPort() {
+        return controllerPort;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    /** The child process, while started; lets callers check that it is really gone after {@link #stop()}. */
+    public synchronized Optional<ProcessHandle> processHandle() {
+        return Optional.ofNullable(process).map(Process::toHandle);
+    }
+
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** SIGTERM for a clean shutdown, then SIGKILL if the broker is still there after the stop timeout. Idempotent. */
+    public synchronized void stop() {
+        if (process == null) {
+            return;
+        }
+        Process stopping = process;
+        process = null;
+        try {
+            stopping.destroy();
+            if (!stopping.waitFor(stopTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warning(() -> "Kafka broker did not stop within " + stopTimeout + "; killing pid " + stopping.pid());
+                stopping.destroyForcibly();
+                stopping.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            stopping.destroyForcibly();
+            Thread.currentThread().interrupt();
+        } finally {
+            closeQuietly(stopping.getOutputStream());
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private List<String> command() throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(javaExecutable());
+        command.add("-Xmx" + maxHeap);
+        // Serial GC and C1 only: less memory and a quicker start, which matters more than peak throughput here.
+        command.add("-XX:+UseSerialGC");
+        command.add("-XX:TieredStopAtLevel=1");
+        command.addAll(extraJvmOptions);
+        String classPath = childClassPath();
+        if (classPath.length() > MAX_INLINE_CLASSPATH_LENGTH) {
+            Path argFile = dataDir.resolve("classpath.argfile");
+            Files.writeString(argFile, "-cp \"" + classPath.replace("\\", "\\\\").replace("\"", "\\\"") + "\"\n",
+                    StandardCharsets.UTF_8);
+            command.add("@" + argFile);
+        } else {
+            command.add("-cp");
+            command.add(classPath);
+        }
+        command.add(KafkaBrokerMain.class.getName());
+        command.addAll(List.of("--host", host, "--port", String.valueOf(port),
+                "--controller-port", String.valueOf(controllerPort), "--data-dir", dataDir.toString(),
+                "--exit-on-stdin-close"));
+        if (autoCreateTopics) {
+            command.add("--auto-create-topics");
+        }
+        return command;
+    }
+
+    /** Under Surefire java.class.path is a manifest-only booter jar, which {@code java -cp} follows as well. */
+    private static String childClassPath() {
+        String configured = System.getProperty(CLASSPATH_PROPERTY);
+        if (configured != null && !configured.isBlank()) {
+            return configured;
+        }
+        return System.getProperty("java.class.path");
+    }
+
+    private static String javaExecutable() {
+        return ProcessHandle.current().info().command()
+                .filter(command -> Files.isExecutable(Path.of(command)))
+                .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    private void awaitReady(long logOffset) {
+        long deadline = System.nanoTime() + startTimeout.toNanos();
+        Admin admin = null;
+        try {
+            while (true) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("Kafka broker exited with code " + process.exitValue()
+                            + " while starting; log " + logFile + ":\n" + logTail(logOffset));
+                }
+                if (admin == null && acceptsConnections()) {
+                    admin = Admin.create(Map.of(
+                            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                            AdminClientConfig.CLIENT_ID_CONFIG, "brigade-kafka-broker-readiness",
+                            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000",
+                            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000",
+                            AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, "100"));
+                }
+                if (admin != null && hasNodes(admin)) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Kafka broker did not answer within " + startTimeout
+                            + "; log " + logFile + ":\n" + logTail(logOffset));
+                }
+                sleep(Duration.ofMillis(100));
+            }
+        } finally {
+            if (admin != null) {
+                admin.close(Duration.ofSeconds(2));
+            }
+        }
+    }
+
+    private boolean acceptsConnections() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(advertisedHost(), port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean hasNodes(Admin admin) {
+        try {
+            Collection<Node> nodes = admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
+            return !nodes.isEmpty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for the Kafka broker", e);
+        } catch (Exception e) {
+            LOG.log(Level.FINE, "Kafka broker not answering yet", e);
+            return false;
+        }
+    }
+
+    private String logTail(long fromOffset) {
+        try (InputStream in = Files.newInputStream(logFile)) {
+            in.skipNBytes(Math.min(fromOffset, Files.size(logFile)));
+            List<String> lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            return String.join(System.lineSeparator(),
+                    lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+        } catch (IOException e) {
+            return "(could not read " + logFile + ": " + e + ")";
+        }
+    }
+
+    private String advertisedHost() {
+        return BrokerSettings.isWildcard(host) ? "127.0.0.1" : host;
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for the Kafka broker", e);
+        }
+    }
+
+    private static void closeQuietly(OutputStream stream) {
+        try {
+            stream.close();
+        } catch (IOException ignored) {
+            // The child is gone; nothing left to tell it.
+        }
+    }
+
+    /** Settings for a {@link KafkaBroker}; only the data dir is required. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port;
+        private int controllerPort = UNRESOLVED_PORT;
+        private Path dataDir;
+        private Path logFile;
+        private String maxHeap = "512m";
+        private final List<String> extraJvmOptions = new ArrayList<>();
+        private boolean autoCreateTopics;
+        private Duration startTimeout = Duration.ofSeconds(60);
+        private Duration stopTimeout = Duration.ofSeconds(30);
+
+        private Builder() {
+        }
+
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /** Client port; 0 (the default) picks a free port. */
+        public Builder port(int port) {
+            this.port = checkPort(port);
+            return this;
+        }
+
+        /** KRaft controller port; 0 picks a free port. Default: a free port, or port + 1 when the port is fixed. */
+        public Builder controllerPort(int controllerPort) {
+            this.controllerPort = checkPort(controllerPort);
+            return this;
+        }
+
+        /** Where server.properties, the cluster id and Kafka's storage live; reusing it keeps topics. */
+        public Builder dataDir(Path dataDir) {
+            this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
+            return this;
+        }
+
+        /** Receives the child's stdout and stderr (appended); default: broker.log in the data dir. */
+        public Builder logFile(Path logFile) {
+            this.logFile = Objects.requireNonNull(logFile, "logFile");
+            return this;
+        }
+
+        /** The child's -Xmx value, such as "512m" (the default). */
+        public Builder maxHeap(String maxHeap) {
+            this.maxHeap = Objects.requireNonNull(maxHeap, "maxHeap");
+            return this;
+        }
+
+        public Builder jvmOption(String option) {
+            this.extraJvmOptions.add(Objects.requireNonNull(option, "option"));
+            return this;
+        }
+
+        public Builder autoCreateTopics(boolean autoCreateTopics) {
+            this.autoCreateTopics = autoCreateTopics;
+            return this;
+        }
+
+        public Builder startTimeout(Duration startTimeout) {
+            this.startTimeout = Objects.requireNonNull(startTimeout, "startTimeout");
+            return this;
+        }
+
+        /** How long SIGTERM may take before the broker is killed. */
+        public Builder stopTimeout(Duration stopTimeout) {
+            this.stopTimeout = Objects.requireNonNull(stopTimeout, "stopTimeout");
+            return this;
+        }
+
+        public KafkaBroker build() {
+            if (dataDir == null) {
+                throw new IllegalStateException("dataDir is required");
+            }
+            return new KafkaBroker(this);
+        }
+
+        private static int checkPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("Not a port: " + port);
+            }
+            return port;
+        }
+    }
+}

@@ -1,0 +1,366 @@
+#!/usr/bin/env bash
+# Runs the whole Brigade platform on this machine: one Kafka broker and the five services, each in its own JVM.
+# Usage: deploy/run-local.sh [--check] [--rebuild] [--help]   (details: deploy/README.md)
+set -uo pipefail # no -e: failures are handled where they happen, so nothing is left running by accident
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+RUN_DIR="$ROOT/.run"
+LOG_DIR="$RUN_DIR/logs"
+SERVICE_DATA_ROOT="$RUN_DIR/data"
+KAFKA_DATA_DIR="$RUN_DIR/kafka"
+PID_FILE="$RUN_DIR/run-local.pid"
+
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+KAFKA_HOST=127.0.0.1
+KAFKA_PORT="${BRIGADE_KAFKA_PORT:-9092}"
+KAFKA_CONTROLLER_PORT="${BRIGADE_KAFKA_CONTROLLER_PORT:-$((KAFKA_PORT + 1))}"
+START_TIMEOUT="${BRIGADE_START_TIMEOUT:-120}" # seconds for all services to report ready
+STOP_GRACE="${BRIGADE_STOP_GRACE:-20}"        # seconds between SIGTERM and SIGKILL
+BROKER_DIR="$ROOT/deploy/kafka-broker/target"
+
+# name, default HTTP port; BRIGADE_<NAME>_PORT overrides (e.g. BRIGADE_FEATURE_PORT).
+SERVICES=(feature-service training-service registry-service serving-service monitor-service)
+declare -A DEFAULT_PORT=([feature-service]=8081 [training-service]=8082 [registry-service]=8083
+                         [serving-service]=8084 [monitor-service]=8085)
+declare -A PORT PID
+
+CHECK_ONLY=false
+REBUILD=false
+STOPPING=false
+
+usage() {
+  cat <<EOF
+Usage: deploy/run-local.sh [--check] [--rebuild]
+
+Starts a Kafka broker ($KAFKA_HOST:\$BRIGADE_KAFKA_PORT, default 9092) and the five Brigade services, waits until
+every service is ready, then stays in the foreground until Ctrl-C / SIGTERM, which stops everything cleanly.
+
+  --check     start everything, wait until healthy, print the timing, stop, exit 0 (smoke test for CI)
+  --rebuild   run './mvnw -B -q -DskipTests install' first even if all artifacts exist
+  --help      this text
+
+Environment: BRIGADE_KAFKA_PORT, BRIGADE_KAFKA_CONTROLLER_PORT (default Kafka port + 1),
+BRIGADE_FEATURE_PORT (8081), BRIGADE_TRAINING_PORT (8082), BRIGADE_REGISTRY_PORT (8083),
+BRIGADE_SERVING_PORT (8084), BRIGADE_MONITOR_PORT (8085), BRIGADE_START_TIMEOUT (120 s),
+BRIGADE_STOP_GRACE (20 s), BRIGADE_LOG_JSON (false here), JAVA_HOME.
+Logs: .run/logs/<name>.log (previous run: <name>.log.1). Data: .run/kafka, .run/data/<service>.
+EOF
+}
+
+log() { printf '[run-local] %s\n' "$*"; }
+fail() { printf '[run-local] ERROR: %s\n' "$*" >&2; }
+
+for arg in "$@"; do
+  case "$arg" in
+    --check) CHECK_ONLY=true ;;
+    --rebuild) REBUILD=true ;;
+    -h | --help) usage; exit 0 ;;
+    *) fail "unknown option: $arg"; usage >&2; exit 2 ;;
+  esac
+done
+
+for svc in "${SERVICES[@]}"; do
+  short="${svc%-service}"
+  var="BRIGADE_${short^^}_PORT"
+  PORT[$svc]="${!var:-${DEFAULT_PORT[$svc]}}"
+done
+
+# ---------------------------------------------------------------------------------------------------------------
+# Processes
+
+is_alive() { [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null; }
+
+log_file() { printf '%s/%s.log' "$LOG_DIR" "$1"; }
+
+show_log_tail() { # name [lines]
+  local file
+  file="$(log_file "$1")"
+  printf -- '----- last %s lines of %s -----\n' "${2:-40}" "$file" >&2
+  tail -n "${2:-40}" "$file" >&2 2>/dev/null || true
+  printf -- '----- end of %s -----\n' "$file" >&2
+}
+
+# SIGTERM to all the given names at once, then SIGKILL whatever is left after the grace period.
+stop_group() {
+  local name pending=()
+  for name in "$@"; do
+    if is_alive "${PID[$name]:-}"; then
+      kill -TERM "${PID[$name]}" 2>/dev/null && pending+=("$name")
+    fi
+  done
+  ((${#pending[@]})) || return 0
+  log "stopping ${pending[*]}"
+  local deadline=$((SECONDS + STOP_GRACE)) still
+  while :; do
+    still=()
+    for name in "${pending[@]}"; do is_alive "${PID[$name]}" && still+=("$name"); done
+    ((${#still[@]})) || break
+    if ((SECONDS >= deadline)); then
+      for name in "${still[@]}"; do
+        fail "$name did not stop within ${STOP_GRACE}s; killing it"
+        kill -KILL "${PID[$name]}" 2>/dev/null
+      done
+      break
+    fi
+    sleep 0.2
+  done
+  for name in "${pending[@]}"; do wait "${PID[$name]}" 2>/dev/null; PID[$name]=""; done
+}
+
+# Services first: they flush and commit to Kafka on shutdown, so the broker must outlive them.
+stop_all() {
+  stop_group "${SERVICES[@]}"
+  stop_group kafka
+  [[ "$(cat "$PID_FILE" 2>/dev/null)" == "$$" ]] && rm -f "$PID_FILE"
+  return 0
+}
+
+on_signal() { # signal name, exit code
+  $STOPPING && return
+  STOPPING=true
+  echo
+  log "received SIG$1, stopping Brigade"
+  stop_all
+  log "stopped"
+  exit "$2"
+}
+
+on_exit() {
+  # Also covers errors and early exits: never leave JVMs behind.
+  $STOPPING || { STOPPING=true; stop_all; }
+}
+
+# Ctrl-C and SIGTERM are the normal way to stop, hence exit 0.
+trap 'on_signal INT 0' INT
+trap 'on_signal TERM 0' TERM
+trap 'on_signal HUP 1' HUP   # terminal closed
+trap 'on_signal PIPE 1' PIPE # our output's reader went away (e.g. | head): without this the JVMs would be orphaned
+trap on_exit EXIT
+
+# Starts "$@" in the background with output to the name's log; the previous run's log is kept as .log.1.
+# Background jobs of a non-interactive shell ignore SIGINT, so Ctrl-C reaches only this script, which then stops
+# the services before the broker instead of every JVM racing to exit at once.
+launch() { # name workdir command...
+  local name="$1" workdir="$2" file
+  shift 2
+  file="$(log_file "$name")"
+  [[ -f "$file" ]] && mv -f "$file" "$file.1"
+  # A simple command, not a ( subshell ): only simple background commands get SIGINT ignored, which the JVM honours.
+  cd "$workdir" || exit 1
+  "$@" </dev/null >"$file" 2>&1 &
+  PID[$name]=$!
+  cd "$ROOT" || exit 1
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Checks
+
+port_in_use() {
+  if command -v ss >/dev/null 2>&1 && [[ -n "$(ss -Hltn "sport = :$1" 2>/dev/null)" ]]; then
+    return 0
+  fi
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+port_owner() {
+  command -v lsof >/dev/null 2>&1 || return 0
+  lsof -nP -iTCP:"$1" -sTCP:LISTEN 2>/dev/null | awk 'NR == 2 { printf " (held by %s, pid %s)", $1, $2 }'
+}
+
+check_ports() {
+  local -A seen=()
+  local entries=("kafka:$KAFKA_PORT" "kafka-controller:$KAFKA_CONTROLLER_PORT") entry name port busy=false
+  for svc in "${SERVICES[@]}"; do entries+=("$svc:${PORT[$svc]}"); done
+  for entry in "${entries[@]}"; do
+    name="${entry%%:*}" port="${entry##*:}"
+    if ! [[ "$port" =~ ^[0-9]+$ ]] || ((port < 1 || port > 65535)); then
+      fail "$name: '$port' is not a port number"; busy=true; continue
+    fi
+    if [[ -n "${seen[$port]:-}" ]]; then
+      fail "$name and ${seen[$port]} are both configured for port $port"; busy=true; continue
+    fi
+    seen[$port]="$name"
+    if port_in_use "$port"; then
+      fail "port $port for $name is already in use$(port_owner "$port")"; busy=true
+    fi
+  done
+  if $busy; then
+    fail "refusing to start. Stop what holds the port(s) or choose others, e.g. BRIGADE_KAFKA_PORT=19092 or BRIGADE_FEATURE_PORT=18081."
+    exit 1
+  fi
+}
+
+check_not_running() {
+  local pid
+  pid="$(cat "$PID_FILE" 2>/dev/null)"
+  # The pid may have been reused since a run that was killed with SIGKILL: only a live run-local.sh counts.
+  if is_alive "$pid" && [[ "$pid" != "$$" ]] && ps -o args= -p "$pid" 2>/dev/null | grep -q 'run-local\.sh'; then
+    fail "Brigade already runs from this checkout (run-local.sh pid $pid); stop it first (kill $pid)."
+    exit 1
+  fi
+}
+
+broker_jar() {
+  local jar
+  for jar in "$BROKER_DIR"/brigade-kafka-broker-*.jar; do
+    [[ -f "$jar" && "$jar" != *-sources.jar && "$jar" != *-tests.jar ]] && { printf '%s' "$jar"; return 0; }
+  done
+  return 1
+}
+
+missing_artifacts() {
+  broker_jar >/dev/null || echo "deploy/kafka-broker/target/brigade-kafka-broker-*.jar"
+  compgen -G "$BROKER_DIR/lib/*.jar" >/dev/null || echo "deploy/kafka-broker/target/lib/"
+  for svc in "${SERVICES[@]}"; do
+    [[ -f "$ROOT/$svc/target/quarkus-app/quarkus-run.jar" ]] || echo "$svc/target/quarkus-app/quarkus-run.jar"
+  done
+}
+
+build_if_needed() {
+  local missing
+  missing="$(missing_artifacts)"
+  if ! $REBUILD && [[ -z "$missing" ]]; then
+    return 0
+  fi
+  if $REBUILD; then log "--rebuild: building"; else log "missing: $(echo $missing)"; fi
+  log "running ./mvnw -B -q -DskipTests install (this takes a few minutes)"
+  if ! (cd "$ROOT" && ./mvnw -B -q -DskipTests install); then
+    fail "the build failed"
+    exit 1
+  fi
+  missing="$(missing_artifacts)"
+  if [[ -n "$missing" ]]; then
+    fail "the build passed but these are still missing: $(echo $missing)"
+    exit 1
+  fi
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Start-up
+
+start_broker() {
+  mkdir -p "$KAFKA_DATA_DIR"
+  launch kafka "$ROOT" "$JAVA" -Xmx512m -XX:+UseSerialGC \
+    -cp "$(broker_jar):$BROKER_DIR/lib/*" dev.brigade.broker.KafkaBrokerMain \
+    --host "$KAFKA_HOST" --port "$KAFKA_PORT" --controller-port "$KAFKA_CONTROLLER_PORT" --data-dir "$KAFKA_DATA_DIR"
+  local deadline=$((SECONDS + 60)) file
+  file="$(log_file kafka)"
+  until grep -q 'Kafka broker ready on' "$file" 2>/dev/null && (exec 3<>"/dev/tcp/$KAFKA_HOST/$KAFKA_PORT") 2>/dev/null; do
+    if ! is_alive "${PID[kafka]}"; then
+      fail "the Kafka broker exited during start-up"; show_log_tail kafka; exit 1
+    fi
+    if ((SECONDS >= deadline)); then
+      fail "the Kafka broker did not get ready within 60s"; show_log_tail kafka; exit 1
+    fi
+    sleep 0.2
+  done
+  log "Kafka broker ready on $KAFKA_HOST:$KAFKA_PORT (pid ${PID[kafka]})"
+}
+
+start_services() {
+  local svc data_dir
+  for svc in "${SERVICES[@]}"; do
+    data_dir="$SERVICE_DATA_ROOT/$svc"
+    mkdir -p "$data_dir"
+    # The data dir is also the working directory, so stray relative paths land there, not in the checkout.
+    launch "$svc" "$data_dir" env \
+      KAFKA_BOOTSTRAP_SERVERS="$KAFKA_HOST:$KAFKA_PORT" \
+      QUARKUS_HTTP_PORT="${PORT[$svc]}" \
+      BRIGADE_DATA_DIR="$data_dir" \
+      BRIGADE_LOG_JSON="${BRIGADE_LOG_JSON:-false}" \
+      "$JAVA" -Xmx384m -XX:+UseSerialGC -jar "$ROOT/$svc/target/quarkus-app/quarkus-run.jar"
+  done
+}
+
+print_port_map() {
+  local svc
+  printf '\n%-18s %-24s %-42s %s\n' SERVICE URL HEALTH LOG
+  printf '%-18s %-24s %-42s %s\n' kafka "$KAFKA_HOST:$KAFKA_PORT" "-" "${LOG_DIR#$ROOT/}/kafka.log"
+  for svc in "${SERVICES[@]}"; do
+    printf '%-18s %-24s %-42s %s\n' "$svc" "http://localhost:${PORT[$svc]}" \
+      "http://localhost:${PORT[$svc]}/q/health/ready" "${LOG_DIR#$ROOT/}/$svc.log"
+  done
+  echo
+}
+
+is_ready() { # service
+  local body
+  body="$(curl -fsS --max-time 2 "http://127.0.0.1:${PORT[$1]}/q/health/ready" 2>/dev/null)" || return 1
+  [[ "$body" =~ \"status\"[[:space:]]*:[[:space:]]*\"UP\" ]]
+}
+
+await_services() {
+  local deadline=$((SECONDS + START_TIMEOUT)) svc
+  local -A ready=()
+  while ((${#ready[@]} < ${#SERVICES[@]})); do
+    for svc in "${SERVICES[@]}"; do
+      [[ -n "${ready[$svc]:-}" ]] && continue
+      if ! is_alive "${PID[$svc]}"; then
+        wait "${PID[$svc]}"
+        fail "$svc exited during start-up (exit code $?)"; show_log_tail "$svc"; exit 1
+      fi
+      if is_ready "$svc"; then
+        ready[$svc]=1
+        log "$svc ready on port ${PORT[$svc]}"
+      fi
+    done
+    ((${#ready[@]} == ${#SERVICES[@]})) && break
+    if ((SECONDS >= deadline)); then
+      for svc in "${SERVICES[@]}"; do
+        [[ -n "${ready[$svc]:-}" ]] && continue
+        fail "$svc is not ready after ${START_TIMEOUT}s: $(curl -sS --max-time 2 -o /dev/null -w 'HTTP %{http_code}' \
+          "http://127.0.0.1:${PORT[$svc]}/q/health/ready" 2>&1)"
+        show_log_tail "$svc"
+      done
+      exit 1
+    fi
+    sleep 1
+  done
+}
+
+watch_processes() {
+  local name
+  while :; do
+    for name in kafka "${SERVICES[@]}"; do
+      if ! is_alive "${PID[$name]}"; then
+        wait "${PID[$name]}"
+        fail "$name exited unexpectedly (exit code $?); stopping Brigade"
+        show_log_tail "$name"
+        exit 1
+      fi
+    done
+    # sleep in the background + wait: a signal interrupts wait at once, whereas a foreground sleep delays the trap.
+    sleep 2 &
+    wait $! 2>/dev/null
+  done
+}
+
+main() {
+  command -v "$JAVA" >/dev/null 2>&1 || { fail "no java found (set JAVA_HOME or put java on PATH)"; exit 1; }
+  command -v curl >/dev/null 2>&1 || { fail "curl is needed for the health checks"; exit 1; }
+  check_not_running
+  build_if_needed
+  check_ports
+  mkdir -p "$LOG_DIR" "$SERVICE_DATA_ROOT"
+  echo $$ >"$PID_FILE"
+
+  local started=$SECONDS
+  start_broker
+  start_services
+  print_port_map
+  log "waiting up to ${START_TIMEOUT}s for ${SERVICES[*]}"
+  await_services
+  local took=$((SECONDS - started))
+
+  if $CHECK_ONLY; then
+    log "Brigade is up: broker and ${#SERVICES[@]} services healthy in ${took}s"
+    STOPPING=true
+    stop_all
+    log "check passed"
+    exit 0
+  fi
+  log "Brigade is up (took ${took}s). Ctrl-C stops everything."
+  watch_processes
+}
+
+main
