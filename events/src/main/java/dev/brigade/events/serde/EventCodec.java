@@ -43,10 +43,13 @@ public final class EventCodec<T extends SpecificRecord> {
     static final int MAX_LENGTH = 16 * 1024 * 1024;
 
     static {
-        // Read once by Avro when SystemLimitException loads: set them before any decoding, unless set by the operator.
+        // Unless the operator set them, cap what Avro may allocate. Avro reads these properties once, when
+        // SystemLimitException loads, which may have happened already (another library decoded Avro first): so
+        // make it read them again. Without this a corrupt length can ask for gigabytes and kill the consumer.
         setDefault(SystemLimitException.MAX_BYTES_LENGTH_PROPERTY, MAX_LENGTH);
         setDefault(SystemLimitException.MAX_STRING_LENGTH_PROPERTY, MAX_LENGTH);
         setDefault(SystemLimitException.MAX_COLLECTION_LENGTH_PROPERTY, 1_000_000);
+        reloadAvroLimits();
     }
 
     private static final Map<Class<?>, EventCodec<?>> CODECS = new ConcurrentHashMap<>();
@@ -161,6 +164,17 @@ public final class EventCodec<T extends SpecificRecord> {
         ByteBuffer buffer = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
         buffer.put(MARKER_0).put(MARKER_1).putLong(fingerprint);
         return buffer.array();
+    }
+
+    private static void reloadAvroLimits() {
+        try {
+            java.lang.reflect.Method reset = SystemLimitException.class.getDeclaredMethod("resetLimits");
+            reset.setAccessible(true);
+            reset.invoke(null);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(EventCodec.class).warn("Could not apply the Avro size limits ({}); "
+                    + "set them as JVM system properties", e.toString());
+        }
     }
 
     private static void setDefault(String property, int value) {
