@@ -1,0 +1,55 @@
+package dev.brigade.feature.mapping;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.brigade.events.FeatureStatus;
+import dev.brigade.events.FeatureVector;
+import dev.brigade.events.RawEvent;
+import dev.brigade.feature.FeatureSetDefinition;
+import dev.brigade.feature.FeatureValue;
+import dev.brigade.feature.PastEvent;
+
+/** Between the contract's Avro events and this service's domain records. */
+public final class EventMapper {
+
+    private EventMapper() {
+    }
+
+    public static PastEvent toPastEvent(RawEvent event) {
+        return new PastEvent(event.getEventId(), event.getEventTime(), event.getAttributes());
+    }
+
+    public static FeatureVector toFeatureVector(FeatureSetDefinition set, RawEvent event,
+            Map<String, FeatureValue> features, Instant computedAt) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        Map<String, FeatureStatus> statuses = new LinkedHashMap<>();
+        features.forEach((name, value) -> {
+            values.put(name, value.value());
+            statuses.put(name, FeatureStatus.valueOf(value.status().name()));
+        });
+        return FeatureVector.newBuilder()
+                .setEventId(event.getEventId())
+                .setEntityId(event.getEntityId())
+                .setEventTime(event.getEventTime())
+                .setFeatureSet(set.name())
+                .setFeatureSetVersion(set.version())
+                .setValues(values)
+                .setStatuses(statuses)
+                .setSlices(slices(set, event.getAttributes()))
+                .setComputedAt(computedAt)
+                .build();
+    }
+
+    static Map<String, String> slices(FeatureSetDefinition set, Map<String, Object> attributes) {
+        Map<String, String> slices = new LinkedHashMap<>();
+        for (String slice : set.slices()) {
+            Object value = attributes.get(slice);
+            if (value != null) {
+                slices.put(slice, value.toString());
+            }
+        }
+        return slices;
+    }
+}

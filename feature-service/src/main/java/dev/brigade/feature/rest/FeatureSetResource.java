@@ -1,0 +1,137 @@
+package dev.brigade.feature.rest;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import dev.brigade.feature.FieldError;
+import dev.brigade.feature.RegisteredFeatureSet;
+import dev.brigade.feature.mapping.FeatureSetParser;
+import dev.brigade.feature.service.FeatureSetCatalog;
+import dev.brigade.feature.service.FeatureSetService;
+import dev.brigade.feature.streams.FeatureStreams;
+
+@Path("/v1/feature-sets")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Feature sets", description = "Versioned, immutable feature definitions")
+public class FeatureSetResource {
+
+    @Inject
+    FeatureSetService service;
+
+    @Inject
+    FeatureSetCatalog catalog;
+
+    @Inject
+    FeatureStreams streams;
+
+    @PUT
+    @Path("/{name}/versions/{version}")
+    @Consumes({"application/yaml", "application/x-yaml", "text/yaml", MediaType.TEXT_PLAIN})
+    @Operation(summary = "Register a feature-set version from YAML",
+            description = "201 when new, 200 when the same content is registered again, 409 when the version "
+                    + "exists with other content, 422 naming every invalid field. A new version backfills from "
+                    + "the first raw event.")
+    public Response register(@PathParam("name") String name, @PathParam("version") String version, String yaml) {
+        List<FieldError> pathErrors = PathChecks.setAndVersion(name, version);
+        if (!pathErrors.isEmpty()) {
+            return Problem.response(Problem.UNPROCESSABLE, "Invalid feature-set path", pathErrors);
+        }
+        FeatureSetService.Outcome outcome = service.register(name, Integer.parseInt(version), yaml, null);
+        if (outcome instanceof FeatureSetService.Outcome.Created created) {
+            return Response.created(URI.create("/v1/feature-sets/" + name + "/versions/" + version))
+                    .entity(view(created.set())).build();
+        }
+        if (outcome instanceof FeatureSetService.Outcome.Unchanged unchanged) {
+            return Response.ok(view(unchanged.set())).build();
+        }
+        if (outcome instanceof FeatureSetService.Outcome.Conflict conflict) {
+            RegisteredFeatureSet existing = conflict.existing();
+            return Problem.response(409, "Feature set " + existing.definition().id()
+                    + " is already registered with other content (sha256 " + existing.sha256() + " at "
+                    + existing.registeredAt() + "); versions are immutable: register a new one", List.of());
+        }
+        return Problem.response(Problem.UNPROCESSABLE, "The feature set is invalid",
+                ((FeatureSetService.Outcome.Invalid) outcome).errors());
+    }
+
+    @GET
+    @Operation(summary = "List feature sets with their versions")
+    public List<FeatureSetViews.SetSummary> list() {
+        Map<String, List<Integer>> byName = catalog.all().stream().collect(Collectors.groupingBy(
+                s -> s.definition().name(), TreeMap::new,
+                Collectors.mapping(s -> s.definition().version(), Collectors.toList())));
+        return byName.entrySet().stream().map(e -> new FeatureSetViews.SetSummary(e.getKey(), e.getValue(),
+                e.getValue().stream().mapToInt(Integer::intValue).max().orElse(0))).toList();
+    }
+
+    @GET
+    @Path("/{name}/versions/{version}")
+    @Operation(summary = "One feature-set version, with its backfill progress")
+    public Response get(@PathParam("name") String name, @PathParam("version") String version) {
+        return find(name, version).map(s -> Response.ok(view(s)).build())
+                .orElseGet(() -> notFound(name, version));
+    }
+
+    @GET
+    @Path("/{name}/versions/{version}/backfill")
+    @Operation(summary = "How far the version has come through the raw events present when it started")
+    public Response backfill(@PathParam("name") String name, @PathParam("version") String version) {
+        return find(name, version)
+                .flatMap(s -> streams.backfill(s.definition().id()))
+                .map(p -> Response.ok(FeatureSetViews.BackfillView.of(p)).build())
+                .orElseGet(() -> notFound(name, version));
+    }
+
+    private java.util.Optional<RegisteredFeatureSet> find(String name, String version) {
+        if (!PathChecks.setAndVersion(name, version).isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return catalog.get(name, Integer.parseInt(version));
+    }
+
+    private FeatureSetViews.VersionView view(RegisteredFeatureSet set) {
+        return FeatureSetViews.VersionView.of(set, streams.backfill(set.definition().id()).orElse(null));
+    }
+
+    private static Response notFound(String name, String version) {
+        return Problem.response(404, "no feature set " + name + " version " + version);
+    }
+
+    /** Path parameters reach state-store and topic names: strict patterns keep path tricks out. */
+    static final class PathChecks {
+
+        private PathChecks() {
+        }
+
+        static List<FieldError> setAndVersion(String name, String version) {
+            List<FieldError> errors = new java.util.ArrayList<>(set(name));
+            if (version == null || !version.matches("[1-9][0-9]{0,8}")) {
+                errors.add(new FieldError("version", "must be a whole number of at least 1"));
+            }
+            return errors;
+        }
+
+        static List<FieldError> set(String name) {
+            if (name == null || !FeatureSetParser.SET_NAME.matcher(name).matches()) {
+                return List.of(new FieldError("name", "must match " + FeatureSetParser.SET_NAME.pattern()));
+            }
+            return List.of();
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package dev.brigade.feature.service;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import dev.brigade.feature.EntityHistory;
+import dev.brigade.feature.OnlineFeatures;
+import dev.brigade.feature.RegisteredFeatureSet;
+import dev.brigade.feature.config.FeatureServiceConfig;
+import dev.brigade.feature.streams.FeatureSetTopology;
+import dev.brigade.feature.streams.FeatureStreams;
+import dev.brigade.feature.streams.HistoryStore;
+
+/**
+ * Online features: the entity's history from the version app's state store, through {@link FeatureComputer}, as of
+ * now (or a given instant). A key owned by another instance is fetched from that instance.
+ */
+@ApplicationScoped
+public class OnlineFeatureService {
+
+    /** Marks a request already routed once, so two instances with different views never bounce it around. */
+    public static final String ROUTED_HEADER = "X-Brigade-Routed";
+
+    /** Why a look-up could not be answered. */
+    public static final class LookupException extends RuntimeException {
+        private final int status;
+
+        LookupException(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+
+    /** A look-up owned by another instance, answered there. */
+    public record Remote(String host, int status, String body) {
+    }
+
+    @Inject
+    FeatureSetCatalog catalog;
+
+    @Inject
+    FeatureStreams streams;
+
+    @Inject
+    FeatureServiceConfig config;
+
+    @Inject
+    Clock clock;
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    /** The registered version asked for, or the newest one. */
+    public RegisteredFeatureSet resolve(String name, Optional<Integer> version) {
+        return (version.isPresent() ? catalog.get(name, version.get()) : catalog.latest(name))
+                .orElseThrow(() -> new LookupException(404, "no feature set " + name
+                        + version.map(v -> " version " + v).orElse("")));
+    }
+
+    /** Where the key lives: empty when here. */
+    public Optional<HostInfo> owner(RegisteredFeatureSet set, String entityId) {
+        KafkaStreams app = app(set);
+        KeyQueryMetadata metadata = app.queryMetadataForKey(FeatureSetTopology.HISTORY_STORE, entityId,
+                Serdes.String().serializer());
+        if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+            throw new LookupException(503, "feature set " + set.definition().id() + " is rebalancing; retry");
+        }
+        HostInfo active = metadata.activeHost();
+        String self = streams.applicationServer();
+        return (active.host() + ":" + active.port()).equals(self) ? Optional.empty() : Optional.of(active);
+    }
+
+    public OnlineFeatures computeHere(RegisteredFeatureSet set, String entityId, Optional<Instant> asOf,
+            Map<String, Object> attributes) {
+        ReadOnlyKeyValueStore<String, byte[]> store;
+        try {
+            store = app(set).store(StoreQueryParameters.fromNameAndType(FeatureSetTopology.HISTORY_STORE,
+                    QueryableStoreTypes.<String, byte[]>keyValueStore()));
+        } catch (InvalidStateStoreException e) {
+            throw new LookupException(503, "feature set " + set.definition().id() + " is not queryable yet ("
+                    + e.getMessage() + "); retry");
+        }
+        EntityHistory history = HistoryStore.read(store, entityId);
+        Instant at = asOf.orElseGet(clock::instant);
+        return new OnlineFeatures(set.definition().name(), set.definition().version(), entityId, at,
+                FeatureComputer.compute(set.definition(), history.events(), at, attributes),
+                streams.applicationServer());
+    }
+
+    /** Forwards the same request to the owner, within the look-up budget. */
+    public Remote forward(HostInfo owner, String method, String path, Map<String, String> query, String body) {
+        StringBuilder uri = new StringBuilder("http://").append(owner.host()).append(':').append(owner.port())
+                .append(path);
+        String separator = "?";
+        for (Map.Entry<String, String> q : query.entrySet()) {
+            uri.append(separator).append(q.getKey()).append('=')
+                    .append(URLEncoder.encode(q.getValue(), StandardCharsets.UTF_8));
+            separator = "&";
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri.toString()))
+                .timeout(config.lookup().remoteTimeout())
+                .header(ROUTED_HEADER, streams.applicationServer())
+                .header("Content-Type", "application/json");
+        request = body == null ? request.GET() : request.method(method, HttpRequest.BodyPublishers.ofString(body));
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Remote(owner.host() + ":" + owner.port(), response.statusCode(), response.body());
+        } catch (java.io.IOException e) {
+            throw new LookupException(503, "owner " + owner + " of the key did not answer: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LookupException(503, "interrupted while asking " + owner);
+        }
+    }
+
+    private KafkaStreams app(RegisteredFeatureSet set) {
+        return streams.version(set.definition().id()).map(FeatureStreams.VersionApp::streams)
+                .orElseThrow(() -> new LookupException(503, "feature set " + set.definition().id()
+                        + " is registered but its app is not running here yet; retry"));
+    }
+}

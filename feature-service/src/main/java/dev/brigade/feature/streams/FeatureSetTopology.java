@@ -1,0 +1,43 @@
+package dev.brigade.feature.streams;
+
+import java.time.Clock;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+import dev.brigade.events.topics.Topics;
+import dev.brigade.feature.FeatureSetDefinition;
+
+/**
+ * The offline half of the prep station for one feature-set version: raw-events in, one FeatureVector per event out,
+ * computed from the entity's earlier events held in a changelogged state store.
+ *
+ * <p>Each version runs as its own Streams application reading raw-events from the beginning, which is what makes a
+ * newly registered version backfill: its vectors cover every event, once, whenever it was registered.
+ */
+public final class FeatureSetTopology {
+
+    public static final String HISTORY_STORE = "entity-history";
+    static final String SOURCE = "raw-events-source";
+    static final String PROCESSOR = "feature-vector-processor";
+    static final String VECTORS_SINK = "feature-vectors-sink";
+    static final String DEAD_LETTER_SINK = "raw-events-dlq-sink";
+
+    private FeatureSetTopology() {
+    }
+
+    public static Topology build(FeatureSetDefinition set, Clock clock, ProcessingListener listener) {
+        Topology topology = new Topology();
+        topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
+                Topics.RAW_EVENTS);
+        topology.addProcessor(PROCESSOR, () -> new FeatureVectorProcessor(set, clock, listener), SOURCE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HISTORY_STORE),
+                Serdes.String(), Serdes.ByteArray()), PROCESSOR);
+        topology.addSink(VECTORS_SINK, Topics.FEATURE_VECTORS, Serdes.String().serializer(),
+                Serdes.ByteArray().serializer(), PROCESSOR);
+        topology.addSink(DEAD_LETTER_SINK, Topics.dlq(Topics.RAW_EVENTS), Serdes.String().serializer(),
+                Serdes.ByteArray().serializer(), PROCESSOR);
+        return topology;
+    }
+}

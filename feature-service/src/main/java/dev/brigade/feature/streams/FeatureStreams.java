@@ -1,0 +1,263 @@
+package dev.brigade.feature.streams;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import dev.brigade.events.topics.Topics;
+import dev.brigade.feature.BackfillProgress;
+import dev.brigade.feature.FeatureSetDefinition;
+import dev.brigade.feature.config.FeatureServiceConfig;
+import dev.brigade.feature.config.KafkaTopicsConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+
+/**
+ * Runs the prep station's Kafka Streams applications: the intake app (raw-events gate and label join) and one app
+ * per feature-set version. A version's app reads raw-events from the beginning, which is its backfill; its progress
+ * is tracked against the end offsets taken when it started.
+ */
+@ApplicationScoped
+public class FeatureStreams {
+
+    private static final Logger LOG = Logger.getLogger(FeatureStreams.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+    /** One running version app. */
+    public record VersionApp(FeatureSetDefinition set, String applicationId, KafkaStreams streams,
+            BackfillTracker backfill, Instant startedAt) {
+    }
+
+    @Inject
+    FeatureServiceConfig config;
+
+    @Inject
+    KafkaTopicsConfig topics;
+
+    @Inject
+    Admin admin;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    MeterRegistry registry;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    @ConfigProperty(name = "quarkus.http.port")
+    int httpPort;
+
+    private final Map<String, VersionApp> versions = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> backfillReported = new ConcurrentHashMap<>();
+    private final Map<String, Instant> lastProgressLog = new ConcurrentHashMap<>();
+    private KafkaStreams intake;
+    private ScheduledExecutorService progress;
+
+    public synchronized void startIntake() {
+        if (intake != null) {
+            return;
+        }
+        String applicationId = config.applicationIdPrefix() + "-intake";
+        Topology topology = IntakeTopology.build(
+                new IntakeTopology.Settings(config.maxLabelDelay(), config.joinSweepInterval()), clock,
+                listener(applicationId, null));
+        intake = start(applicationId, topology);
+        progress = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "feature-backfill-progress");
+            t.setDaemon(true);
+            return t;
+        });
+        progress.scheduleWithFixedDelay(this::pollBackfills, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Starts the app of a version unless it runs already; safe to call for every catalogue notification. */
+    public synchronized void startVersion(FeatureSetDefinition set) {
+        if (versions.containsKey(set.id())) {
+            return;
+        }
+        String applicationId = config.applicationIdPrefix() + "-" + set.name() + "-v" + set.version();
+        BackfillTracker tracker = new BackfillTracker(set.id(), offsets(OffsetSpec.earliest()),
+                offsets(OffsetSpec.latest()));
+        KafkaStreams streams = start(applicationId, FeatureSetTopology.build(set, clock,
+                listener(applicationId, tracker)));
+        versions.put(set.id(), new VersionApp(set, applicationId, streams, tracker, clock.instant()));
+        Gauge.builder("brigade.features.backfill.progress", tracker, t -> t.progress().percent() / 100.0)
+                .description("Share of the raw events present at start that a feature-set version has processed")
+                .tag("feature_set", set.id()).register(registry);
+        LOG.infof("Feature set %s: app %s started; backfill of %d raw events", set.id(), applicationId,
+                tracker.progress().total());
+    }
+
+    public Optional<VersionApp> version(String featureSetId) {
+        return Optional.ofNullable(versions.get(featureSetId));
+    }
+
+    public Map<String, KafkaStreams.State> states() {
+        Map<String, KafkaStreams.State> states = versions.values().stream()
+                .collect(Collectors.toMap(VersionApp::applicationId, v -> v.streams().state()));
+        if (intake != null) {
+            states.put(config.applicationIdPrefix() + "-intake", intake.state());
+        }
+        return states;
+    }
+
+    public Optional<BackfillProgress> backfill(String featureSetId) {
+        return version(featureSetId).map(v -> v.backfill().progress());
+    }
+
+    /** host:port this instance advertises to the others for interactive queries. */
+    public String applicationServer() {
+        return config.advertisedHost() + ":" + httpPort;
+    }
+
+    public synchronized void stop() {
+        if (progress != null) {
+            progress.shutdownNow();
+        }
+        versions.values().forEach(v -> v.streams().close(CLOSE_TIMEOUT));
+        versions.clear();
+        if (intake != null) {
+            intake.close(CLOSE_TIMEOUT);
+            intake = null;
+        }
+    }
+
+    private KafkaStreams start(String applicationId, Topology topology) {
+        KafkaStreams streams = new KafkaStreams(topology, properties(applicationId));
+        streams.setStateListener((next, previous) -> LOG.infof("Streams app %s: %s -> %s", applicationId,
+                previous, next));
+        // A bug in one record must not stop the station: log it and let the thread carry on.
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.errorf(e, "Streams app %s: stream thread failed, replacing it", applicationId);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        new KafkaStreamsMetrics(streams, List.of(io.micrometer.core.instrument.Tag.of("app", applicationId)))
+                .bindTo(registry);
+        streams.start();
+        return streams;
+    }
+
+    private Properties properties(String applicationId) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) topics.replicationFactor());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) config.commitInterval().toMillis());
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 8 * 1024 * 1024);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueProcessingExceptionHandler.class.getName());
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // Changelog and output records compress well (repeated attribute names); less to write, less to restore.
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        return props;
+    }
+
+    private ProcessingListener listener(String applicationId, BackfillTracker tracker) {
+        Map<String, Counter> counters = new ConcurrentHashMap<>();
+        return new ProcessingListener() {
+            @Override
+            public void processed(String topic, int partition, long offset) {
+                if (tracker != null && Topics.RAW_EVENTS.equals(topic)) {
+                    tracker.advance(partition, offset + 1);
+                }
+            }
+
+            @Override
+            public void outcome(String outcome) {
+                counters.computeIfAbsent(outcome, o -> Counter.builder("brigade.features.outcomes")
+                        .description("What the prep station's topologies did with their input")
+                        .tag("app", applicationId).tag("outcome", o).register(registry)).increment();
+            }
+        };
+    }
+
+    /** Committed offsets step over transaction markers, which processed records never reach. */
+    private void pollBackfills() {
+        for (VersionApp app : versions.values()) {
+            if (app.backfill().progress().done()) {
+                reportDone(app);
+                continue;
+            }
+            try {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin
+                        .listConsumerGroupOffsets(app.applicationId()).partitionsToOffsetAndMetadata()
+                        .get(5, TimeUnit.SECONDS);
+                committed.forEach((tp, offset) -> {
+                    if (offset != null && Topics.RAW_EVENTS.equals(tp.topic())) {
+                        app.backfill().advance(tp.partition(), offset.offset());
+                    }
+                });
+                BackfillProgress p = app.backfill().progress();
+                Instant now = clock.instant();
+                Instant last = lastProgressLog.getOrDefault(app.set().id(), Instant.EPOCH);
+                if (Duration.between(last, now).getSeconds() >= 5) {
+                    lastProgressLog.put(app.set().id(), now);
+                    LOG.infof("Backfill %s: %d / %d raw events (%.1f%%)", p.featureSet(), p.processed(), p.total(),
+                            p.percent());
+                }
+            } catch (Exception e) {
+                LOG.debugf("Backfill progress of %s not available yet: %s", app.set().id(), e.toString());
+            }
+        }
+    }
+
+    private void reportDone(VersionApp app) {
+        if (backfillReported.putIfAbsent(app.set().id(), Boolean.TRUE) == null) {
+            BackfillProgress p = app.backfill().progress();
+            LOG.infof("Backfill %s done: %d raw events in %s", p.featureSet(), p.total(),
+                    Duration.between(app.startedAt(), clock.instant()));
+        }
+    }
+
+    private Map<Integer, Long> offsets(OffsetSpec spec) {
+        try {
+            int partitions = admin.describeTopics(List.of(Topics.RAW_EVENTS)).allTopicNames()
+                    .get(10, TimeUnit.SECONDS).get(Topics.RAW_EVENTS).partitions().size();
+            Map<TopicPartition, OffsetSpec> request = new java.util.HashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                request.put(new TopicPartition(Topics.RAW_EVENTS, p), spec);
+            }
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> result = admin.listOffsets(request).all()
+                    .get(10, TimeUnit.SECONDS);
+            return result.entrySet().stream()
+                    .collect(Collectors.toMap(e -> e.getKey().partition(), e -> e.getValue().offset()));
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot read the raw-events offsets: " + e, e);
+        }
+    }
+}

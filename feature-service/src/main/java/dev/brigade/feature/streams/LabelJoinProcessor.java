@@ -1,0 +1,217 @@
+package dev.brigade.feature.streams;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import dev.brigade.events.FeatureVector;
+import dev.brigade.events.LabelEvent;
+import dev.brigade.events.TrainingExample;
+import dev.brigade.events.serde.EventCodec;
+import dev.brigade.events.serde.EventDecodingException;
+import dev.brigade.events.topics.Topics;
+import dev.brigade.feature.service.RawEventRules;
+
+/**
+ * Joins each label to the feature vectors of its event id, whichever arrives first, into one training example per
+ * feature-set version. Labels only ever become the example's label: they never feed a feature.
+ *
+ * <p>Duplicate labels: the first label to arrive wins (examples are immutable once written, so a run stays
+ * reproducible); later ones go to labels.dlq as DUPLICATE. A label that finds no vector within the maximum label
+ * delay goes to labels.dlq as UNKNOWN_EVENT; one that arrives later than the delay after its event, as EXPIRED.
+ */
+final class LabelJoinProcessor implements Processor<String, byte[], String, byte[]> {
+
+    private static final EventCodec<FeatureVector> VECTORS = EventCodec.of(FeatureVector.class);
+    private static final EventCodec<LabelEvent> LABELS = EventCodec.of(LabelEvent.class);
+    private static final EventCodec<TrainingExample> EXAMPLES = EventCodec.of(TrainingExample.class);
+
+    private final IntakeTopology.Settings settings;
+    private final Clock clock;
+    private final ProcessingListener listener;
+    private ProcessorContext<String, byte[]> context;
+    private KeyValueStore<String, JoinState> states;
+
+    LabelJoinProcessor(IntakeTopology.Settings settings, Clock clock, ProcessingListener listener) {
+        this.settings = settings;
+        this.clock = clock;
+        this.listener = listener;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, byte[]> context) {
+        this.context = context;
+        this.states = context.getStateStore(IntakeTopology.JOIN_STORE);
+        context.schedule(settings.sweepInterval(), PunctuationType.WALL_CLOCK_TIME, now -> sweep());
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
+        if (Topics.LABELS.equals(topic)) {
+            onLabel(record);
+        } else {
+            onVector(record);
+        }
+    }
+
+    private void onVector(Record<String, byte[]> record) {
+        FeatureVector vector;
+        try {
+            vector = VECTORS.decode(record.value());
+        } catch (EventDecodingException e) {
+            deadLetter(record, e.getMessage(), e.getCause().getMessage(), IntakeTopology.VECTOR_DEAD_LETTERS);
+            return;
+        }
+        JoinState state = stateOf(vector.getEventId());
+        state.putVector(vector);
+        if (state.label != null) {
+            if (isExpired(state.label, vector)) {
+                // The label was waiting for an event older than the delay allows: it can never join.
+                deadLetterPendingLabel(state, expiredReason(state.label, vector));
+                state.label = null;
+            } else {
+                emitExamples(state);
+            }
+        }
+        states.put(vector.getEventId(), state);
+    }
+
+    private void onLabel(Record<String, byte[]> record) {
+        LabelEvent label;
+        try {
+            label = LABELS.decode(record.value());
+        } catch (EventDecodingException e) {
+            deadLetter(record, e.getMessage(), e.getCause().getMessage(), IntakeTopology.LABEL_DEAD_LETTERS);
+            return;
+        }
+        String invalid = invalid(label);
+        if (invalid != null) {
+            deadLetter(record, "INVALID: " + invalid, "label for event " + label.getEventId(),
+                    IntakeTopology.LABEL_DEAD_LETTERS);
+            return;
+        }
+        JoinState state = stateOf(label.getEventId());
+        if (state.label != null) {
+            deadLetter(record, "DUPLICATE: event " + label.getEventId() + " already has label "
+                    + state.label.getLabel() + " from " + state.label.getLabelTime() + "; the first label wins",
+                    "duplicate label", IntakeTopology.LABEL_DEAD_LETTERS);
+            return;
+        }
+        if (!state.vectors.isEmpty() && isExpired(label, state.vectors.get(0))) {
+            deadLetter(record, expiredReason(label, state.vectors.get(0)), "label too late",
+                    IntakeTopology.LABEL_DEAD_LETTERS);
+            return;
+        }
+        state.label = label;
+        state.labelArrivedAt = clock.millis();
+        context.recordMetadata().ifPresent(m -> {
+            state.labelPartition = m.partition();
+            state.labelOffset = m.offset();
+        });
+        emitExamples(state);
+        states.put(label.getEventId(), state);
+    }
+
+    private void emitExamples(JoinState state) {
+        for (FeatureVector vector : state.vectors) {
+            if (state.emitted.add(JoinState.versionOf(vector))) {
+                TrainingExample example = TrainingExample.newBuilder()
+                        .setEventId(vector.getEventId())
+                        .setEntityId(vector.getEntityId())
+                        .setEventTime(vector.getEventTime())
+                        .setLabelTime(state.label.getLabelTime())
+                        .setFeatureSet(vector.getFeatureSet())
+                        .setFeatureSetVersion(vector.getFeatureSetVersion())
+                        .setFeatures(vector.getValues())
+                        .setSlices(vector.getSlices())
+                        .setLabel(state.label.getLabel())
+                        .setUseCase(state.label.getUseCase())
+                        .build();
+                context.forward(new Record<>(vector.getEventId(), EXAMPLES.encode(example), clock.millis()),
+                        IntakeTopology.EXAMPLES_SINK);
+                listener.outcome("example");
+            }
+        }
+    }
+
+    /** Labels that never met their event, and state nobody can join any more, leave the store. */
+    private void sweep() {
+        long now = clock.millis();
+        long maxDelay = settings.maxLabelDelay().toMillis();
+        List<KeyValue<String, JoinState>> done = new ArrayList<>();
+        try (KeyValueIterator<String, JoinState> all = states.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, JoinState> entry = all.next();
+                JoinState state = entry.value;
+                if (state.vectors.isEmpty()) {
+                    if (state.label != null && now - state.labelArrivedAt > maxDelay) {
+                        deadLetterPendingLabel(state, "UNKNOWN_EVENT: no feature vector for event " + entry.key
+                                + " arrived within the maximum label delay " + settings.maxLabelDelay());
+                        done.add(entry);
+                    }
+                } else if (now - state.vectors.get(0).getEventTime().toEpochMilli() > 2 * maxDelay) {
+                    // Twice the delay: a label can no longer join, and a late vector of another version has had time.
+                    done.add(entry);
+                }
+            }
+        }
+        done.forEach(entry -> states.delete(entry.key));
+    }
+
+    private void deadLetterPendingLabel(JoinState state, String reason) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(DeadLetters.REASON, reason.getBytes(StandardCharsets.UTF_8));
+        headers.add(DeadLetters.CAUSE, "label joined no feature vector".getBytes(StandardCharsets.UTF_8));
+        headers.add(DeadLetters.TOPIC, Topics.LABELS.getBytes(StandardCharsets.UTF_8));
+        headers.add(DeadLetters.PARTITION, Integer.toString(state.labelPartition).getBytes(StandardCharsets.UTF_8));
+        headers.add(DeadLetters.OFFSET, Long.toString(state.labelOffset).getBytes(StandardCharsets.UTF_8));
+        context.forward(new Record<>(state.label.getEventId(), LABELS.encode(state.label), clock.millis(), headers),
+                IntakeTopology.LABEL_DEAD_LETTERS);
+        listener.outcome("dead-letter:label");
+    }
+
+    private void deadLetter(Record<String, byte[]> record, String reason, String cause, String sink) {
+        context.forward(DeadLetters.of(context, record, reason, cause), sink);
+        listener.outcome(sink.equals(IntakeTopology.LABEL_DEAD_LETTERS) ? "dead-letter:label" : "dead-letter:vector");
+    }
+
+    private boolean isExpired(LabelEvent label, FeatureVector vector) {
+        return Duration.between(vector.getEventTime(), label.getLabelTime()).compareTo(settings.maxLabelDelay()) > 0;
+    }
+
+    private String expiredReason(LabelEvent label, FeatureVector vector) {
+        return "EXPIRED: label time " + label.getLabelTime() + " is more than the maximum label delay "
+                + settings.maxLabelDelay() + " after the event at " + vector.getEventTime();
+    }
+
+    private JoinState stateOf(String eventId) {
+        JoinState state = states.get(eventId);
+        return state == null ? new JoinState() : state;
+    }
+
+    private String invalid(LabelEvent label) {
+        if (!RawEventRules.ID.matcher(label.getEventId()).matches()) {
+            return "eventId is not a valid event id";
+        }
+        if (!Double.isFinite(label.getLabel())) {
+            return "label must be a finite number, got " + label.getLabel();
+        }
+        if (label.getLabelTime().isAfter(Instant.ofEpochMilli(clock.millis()).plus(RawEventRules.MAX_FUTURE_SKEW))) {
+            return "labelTime is in the future";
+        }
+        return null;
+    }
+}

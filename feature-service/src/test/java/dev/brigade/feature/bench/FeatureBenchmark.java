@@ -1,0 +1,300 @@
+package dev.brigade.feature.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+
+import dev.brigade.broker.KafkaBroker;
+import dev.brigade.events.RawEvent;
+import dev.brigade.events.serde.EventCodec;
+import dev.brigade.events.topics.TopicCatalog;
+import dev.brigade.events.topics.TopicProvisioner;
+import dev.brigade.events.topics.Topics;
+import dev.brigade.feature.FeatureSets;
+import dev.brigade.feature.streams.FeatureSetTopology;
+import dev.brigade.feature.streams.ProcessingListener;
+
+/**
+ * Prints the prep station's figures on this machine, each next to a baseline measured in the same run:
+ * <ol>
+ * <li>sustained ingestion through a feature-set topology (exactly-once, state store, one vector per event) against a
+ * plain consume-and-produce pass-through over the same raw events on the same broker;</li>
+ * <li>online look-up latency under a fixed request rate against the service's own liveness probe at that rate.</li>
+ * </ol>
+ * Run it with feature-service/bench/run.sh. Arguments: events (100000), entities (5000), rate (500), seconds (20),
+ * and "ingest-only" to skip the look-ups.
+ */
+public final class FeatureBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        int events = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        int entities = args.length > 1 ? Integer.parseInt(args[1]) : 5_000;
+        int rate = args.length > 2 ? Integer.parseInt(args[2]) : 500;
+        int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 20;
+        boolean ingestOnly = args.length > 4 && args[4].equals("ingest-only");
+        Path work = Files.createTempDirectory("feature-bench-");
+        try (KafkaBroker broker = KafkaBroker.builder().dataDir(work.resolve("kafka"))
+                .logFile(work.resolve("broker.log")).build().start()) {
+            String bootstrap = broker.bootstrapServers();
+            TopicProvisioner.ensure(bootstrap, (short) 1, Duration.ofSeconds(30), TopicCatalog.all());
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                admin.createTopics(List.of(new NewTopic("bench-passthrough", 3, (short) 1))).all().get();
+            }
+            System.out.printf("Producing %,d raw events for %,d entities...%n", events, entities);
+            produce(bootstrap, events, entities);
+
+            double passThrough = passThrough(bootstrap, events);
+            double topology = topology(bootstrap, events, work.resolve("streams"));
+            System.out.println();
+            System.out.println("== Ingestion (events/s, same broker, same events) ==");
+            System.out.printf("plain consume-and-produce pass-through : %,10.0f%n", passThrough);
+            System.out.printf("card-activity topology (EOS, 10 features): %,10.0f%n", topology);
+            System.out.printf("ratio topology / pass-through          : %10.2f   (target >= 0.50)%n",
+                    topology / passThrough);
+
+            if (!ingestOnly) {
+                lookups(bootstrap, entities, rate, seconds, work);
+            }
+        }
+    }
+
+    private static void produce(String bootstrap, int events, int entities) {
+        EventCodec<RawEvent> codec = EventCodec.of(RawEvent.class);
+        Random random = new Random(42);
+        // Events of the last two days, in time order, as a live feed would bring them.
+        Instant start = Instant.now().minus(Duration.ofDays(2));
+        long step = Duration.ofDays(2).toMillis() / events;
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps(bootstrap))) {
+            for (int i = 0; i < events; i++) {
+                String card = "card-" + random.nextInt(entities);
+                RawEvent event = RawEvent.newBuilder().setEventId("bench-" + i).setSource("card-transactions")
+                        .setEntityId(card).setEventTime(start.plusMillis(i * step))
+                        .setAttributes(Map.of("amount", Math.round(random.nextDouble() * 50_000) / 100.0,
+                                "merchant", "m-" + random.nextInt(500), "online", random.nextBoolean(),
+                                "region", "r-" + random.nextInt(5), "device", "d-" + random.nextInt(3)))
+                        .build();
+                producer.send(new ProducerRecord<>(Topics.RAW_EVENTS, card, codec.encode(event)));
+            }
+            producer.flush();
+        }
+    }
+
+    /** The baseline: read raw-events, write each record unchanged to another topic, acks=all. */
+    private static double passThrough(String bootstrap, int events) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-passthrough");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        long first = 0;
+        long count = 0;
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props);
+                KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps(bootstrap))) {
+            consumer.subscribe(List.of(Topics.RAW_EVENTS));
+            while (count < events) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (first == 0) {
+                        first = System.nanoTime();
+                    }
+                    producer.send(new ProducerRecord<>("bench-passthrough", record.key(), record.value()));
+                    count++;
+                }
+                consumer.commitAsync();
+            }
+            producer.flush();
+        }
+        return events / seconds(first);
+    }
+
+    private static double topology(String bootstrap, int events, Path stateDir) throws InterruptedException {
+        AtomicLong processed = new AtomicLong();
+        AtomicLong first = new AtomicLong();
+        ProcessingListener listener = new ProcessingListener() {
+            @Override
+            public void processed(String topic, int partition, long offset) {
+                first.compareAndSet(0, System.nanoTime());
+                processed.incrementAndGet();
+            }
+        };
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-card-activity");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        // -Dbench.guarantee=at_least_once shows what exactly-once costs here.
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+                System.getProperty("bench.guarantee", StreamsConfig.EXACTLY_ONCE_V2));
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 8 * 1024 * 1024);
+        // As the service runs it (brigade.features.commit-interval, lz4 for changelog and outputs).
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        try (KafkaStreams streams = new KafkaStreams(FeatureSetTopology.build(FeatureSets.cardActivity(),
+                Clock.systemUTC(), listener), props)) {
+            streams.start();
+            while (processed.get() < events) {
+                Thread.sleep(20);
+            }
+            // The last vectors are committed with the next transaction: count that in.
+            long done = System.nanoTime();
+            streams.close(Duration.ofSeconds(30));
+            return events / ((done - first.get()) / 1e9);
+        }
+    }
+
+    private static void lookups(String bootstrap, int entities, int rate, int seconds, Path work) throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx512m", "-XX:+UseSerialGC", "-jar", jar.toString());
+        builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        builder.environment().put("BRIGADE_DATA_DIR", work.resolve("service").toString());
+        builder.environment().put("BRIGADE_LOG_JSON", "false");
+        builder.redirectErrorStream(true).redirectOutput(work.resolve("feature-service.log").toFile());
+        Process service = builder.start();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .executor(Executors.newFixedThreadPool(4)).build();
+        String base = "http://localhost:" + port;
+        try {
+            System.out.printf("%nStarting feature-service on port %d and waiting for its backfill...%n", port);
+            waitFor(http, base + "/v1/feature-sets/card-activity/versions/1/backfill", "\"done\":true",
+                    Duration.ofMinutes(5));
+            Random random = new Random(7);
+            List<String> lookups = new ArrayList<>();
+            for (int i = 0; i < rate * seconds; i++) {
+                lookups.add(base + "/v1/features/card-activity/card-" + random.nextInt(entities));
+            }
+            run(http, List.of(base + "/q/health/live"), rate, 3); // warm-up
+            run(http, lookups.subList(0, Math.min(lookups.size(), rate * 3)), rate, 3); // warm-up
+            long[] baseline = run(http, List.of(base + "/q/health/live"), rate, seconds);
+            long[] lookup = run(http, lookups, rate, seconds);
+            System.out.println();
+            System.out.printf("== Online look-ups at %d requests/s for %d s (milliseconds) ==%n", rate, seconds);
+            System.out.printf("%-36s %8s %8s %8s %8s%n", "", "p50", "p99", "max", "errors");
+            print("GET /q/health/live (baseline)", baseline);
+            print("GET /v1/features/card-activity/{id}", lookup);
+            System.out.printf("look-up p99 / baseline p99: %.2f   (target: look-up p99 <= 5 ms)%n",
+                    percentile(lookup, 0.99) / Math.max(1e-9, percentile(baseline, 0.99)));
+        } finally {
+            service.destroy();
+            service.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Open loop: requests leave on schedule whether or not earlier ones have answered. */
+    private static long[] run(HttpClient http, List<String> urls, int rate, int seconds) throws Exception {
+        int total = rate * seconds;
+        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        AtomicLong errors = new AtomicLong();
+        List<CompletableFuture<?>> inFlight = new ArrayList<>(total);
+        ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
+        long periodNanos = 1_000_000_000L / rate;
+        long start = System.nanoTime();
+        for (int i = 0; i < total; i++) {
+            long due = start + i * periodNanos;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            long sent = System.nanoTime();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(urls.get(i % urls.size()))).GET().build();
+            inFlight.add(http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
+                if (e != null || r.statusCode() != 200) {
+                    errors.incrementAndGet();
+                } else {
+                    latencies.add(System.nanoTime() - sent);
+                }
+            }));
+        }
+        CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        clock.shutdown();
+        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        long[] withErrors = Arrays.copyOf(sorted, sorted.length + 1);
+        withErrors[sorted.length] = errors.get();
+        return withErrors;
+    }
+
+    private static void print(String name, long[] result) {
+        long[] latencies = Arrays.copyOf(result, result.length - 1);
+        System.out.printf("%-36s %8.2f %8.2f %8.2f %8d%n", name, percentile(result, 0.50),
+                percentile(result, 0.99), latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e6,
+                result[result.length - 1]);
+    }
+
+    private static double percentile(long[] result, double q) {
+        int n = result.length - 1;
+        return n == 0 ? Double.NaN : result[Math.min(n - 1, (int) Math.ceil(q * n) - 1)] / 1e6;
+    }
+
+    private static void waitFor(HttpClient http, String url, String expected, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200 && r.body().replace(" ", "").contains(expected)) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // the service is still starting
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException(url + " did not answer " + expected + " within " + timeout);
+    }
+
+    private static Properties producerProps(String bootstrap) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 10);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return props;
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+}

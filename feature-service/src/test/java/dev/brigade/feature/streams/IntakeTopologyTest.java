@@ -1,0 +1,215 @@
+package dev.brigade.feature.streams;
+
+import static dev.brigade.feature.streams.FeatureSetTopologyTest.header;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.brigade.events.FeatureStatus;
+import dev.brigade.events.FeatureVector;
+import dev.brigade.events.LabelEvent;
+import dev.brigade.events.RawEvent;
+import dev.brigade.events.TrainingExample;
+import dev.brigade.events.serde.EventCodec;
+import dev.brigade.events.topics.Topics;
+
+/** The label join in both arrival orders, its dead letters, and the raw-events gate. */
+class IntakeTopologyTest {
+
+    private static final Instant EVENT_TIME = Instant.parse("2026-11-20T10:00:00Z");
+    private static final Duration MAX_DELAY = Duration.ofDays(7);
+    private static final EventCodec<FeatureVector> VECTORS = EventCodec.of(FeatureVector.class);
+    private static final EventCodec<LabelEvent> LABELS = EventCodec.of(LabelEvent.class);
+    private static final EventCodec<TrainingExample> EXAMPLES = EventCodec.of(TrainingExample.class);
+    private static final EventCodec<RawEvent> RAW = EventCodec.of(RawEvent.class);
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T00:00:00Z"));
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, byte[]> vectors;
+    private TestInputTopic<String, byte[]> labels;
+    private TestInputTopic<String, byte[]> rawEvents;
+    private TestOutputTopic<String, byte[]> examples;
+    private TestOutputTopic<String, byte[]> labelDeadLetters;
+    private TestOutputTopic<String, byte[]> rawDeadLetters;
+
+    @BeforeEach
+    void startDriver() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "intake-topology-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(IntakeTopology.build(new IntakeTopology.Settings(MAX_DELAY,
+                Duration.ofMinutes(1)), clock, ProcessingListener.NONE), props, clock.instant());
+        vectors = driver.createInputTopic(Topics.FEATURE_VECTORS, new StringSerializer(), new ByteArraySerializer());
+        labels = driver.createInputTopic(Topics.LABELS, new StringSerializer(), new ByteArraySerializer());
+        rawEvents = driver.createInputTopic(Topics.RAW_EVENTS, new StringSerializer(), new ByteArraySerializer());
+        examples = driver.createOutputTopic(Topics.TRAINING_EXAMPLES, new StringDeserializer(),
+                new ByteArrayDeserializer());
+        labelDeadLetters = driver.createOutputTopic(Topics.dlq(Topics.LABELS), new StringDeserializer(),
+                new ByteArrayDeserializer());
+        rawDeadLetters = driver.createOutputTopic(Topics.dlq(Topics.RAW_EVENTS), new StringDeserializer(),
+                new ByteArrayDeserializer());
+    }
+
+    @AfterEach
+    void closeDriver() {
+        driver.close();
+    }
+
+    @Test
+    void aLabelAfterItsVectorBecomesOneExampleWithTheVectorsFeatures() {
+        // Given the vector of e1, then its label
+        FeatureVector vector = vector("e1", "card-activity", 1);
+        vectors.pipeInput("e1", VECTORS.encode(vector));
+        labels.pipeInput("e1", LABELS.encode(label("e1", 1.0, EVENT_TIME.plusSeconds(3600))));
+
+        // Then one example: the vector's features and slices, the label as label, and never as a feature
+        List<TrainingExample> out = examples();
+        assertThat(out).hasSize(1);
+        TrainingExample example = out.get(0);
+        assertThat(example.getFeatures()).isEqualTo(vector.getValues());
+        assertThat(example.getFeatures()).doesNotContainKey("label");
+        assertThat(example.getSlices()).containsEntry("region", "eu");
+        assertThat(example.getLabel()).isEqualTo(1.0);
+        assertThat(example.getEventTime()).isEqualTo(EVENT_TIME);
+        assertThat(example.getLabelTime()).isEqualTo(EVENT_TIME.plusSeconds(3600));
+        assertThat(example.getUseCase()).isEqualTo("card-fraud");
+    }
+
+    @Test
+    void aLabelBeforeItsVectorWaitsAndJoinsWhenTheVectorComes() {
+        labels.pipeInput("e2", LABELS.encode(label("e2", 0.0, EVENT_TIME.plusSeconds(60))));
+        assertThat(examples.isEmpty()).isTrue();
+
+        vectors.pipeInput("e2", VECTORS.encode(vector("e2", "card-activity", 1)));
+
+        assertThat(examples()).extracting(TrainingExample::getEventId, TrainingExample::getLabel)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("e2", 0.0));
+    }
+
+    @Test
+    void everyFeatureSetVersionOfTheEventGetsItsExampleEvenWhenItComesLater() {
+        vectors.pipeInput("e3", VECTORS.encode(vector("e3", "card-activity", 1)));
+        labels.pipeInput("e3", LABELS.encode(label("e3", 1.0, EVENT_TIME.plusSeconds(60))));
+        // A version registered later backfills: its vector for e3 arrives after the label
+        vectors.pipeInput("e3", VECTORS.encode(vector("e3", "card-activity", 2)));
+
+        assertThat(examples()).extracting(TrainingExample::getFeatureSetVersion).containsExactly(1, 2);
+    }
+
+    @Test
+    void aDuplicateLabelYieldsNoSecondExampleAndIsKeptAsADeadLetter() {
+        // Given a vector, its label, then a second label with another value
+        vectors.pipeInput("e4", VECTORS.encode(vector("e4", "card-activity", 1)));
+        labels.pipeInput("e4", LABELS.encode(label("e4", 1.0, EVENT_TIME.plusSeconds(60))));
+        byte[] second = LABELS.encode(label("e4", 0.0, EVENT_TIME.plusSeconds(120)));
+        labels.pipeInput("e4", second);
+
+        // Then the first label wins, and the second is not lost: it is in labels.dlq saying why
+        assertThat(examples()).extracting(TrainingExample::getLabel).containsExactly(1.0);
+        List<TestRecord<String, byte[]>> dead = labelDeadLetters.readRecordsToList();
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).value()).isEqualTo(second);
+        assertThat(header(dead.get(0), DeadLetters.REASON)).startsWith("DUPLICATE:").contains("first label wins");
+    }
+
+    @Test
+    void aLabelForAnEventThatNeverComesIsADeadLetterAfterTheMaximumDelay() {
+        // Given a label whose event never produced a vector
+        labels.pipeInput("ghost", LABELS.encode(label("ghost", 1.0, EVENT_TIME)));
+
+        // When less than the delay passes, nothing happens; when more passes, it is a dead letter with its origin
+        advance(Duration.ofDays(6));
+        assertThat(labelDeadLetters.isEmpty()).isTrue();
+        advance(Duration.ofDays(2));
+        List<TestRecord<String, byte[]>> dead = labelDeadLetters.readRecordsToList();
+        assertThat(dead).hasSize(1);
+        assertThat(LABELS.decode(dead.get(0).value()).getEventId()).isEqualTo("ghost");
+        assertThat(header(dead.get(0), DeadLetters.REASON)).startsWith("UNKNOWN_EVENT:");
+        assertThat(header(dead.get(0), DeadLetters.TOPIC)).isEqualTo(Topics.LABELS);
+        assertThat(header(dead.get(0), DeadLetters.OFFSET)).isEqualTo("0");
+        assertThat(examples.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aLabelLaterThanTheMaximumDelayAfterItsEventIsExpired() {
+        advance(Duration.ofDays(10));
+        vectors.pipeInput("e5", VECTORS.encode(vector("e5", "card-activity", 1)));
+        labels.pipeInput("e5", LABELS.encode(label("e5", 1.0, EVENT_TIME.plus(Duration.ofDays(8)))));
+
+        assertThat(examples.isEmpty()).isTrue();
+        assertThat(header(labelDeadLetters.readRecord(), DeadLetters.REASON)).startsWith("EXPIRED:");
+    }
+
+    @Test
+    void badLabelsAreDeadLettersNamingTheProblem() {
+        labels.pipeInput("e6", LABELS.encode(label("e6", Double.NaN, EVENT_TIME)));
+        labels.pipeInput("e7", "{\"eventId\": \"e7\", \"label\": 1}".getBytes(StandardCharsets.UTF_8));
+
+        List<TestRecord<String, byte[]>> dead = labelDeadLetters.readRecordsToList();
+        assertThat(dead).extracting(r -> header(r, DeadLetters.REASON))
+                .satisfiesExactly(r -> assertThat(r).startsWith("INVALID:").contains("finite"),
+                        r -> assertThat(r).startsWith("BAD_MARKER:"));
+    }
+
+    @Test
+    void theRawEventsGateDeadLettersWhatNoVersionCanUseOnce() {
+        // Given a good event, a corrupt one, and one with a non-finite amount
+        rawEvents.pipeInput("c", RAW.encode(raw("ok", Map.of("amount", 1.0))));
+        byte[] corrupt = Arrays.copyOf(RAW.encode(raw("cut", Map.of("amount", 1.0))), 12);
+        rawEvents.pipeInput("c", corrupt);
+        rawEvents.pipeInput("c", RAW.encode(raw("nan", Map.of("amount", Double.POSITIVE_INFINITY))));
+
+        // Then exactly the two bad ones are dead letters, each with its reason
+        List<TestRecord<String, byte[]>> dead = rawDeadLetters.readRecordsToList();
+        assertThat(dead).hasSize(2);
+        assertThat(dead.get(0).value()).isEqualTo(corrupt);
+        assertThat(header(dead.get(0), DeadLetters.REASON)).startsWith("CORRUPT_BODY:");
+        assertThat(header(dead.get(1), DeadLetters.REASON)).startsWith("INVALID:").contains("attributes.amount");
+    }
+
+    private void advance(Duration duration) {
+        clock.advance(duration);
+        driver.advanceWallClockTime(duration);
+    }
+
+    private List<TrainingExample> examples() {
+        return examples.readValuesToList().stream().map(EXAMPLES::decode).toList();
+    }
+
+    private static RawEvent raw(String id, Map<String, Object> attributes) {
+        return RawEvent.newBuilder().setEventId(id).setSource("card-transactions").setEntityId("c")
+                .setEventTime(EVENT_TIME).setAttributes(attributes).build();
+    }
+
+    private static FeatureVector vector(String eventId, String set, int version) {
+        return FeatureVector.newBuilder().setEventId(eventId).setEntityId("card-1").setEventTime(EVENT_TIME)
+                .setFeatureSet(set).setFeatureSetVersion(version)
+                .setValues(Map.of("amount", 42.0, "txn_count_1h", 2L))
+                .setStatuses(Map.of("amount", FeatureStatus.PRESENT, "txn_count_1h", FeatureStatus.PRESENT))
+                .setSlices(Map.of("region", "eu")).setComputedAt(EVENT_TIME).build();
+    }
+
+    private static LabelEvent label(String eventId, double value, Instant labelTime) {
+        return LabelEvent.newBuilder().setEventId(eventId).setEntityId("card-1").setLabel(value)
+                .setLabelTime(labelTime).setUseCase("card-fraud").build();
+    }
+}
