@@ -63,7 +63,7 @@ public final class SampleEvents {
                                 Map.of("epochs", "20"), 42L),
                         "{\"auc\":0.91}", "{\"features\":{}}", ModelRole.CANDIDATE)),
                 registry(new GateEvaluated(7, false, List.of(new GateCheck("primary-metric", CheckOutcome.FAILED,
-                        "lift 0.002 not significant", Map.of("delta", 0.002, "ciLow", -0.004))))),
+                        "lift 0.002 not significant", Map.of("delta", 0.002, "ciLow", -0.004))), 6, 2)),
                 registry(new ApprovalGiven(7, "alice", "looks good")),
                 registry(new AliasMoved(ModelAlias.CANARY, 6, 7, 10.0, AliasMoveKind.PROMOTE)),
                 registry(new VersionArchived(3)),
