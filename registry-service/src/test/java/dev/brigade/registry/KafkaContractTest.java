@@ -6,17 +6,13 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
-import jakarta.inject.Inject;
-
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -27,11 +23,12 @@ import org.junit.jupiter.api.Test;
 import dev.brigade.broker.KafkaBrokerResource;
 import dev.brigade.broker.KafkaProbe;
 import dev.brigade.events.RegistryEvent;
-import dev.brigade.events.VersionArchived;
+import dev.brigade.events.UseCaseRegistered;
 import dev.brigade.events.serde.EventCodec;
-import dev.brigade.events.serde.EventDecodingException;
 import dev.brigade.events.topics.Topics;
-import dev.brigade.registry.service.RegistryEventPublisher;
+import dev.brigade.registry.mapping.RegistryEventMapper;
+import dev.brigade.registry.mapping.RegistryJson;
+import dev.brigade.registry.service.SpecValidator;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -46,9 +43,6 @@ class KafkaContractTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
-    @Inject
-    RegistryEventPublisher publisher;
-
     private KafkaProbe probe;
 
     @BeforeEach
@@ -62,18 +56,26 @@ class KafkaContractTest {
     }
 
     @Test
-    void publishesItsEventsInTheContractEncoding() throws Exception {
-        // Given an event of the kind this service produces
-        RegistryEvent event = registryEvent("evt-" + UUID.randomUUID());
+    void publishesItsEventsInTheContractEncoding() {
+        // Given a use case registered through the API by rita
+        String name = "contract-" + UUID.randomUUID().toString().substring(0, 8);
+        given().auth().preemptive().basic("rita", "rita-local").contentType("application/yaml")
+                .body(Fixtures.specYaml("card-fraud.yaml", name).getBytes(StandardCharsets.UTF_8))
+                .when().put("/v1/use-cases/" + name).then().statusCode(201);
 
-        // When the service publishes it and Kafka acknowledges
-        publisher.publish(event).toCompletableFuture().get(30, TimeUnit.SECONDS);
-
-        // Then the topic holds it, and the contract's codec reads it back equal
+        // Then registry-events holds a UseCaseRegistered for it, readable by the contract's codec, with the actor
         EventCodec<RegistryEvent> codec = EventCodec.of(RegistryEvent.class);
         List<ConsumerRecord<String, byte[]>> records = probe.read(Topics.REGISTRY_EVENTS,
-                r -> isEncodingOf(codec, r.value(), event), 1, WAIT);
+                r -> name.equals(r.key()), 1, WAIT);
         assertThat(records).hasSize(1);
+        RegistryEvent event = codec.decode(records.get(0).value());
+        assertThat(event.getUseCase()).isEqualTo(name);
+        assertThat(event.getActor()).isEqualTo("rita");
+        assertThat(event.getPayload()).isInstanceOfSatisfying(UseCaseRegistered.class, registered -> {
+            assertThat(registered.getSpecVersion()).isEqualTo(1);
+            assertThat(registered.getFeatureSet()).isEqualTo("card-activity");
+            assertThat(registered.getSpecSha256()).isEqualTo(RegistryJson.sha256(registered.getSpec()));
+        });
     }
 
     @Test
@@ -82,12 +84,12 @@ class KafkaContractTest {
         EventCodec<RegistryEvent> codec = EventCodec.of(RegistryEvent.class);
         String key = "contract-" + UUID.randomUUID();
         double consumedBefore = consumedCount();
-        byte[] corrupt = Arrays.copyOf(codec.encode(registryEvent("evt-corrupt")), 14);
+        byte[] corrupt = Arrays.copyOf(codec.encode(goodEvent()), 14);
 
         // When they are sent to the service's input topic
-        probe.send(Topics.REGISTRY_EVENTS, key, codec.encode(registryEvent("evt-" + UUID.randomUUID())));
+        probe.send(Topics.REGISTRY_EVENTS, key, codec.encode(goodEvent()));
         RecordMetadata poison = probe.send(Topics.REGISTRY_EVENTS, key, corrupt);
-        probe.send(Topics.REGISTRY_EVENTS, key, codec.encode(registryEvent("evt-" + UUID.randomUUID())));
+        probe.send(Topics.REGISTRY_EVENTS, key, codec.encode(goodEvent()));
 
         // Then the corrupt bytes land, unchanged, in the dead-letter topic with where they came from and why
         List<ConsumerRecord<String, byte[]>> dead = probe.read(Topics.dlq(Topics.REGISTRY_EVENTS),
@@ -101,7 +103,7 @@ class KafkaContractTest {
         assertThat(KafkaProbe.header(letter, "dead-letter-partition")).isEqualTo(Integer.toString(poison.partition()));
         assertThat(KafkaProbe.header(letter, "dead-letter-offset")).isEqualTo(Long.toString(poison.offset()));
 
-        // And both good events were processed: the consumer did not stall on the poison record
+        // And both good events were processed: the replay did not stall on the poison record
         await().atMost(WAIT).untilAsserted(() -> assertThat(consumedCount()).isEqualTo(consumedBefore + 2));
     }
 
@@ -109,21 +111,22 @@ class KafkaContractTest {
     void healthMetricsAndOpenApiAreServed() {
         given().when().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks.name", hasItem("Kafka connection health check"));
+                .body("checks.name", hasItem("Kafka connection health check"))
+                .body("checks.name", hasItem("registry-events replay"));
         given().when().get("/q/metrics").then().statusCode(200);
         given().when().get("/q/openapi").then().statusCode(200);
     }
 
-    /** Other tests leave corrupt records on shared topics: those are simply not the event looked for. */
-    private static <T extends SpecificRecord> boolean isEncodingOf(EventCodec<T> codec, byte[] bytes, T event) {
-        try {
-            return codec.decode(bytes).equals(event);
-        } catch (EventDecodingException notThisEvent) {
-            return false;
-        }
+    /** A valid first spec version of a fresh use case, as another registry instance would have written it. */
+    private static RegistryEvent goodEvent() {
+        String name = "contract-" + UUID.randomUUID().toString().substring(0, 8);
+        UseCaseSpec spec = SpecValidator.validate(RegistryJson.parseDocument(Fixtures.specYaml("card-fraud.yaml",
+                name), true), name).spec();
+        return RegistryEventMapper.toAvro(new RegistryChange("evt-" + UUID.randomUUID(), name, T0, "contract-test",
+                null, new RegistryChange.SpecAdded(1, spec, RegistryJson.sha256(RegistryJson.canonical(spec)))));
     }
 
-    /** The service's own count of processed input events, read from /q/metrics as Prometheus scrapes it. */
+    /** The service's own count of applied input events, read from /q/metrics as Prometheus scrapes it. */
     private double consumedCount() {
         String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
         return metrics.lines()
@@ -131,10 +134,5 @@ class KafkaContractTest {
                         && line.contains("topic=\"" + Topics.REGISTRY_EVENTS + "\""))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .findFirst().orElse(0.0);
-    }
-
-    private static RegistryEvent registryEvent(String id) {
-        return RegistryEvent.newBuilder().setEventId(id).setUseCase("contract-test").setOccurredAt(T0)
-                .setActor("contract-test").setPayload(new VersionArchived(1)).build();
     }
 }

@@ -1,0 +1,50 @@
+package dev.brigade.registry;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What training measured on the shared holdout; the gates read it. The contract is docs/model-artifacts.md.
+ *
+ * @param championComparison the primary metric against the champion with a bootstrap CI; null for a first model
+ * @param latency training's own timing, informational: the latency gate measures for itself
+ */
+public record EvaluationReport(Holdout holdout, Overall overall, List<SliceResult> slices, Calibration calibration,
+        BusinessValue businessMetric, ChampionComparison championComparison, LatencyHints latency) {
+
+    public record Holdout(String description, long n, List<Lineage.DatasetRange> ranges) {
+    }
+
+    public record Overall(long n, Map<String, Double> metrics) {
+    }
+
+    /** Metrics of the examples whose slice attribute (e.g. region) has this value (e.g. eu). */
+    public record SliceResult(String slice, String value, long n, Map<String, Double> metrics) {
+
+        public String label() {
+            return slice + "=" + value;
+        }
+    }
+
+    /** Expected calibration error over the bins (count-weighted |meanPredicted - observedRate|). */
+    public record Calibration(double ece, List<Bin> bins) {
+
+        public record Bin(double lower, double upper, long count, double meanPredicted, double observedRate) {
+        }
+    }
+
+    /** The business metric (expected cost per prediction) of the candidate and, when there is one, the champion. */
+    public record BusinessValue(String name, double candidate, Double champion) {
+    }
+
+    /**
+     * delta = candidate - champion on the same holdout rows; [ciLow, ciHigh] its bootstrap confidence interval
+     * (paired resampling of the n holdout rows).
+     */
+    public record ChampionComparison(int championVersion, String metric, double candidate, double champion,
+            double delta, double ciLow, double ciHigh, long n, double confidence, int resamples) {
+    }
+
+    public record LatencyHints(Double meanMicros, Double p99Micros, Long parameters) {
+    }
+}

@@ -1,0 +1,83 @@
+package dev.brigade.registry.listener;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import dev.brigade.events.topics.Topics;
+import dev.brigade.registry.RegistryChange;
+import dev.brigade.registry.service.RegistryMetrics;
+import dev.brigade.registry.service.RegistryState;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * The service's replay of registry-events: starts once the topics exist, and holds the folded state every read
+ * and every write decision uses.
+ */
+@ApplicationScoped
+public class RegistryReplay {
+
+    private final RegistryMetrics metrics;
+    private final String bootstrapServers;
+    private DeadLetters deadLetters;
+    private volatile RegistryLogReader reader;
+
+    RegistryReplay(RegistryMetrics metrics, MeterRegistry meters,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        this.metrics = metrics;
+        this.bootstrapServers = bootstrapServers;
+        Gauge.builder("brigade.registry.replay.caught.up", this, r -> r.caughtUp() ? 1 : 0)
+                .description("1 once the replay reached the end of registry-events taken at start")
+                .register(meters);
+        Gauge.builder("brigade.registry.use.cases", this, r -> r.reader == null ? 0 : r.state().snapshot().size())
+                .description("Use cases in the folded state")
+                .register(meters);
+    }
+
+    /** After TopicSetup (PLATFORM_BEFORE), before the writer. */
+    void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 10) StartupEvent start) {
+        deadLetters = new DeadLetters(bootstrapServers, Topics.dlq(Topics.REGISTRY_EVENTS));
+        RegistryLogReader started = new RegistryLogReader(bootstrapServers, Topics.REGISTRY_EVENTS, deadLetters,
+                new RegistryLogReader.Listener() {
+                    @Override
+                    public void applied(RegistryChange change) {
+                        metrics.applied();
+                    }
+
+                    @Override
+                    public void refused(String reason) {
+                        metrics.refused(reason);
+                    }
+                });
+        started.start();
+        reader = started;
+    }
+
+    void stop(@Observes ShutdownEvent stop) {
+        if (reader != null) {
+            reader.close();
+        }
+        if (deadLetters != null) {
+            deadLetters.close();
+        }
+    }
+
+    public RegistryLogReader reader() {
+        return reader;
+    }
+
+    public RegistryState state() {
+        return reader.state();
+    }
+
+    public boolean caughtUp() {
+        RegistryLogReader current = reader;
+        return current != null && current.caughtUp();
+    }
+}

@@ -1,0 +1,173 @@
+package dev.brigade.registry.service;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/**
+ * Content-addressed model artifacts: the file of sha256 {@code <hex>} lives at {@code <root>/sha256/<hex>}, written
+ * once by an atomic rename and never rewritten. The only thing that ever becomes part of a path is a digest that
+ * matched {@code [0-9a-f]{64}}: no use-case name, file name or other caller text reaches the file system.
+ * Every read re-hashes the file first and refuses to serve one whose content no longer matches its name.
+ */
+public final class ArtifactStore {
+
+    public static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+
+    private final Path root;
+    private final Path objects;
+    private final Path incoming;
+
+    public record Stored(String sha256, long size) {
+    }
+
+    /** A verified artifact, open for streaming: the caller closes it. */
+    public record Verified(String sha256, long size, InputStream content) {
+    }
+
+    public ArtifactStore(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+        this.objects = this.root.resolve("sha256");
+        this.incoming = this.root.resolve("incoming");
+        try {
+            Files.createDirectories(objects);
+            Files.createDirectories(incoming);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the artifact directory " + this.root, e);
+        }
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /**
+     * Hashes an uploaded file and files it under its digest. An artifact already present (same bytes) is kept and
+     * the upload discarded.
+     */
+    public Stored store(Path uploaded) {
+        try {
+            Path staging = Files.createTempFile(incoming, "upload-", ".part");
+            String sha;
+            long size;
+            try (InputStream in = new DigestInputStream(Files.newInputStream(uploaded), digest())) {
+                size = Files.copy(in, staging, StandardCopyOption.REPLACE_EXISTING);
+                sha = HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+            }
+            Path target = pathOf(sha);
+            if (Files.exists(target) && sha.equals(hash(target))) {
+                Files.deleteIfExists(staging);
+                return new Stored(sha, size);
+            }
+            // Absent, or present but damaged: the upload has the right bytes, so it takes the place.
+            try {
+                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException | FileAlreadyExistsException e) {
+                // Same directory tree, so atomic moves are expected; a concurrent identical upload is fine.
+                Files.move(staging, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return new Stored(sha, size);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot store an artifact under " + root, e);
+        }
+    }
+
+    public boolean exists(String sha256) {
+        return Files.isRegularFile(pathOf(sha256));
+    }
+
+    /**
+     * Re-hashes the whole file, then returns it open at its start.
+     *
+     * @throws RegistryException NOT_FOUND if absent, INTEGRITY if its content does not match its digest
+     */
+    public Verified open(String sha256) {
+        Path path = pathOf(sha256);
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(path, StandardOpenOption.READ);
+            MessageDigest digest = digest();
+            InputStream hashing = Channels.newInputStream(channel);
+            byte[] buffer = new byte[64 * 1024];
+            long size = 0;
+            for (int read; (read = hashing.read(buffer)) > 0;) {
+                digest.update(buffer, 0, read);
+                size += read;
+            }
+            String actual = HexFormat.of().formatHex(digest.digest());
+            if (!actual.equals(sha256)) {
+                channel.close();
+                throw new RegistryException(RegistryException.Kind.INTEGRITY, "artifact sha256:" + sha256
+                        + " is damaged on disk (its content hashes to " + actual + "); it is not served");
+            }
+            channel.position(0);
+            return new Verified(sha256, size, Channels.newInputStream(channel));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw RegistryException.notFound("no artifact sha256:" + sha256);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new UncheckedIOException("cannot read artifact sha256:" + sha256, e);
+        }
+    }
+
+    /** The verified bytes, for loading a model into the scorer. */
+    public byte[] readVerified(String sha256) {
+        Verified verified = open(sha256);
+        try (InputStream in = verified.content()) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read artifact sha256:" + sha256, e);
+        }
+    }
+
+    /** @throws RegistryException BAD_REQUEST unless the text is a lower-case hex sha256 */
+    public Path pathOf(String sha256) {
+        if (sha256 == null || !SHA256.matcher(sha256).matches()) {
+            throw RegistryException.badRequest("sha256", "must be 64 lower-case hex digits");
+        }
+        Path path = objects.resolve(sha256).normalize();
+        if (!path.startsWith(objects)) {
+            throw RegistryException.badRequest("sha256", "must be 64 lower-case hex digits");
+        }
+        return path;
+    }
+
+    private static String hash(Path file) throws IOException {
+        MessageDigest digest = digest();
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static MessageDigest digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // Already failing; the first error is the one to report.
+            }
+        }
+    }
+}

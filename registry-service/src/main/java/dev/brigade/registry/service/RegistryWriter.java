@@ -1,0 +1,162 @@
+package dev.brigade.registry.service;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.Logger;
+
+import dev.brigade.events.RegistryEvent;
+import dev.brigade.events.serde.EventCodec;
+
+/**
+ * The one writer of registry-events: a transactional producer with a fixed transactional.id (idempotent,
+ * acks=all). Each write is one transaction, so the events of one command (a version and its gate) land together
+ * or not at all. Starting a second writer with the same id fences this one: from then on its writes fail and it
+ * reports itself fenced, so two registry instances never both append to the log. Not thread-safe: the command
+ * service calls it under its write lock.
+ */
+public final class RegistryWriter implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(RegistryWriter.class);
+
+    private final String topic;
+    private final Duration timeout;
+    private final EventCodec<RegistryEvent> codec = EventCodec.of(RegistryEvent.class);
+    private final Properties props = new Properties();
+    private KafkaProducer<String, byte[]> producer;
+    private volatile boolean fenced;
+
+    public RegistryWriter(String bootstrapServers, String topic, String transactionalId, Duration timeout) {
+        this.topic = topic;
+        this.timeout = timeout;
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "registry-writer");
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) timeout.toMillis());
+        int requestTimeout = (int) Math.min(timeout.toMillis(), 10_000);
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, requestTimeout);
+        // Kafka wants delivery.timeout >= linger + request.timeout.
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis(), requestTimeout + 1000));
+        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
+        this.producer = open();
+        LOG.infof("Registry writer %s ready on %s", transactionalId, topic);
+    }
+
+    private KafkaProducer<String, byte[]> open() {
+        KafkaProducer<String, byte[]> opened = new KafkaProducer<>(props, new StringSerializer(),
+                new ByteArraySerializer());
+        try {
+            // Fences any earlier writer with this id and completes or aborts its open transaction.
+            opened.initTransactions();
+            return opened;
+        } catch (RuntimeException e) {
+            opened.close(Duration.ZERO);
+            throw e;
+        }
+    }
+
+    public boolean fenced() {
+        return fenced;
+    }
+
+    /**
+     * Appends the events in one transaction, keyed by use case.
+     *
+     * @return the metadata of each record, in order
+     * @throws RegistryException UNAVAILABLE if Kafka did not take them (nothing was committed) or this writer is
+     *         fenced
+     */
+    public List<RecordMetadata> write(List<RegistryEvent> events) {
+        if (fenced) {
+            throw fencedException();
+        }
+        try {
+            if (producer == null) {
+                producer = open();
+            }
+            producer.beginTransaction();
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
+            for (RegistryEvent event : events) {
+                sent.add(producer.send(new ProducerRecord<>(topic, event.getUseCase(), codec.encode(event))));
+            }
+            producer.commitTransaction();
+            List<RecordMetadata> metadata = new ArrayList<>();
+            for (Future<RecordMetadata> future : sent) {
+                metadata.add(future.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+            }
+            return metadata;
+        } catch (ProducerFencedException | InvalidProducerEpochException e) {
+            fenced = true;
+            LOG.error("Another registry instance took over registry-events; this one no longer writes", e);
+            closeQuietly();
+            throw fencedException();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            if (producer != null) {
+                abortQuietly();
+            }
+            throw new RegistryException(RegistryException.Kind.UNAVAILABLE, "interrupted while writing");
+        } catch (Exception e) {
+            if (producer != null) {
+                abortQuietly();
+            }
+            throw new RegistryException(RegistryException.Kind.UNAVAILABLE,
+                    "Kafka did not confirm the change (" + e.getMessage()
+                            + "); the registry's state shows whether it landed before you retry", List.of(), e);
+        }
+    }
+
+    private RegistryException fencedException() {
+        return new RegistryException(RegistryException.Kind.UNAVAILABLE,
+                "this registry instance was fenced by another one with the same writer id; send writes there");
+    }
+
+    private void abortQuietly() {
+        try {
+            producer.abortTransaction();
+        } catch (ProducerFencedException | InvalidProducerEpochException e) {
+            fenced = true;
+            closeQuietly();
+        } catch (RuntimeException e) {
+            // A producer that cannot abort is in a fatal state: start a fresh one (same id) on the next write.
+            LOG.warn("Cannot abort the registry transaction; the writer reopens on the next write", e);
+            closeQuietly();
+        }
+    }
+
+    private void closeQuietly() {
+        KafkaProducer<String, byte[]> current = producer;
+        producer = null;
+        if (current == null) {
+            return;
+        }
+        try {
+            current.close(Duration.ZERO);
+        } catch (RuntimeException ignored) {
+            // Fenced producers may refuse even to close cleanly; nothing to recover.
+        }
+    }
+
+    @Override
+    public void close() {
+        KafkaProducer<String, byte[]> current = producer;
+        producer = null;
+        if (current != null) {
+            current.close(Duration.ofSeconds(5));
+        }
+    }
+}
