@@ -1,7 +1,7 @@
 package dev.brigade.feature.service;
 
-import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,56 +33,87 @@ public final class FeatureComputer {
      */
     public static Map<String, FeatureValue> compute(FeatureSetDefinition set, List<PastEvent> history, Instant at,
             Map<String, Object> current) {
-        int end = firstAtOrAfter(history, at);
-        boolean hasHistory = end > 0;
+        Window window = new Window(history, at.toEpochMilli());
         Map<String, FeatureValue> values = new LinkedHashMap<>();
         for (FeatureDefinition feature : set.features()) {
-            values.put(feature.name(), compute(feature, history, end, hasHistory, at, current));
+            values.put(feature.name(), compute(feature, window, current));
         }
         return values;
     }
 
-    private static FeatureValue compute(FeatureDefinition f, List<PastEvent> history, int end, boolean hasHistory,
-            Instant at, Map<String, Object> current) {
+    private static FeatureValue compute(FeatureDefinition f, Window w, Map<String, Object> current) {
         if (f.aggregation().usesCurrentEvent() && current == null) {
             return new FeatureValue(null, ValueStatus.MISSING);
         }
-        ValueStatus fallback = hasHistory ? ValueStatus.DEFAULTED : ValueStatus.NO_HISTORY;
         if (f.aggregation() == dev.brigade.feature.Aggregation.ATTRIBUTE) {
             return f.type().coerce(current.get(f.attribute().orElseThrow()))
                     .map(v -> new FeatureValue(v, ValueStatus.PRESENT))
                     .orElseGet(() -> new FeatureValue(f.defaultValue(), ValueStatus.DEFAULTED));
         }
-        if (!hasHistory) {
+        if (!w.hasHistory()) {
             return new FeatureValue(f.defaultValue(), ValueStatus.NO_HISTORY);
         }
-        Duration window = f.window().orElseThrow();
-        int start = firstAtOrAfter(history, at.minus(window));
+        long windowMillis = f.window().orElseThrow().toMillis();
+        int start = w.start(windowMillis);
+        int end = w.end;
         Optional<Object> value = switch (f.aggregation()) {
-            case COUNT -> Optional.of((long) Math.max(0, end - start));
-            case SUM -> Optional.of(numbers(f, history, start, end).sum);
-            case MEAN -> numbers(f, history, start, end).mean();
-            case MIN -> numbers(f, history, start, end).min();
-            case MAX -> numbers(f, history, start, end).max();
-            case LAST -> last(f, history, start, end);
-            case DISTINCT_COUNT -> Optional.of(distinct(f, history, start, end));
-            case TIME_SINCE_LAST -> end > start
-                    ? Optional.of((at.toEpochMilli() - history.get(end - 1).time().toEpochMilli()) / 1000.0)
-                    : Optional.empty();
-            case RATIO_TO_MEAN -> ratioToMean(f, history, start, end, current);
+            case COUNT -> Optional.of((long) (end - start));
+            case SUM -> Optional.of(w.stats(f, windowMillis).sum);
+            case MEAN -> w.stats(f, windowMillis).mean();
+            case MIN -> w.stats(f, windowMillis).min();
+            case MAX -> w.stats(f, windowMillis).max();
+            case LAST -> last(f, w.history, start, end);
+            case DISTINCT_COUNT -> Optional.of(distinct(f, w.history, start, end));
+            case TIME_SINCE_LAST -> end > start ? Optional.of((w.at - w.times[end - 1]) / 1000.0) : Optional.empty();
+            case RATIO_TO_MEAN -> ratioToMean(f, w.stats(f, windowMillis), current);
             case ATTRIBUTE -> throw new IllegalStateException("handled above");
         };
         return value.map(v -> new FeatureValue(v, ValueStatus.PRESENT))
-                .orElseGet(() -> new FeatureValue(f.defaultValue(), fallback));
+                .orElseGet(() -> new FeatureValue(f.defaultValue(), ValueStatus.DEFAULTED));
     }
 
-    private static Optional<Object> ratioToMean(FeatureDefinition f, List<PastEvent> history, int start, int end,
-            Map<String, Object> current) {
+    /**
+     * The history as seen from one instant: times as plain longs for the window searches, and the numeric
+     * statistics of each (attribute, window) pair computed once however many features share them.
+     */
+    private static final class Window {
+        final List<PastEvent> history;
+        final long[] times;
+        final long at;
+        final int end;
+        private final Map<String, Stats> stats = new HashMap<>();
+
+        Window(List<PastEvent> history, long at) {
+            this.history = history;
+            this.at = at;
+            this.times = new long[history.size()];
+            for (int i = 0; i < times.length; i++) {
+                times[i] = history.get(i).time().toEpochMilli();
+            }
+            this.end = firstAtOrAfter(times, at);
+        }
+
+        boolean hasHistory() {
+            return end > 0;
+        }
+
+        int start(long windowMillis) {
+            return firstAtOrAfter(times, at - windowMillis);
+        }
+
+        Stats stats(FeatureDefinition f, long windowMillis) {
+            String attribute = f.attribute().orElseThrow();
+            return stats.computeIfAbsent(attribute + "@" + windowMillis,
+                    k -> numbers(attribute, history, start(windowMillis), end));
+        }
+    }
+
+    private static Optional<Object> ratioToMean(FeatureDefinition f, Stats window, Map<String, Object> current) {
         Object raw = current.get(f.attribute().orElseThrow());
         if (!(raw instanceof Number n) || !Double.isFinite(n.doubleValue())) {
             return Optional.empty();
         }
-        return numbers(f, history, start, end).mean()
+        return window.mean()
                 .map(mean -> (Double) mean)
                 .filter(mean -> mean != 0.0)
                 .map(mean -> n.doubleValue() / mean);
@@ -111,8 +142,7 @@ public final class FeatureComputer {
         return seen.size();
     }
 
-    private static Stats numbers(FeatureDefinition f, List<PastEvent> history, int start, int end) {
-        String attribute = f.attribute().orElseThrow();
+    private static Stats numbers(String attribute, List<PastEvent> history, int start, int end) {
         Stats stats = new Stats();
         for (int i = start; i < end; i++) {
             if (history.get(i).attributes().get(attribute) instanceof Number n && Double.isFinite(n.doubleValue())) {
@@ -122,13 +152,13 @@ public final class FeatureComputer {
         return stats;
     }
 
-    /** Index of the first event at or after {@code time}; history is sorted by time. */
-    static int firstAtOrAfter(List<PastEvent> history, Instant time) {
+    /** Index of the first time at or after {@code time}; times are sorted. */
+    static int firstAtOrAfter(long[] times, long time) {
         int lo = 0;
-        int hi = history.size();
+        int hi = times.length;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (history.get(mid).time().isBefore(time)) {
+            if (times[mid] < time) {
                 lo = mid + 1;
             } else {
                 hi = mid;

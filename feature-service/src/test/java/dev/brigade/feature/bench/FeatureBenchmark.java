@@ -17,10 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -164,6 +160,7 @@ public final class FeatureBenchmark {
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 8 * 1024 * 1024);
         // As the service runs it (brigade.features.commit-interval, lz4 for changelog and outputs).
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.getInteger("bench.threads", 1));
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         try (KafkaStreams streams = new KafkaStreams(FeatureSetTopology.build(FeatureSets.cardActivity(),
                 Clock.systemUTC(), listener), props)) {
@@ -192,8 +189,7 @@ public final class FeatureBenchmark {
         builder.environment().put("BRIGADE_LOG_JSON", "false");
         builder.redirectErrorStream(true).redirectOutput(work.resolve("feature-service.log").toFile());
         Process service = builder.start();
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newFixedThreadPool(4)).build();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         String base = "http://localhost:" + port;
         try {
             System.out.printf("%nStarting feature-service on port %d and waiting for its backfill...%n", port);
@@ -204,10 +200,10 @@ public final class FeatureBenchmark {
             for (int i = 0; i < rate * seconds; i++) {
                 lookups.add(base + "/v1/features/card-activity/card-" + random.nextInt(entities));
             }
-            run(http, List.of(base + "/q/health/live"), rate, 3); // warm-up
-            run(http, lookups.subList(0, Math.min(lookups.size(), rate * 3)), rate, 3); // warm-up
-            long[] baseline = run(http, List.of(base + "/q/health/live"), rate, seconds);
-            long[] lookup = run(http, lookups, rate, seconds);
+            run(List.of(base + "/q/health/live"), rate, 3); // warm-up
+            run(lookups.subList(0, Math.min(lookups.size(), rate * 3)), rate, 3); // warm-up
+            long[] baseline = run(List.of(base + "/q/health/live"), rate, seconds);
+            long[] lookup = run(lookups, rate, seconds);
             System.out.println();
             System.out.printf("== Online look-ups at %d requests/s for %d s (milliseconds) ==%n", rate, seconds);
             System.out.printf("%-36s %8s %8s %8s %8s%n", "", "p50", "p99", "max", "errors");
@@ -221,37 +217,61 @@ public final class FeatureBenchmark {
         }
     }
 
-    /** Open loop: requests leave on schedule whether or not earlier ones have answered. */
-    private static long[] run(HttpClient http, List<String> urls, int rate, int seconds) throws Exception {
+    /**
+     * Open loop: request i is due at start + i / rate, whatever happened to the others; worker threads with
+     * keep-alive connections take the requests in turn. Latency counts from the due time, so a stalled server is not
+     * hidden by requests that were sent late (coordinated omission).
+     */
+    private static long[] run(List<String> urls, int rate, int seconds) throws Exception {
         int total = rate * seconds;
-        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
-        AtomicLong errors = new AtomicLong();
-        List<CompletableFuture<?>> inFlight = new ArrayList<>(total);
-        ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
+        int workers = 16;
         long periodNanos = 1_000_000_000L / rate;
-        long start = System.nanoTime();
-        for (int i = 0; i < total; i++) {
-            long due = start + i * periodNanos;
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                TimeUnit.NANOSECONDS.sleep(wait);
-            }
-            long sent = System.nanoTime();
-            HttpRequest request = HttpRequest.newBuilder(URI.create(urls.get(i % urls.size()))).GET().build();
-            inFlight.add(http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
-                if (e != null || r.statusCode() != 200) {
-                    errors.incrementAndGet();
-                } else {
-                    latencies.add(System.nanoTime() - sent);
+        long[] latencies = new long[total];
+        AtomicLong errors = new AtomicLong();
+        long start = System.nanoTime() + 10_000_000L;
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            int first = w;
+            Thread t = new Thread(() -> {
+                for (int i = first; i < total; i += workers) {
+                    long due = start + i * periodNanos;
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    }
+                    latencies[i] = get(urls.get(i % urls.size())) ? System.nanoTime() - due : -1;
+                    if (latencies[i] < 0) {
+                        errors.incrementAndGet();
+                    }
                 }
-            }));
+            }, "load-" + w);
+            t.start();
+            threads.add(t);
         }
-        CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
-        clock.shutdown();
-        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        for (Thread t : threads) {
+            t.join();
+        }
+        long[] sorted = Arrays.stream(latencies).filter(l -> l >= 0).sorted().toArray();
         long[] withErrors = Arrays.copyOf(sorted, sorted.length + 1);
         withErrors[sorted.length] = errors.get();
         return withErrors;
+    }
+
+    private static boolean get(String url) {
+        try {
+            java.net.HttpURLConnection c = (java.net.HttpURLConnection) URI.create(url).toURL().openConnection();
+            c.setConnectTimeout(2000);
+            c.setReadTimeout(5000);
+            int status = c.getResponseCode();
+            try (var in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
+                if (in != null) {
+                    in.readAllBytes(); // drained, so the connection goes back to the keep-alive pool
+                }
+            }
+            return status == 200;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static void print(String name, long[] result) {
