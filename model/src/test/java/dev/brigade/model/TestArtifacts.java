@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Random;
 
 /** Small artifacts whose forward pass is worked out by hand in the tests. */
-final class TestArtifacts {
+public final class TestArtifacts {
 
     private TestArtifacts() {
     }
@@ -71,7 +71,8 @@ final class TestArtifacts {
                 .build();
     }
 
-    private static Dense dense(Random random, int in, int out, Activation activation) {
+    /** A dense layer with small random weights: reproducible for a seeded {@code random}. */
+    public static Dense dense(Random random, int in, int out, Activation activation) {
         List<Double> weights = new ArrayList<>();
         for (int i = 0; i < in * out; i++) {
             weights.add(random.nextGaussian() * 0.3);

@@ -14,12 +14,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.brigade.model.Activation;
-import dev.brigade.model.Dense;
 import dev.brigade.model.ModelArtifact;
 import dev.brigade.model.ModelArtifactCodec;
 import dev.brigade.model.ModelTask;
 import dev.brigade.model.Normalisation;
 import dev.brigade.model.OutputScale;
+import dev.brigade.model.TestArtifacts;
 
 /**
  * Test data: the shipped use-case specs, small model artifacts over the shipped feature sets' inputs (contract
@@ -97,24 +97,12 @@ public final class Fixtures {
                 .setFeatureNames(names)
                 .setImputation(imputation)
                 .setNormalisation(new Normalisation(imputation, std))
-                .setLayers(List.of(dense(random, n, hidden, Activation.RELU),
-                        dense(random, hidden, 1, task == ModelTask.BINARY_CLASSIFICATION ? Activation.SIGMOID
-                                : Activation.IDENTITY)))
+                .setLayers(List.of(TestArtifacts.dense(random, n, hidden, Activation.RELU),
+                        TestArtifacts.dense(random, hidden, 1,
+                                task == ModelTask.BINARY_CLASSIFICATION ? Activation.SIGMOID : Activation.IDENTITY)))
                 .setOutputScale(task == ModelTask.REGRESSION ? new OutputScale(30.0, 8.0) : null)
                 .setDecisionThreshold(task == ModelTask.BINARY_CLASSIFICATION ? 0.5 : null)
                 .build());
-    }
-
-    private static Dense dense(Random random, int in, int out, Activation activation) {
-        List<Double> weights = new ArrayList<>();
-        for (int i = 0; i < in * out; i++) {
-            weights.add(random.nextGaussian() * 0.3);
-        }
-        List<Double> biases = new ArrayList<>();
-        for (int o = 0; o < out; o++) {
-            biases.add(random.nextGaussian() * 0.1);
-        }
-        return new Dense(in, out, weights, biases, activation);
     }
 
     private static double numeric(Object value) {
