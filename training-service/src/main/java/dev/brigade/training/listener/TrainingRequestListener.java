@@ -8,14 +8,17 @@ import org.jboss.logging.MDC;
 
 import dev.brigade.events.TrainingRequested;
 import dev.brigade.events.topics.Topics;
+import dev.brigade.training.RunRecord;
 import dev.brigade.training.config.Channels;
+import dev.brigade.training.mapping.RequestMapper;
+import dev.brigade.training.service.TrainingCoordinator;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Consumes {@value Topics#TRAINING_REQUESTS}. A record that does not decode never reaches this method: the
- * channel sends it to the topic's dead-letter twin with the reason and moves on (see application.properties).
- * Skeleton of the station's input: the retraining policy and training jobs (issue 5) builds on it.
+ * Consumes {@value Topics#TRAINING_REQUESTS}: each request becomes a run or joins its use case's live run. A
+ * record that does not decode never reaches this method: the channel sends it to the topic's dead-letter twin with
+ * the reason and moves on (see application.properties).
  */
 @ApplicationScoped
 public class TrainingRequestListener {
@@ -23,8 +26,10 @@ public class TrainingRequestListener {
     private static final Logger LOG = Logger.getLogger(TrainingRequestListener.class);
 
     private final Counter consumed;
+    private final TrainingCoordinator coordinator;
 
-    TrainingRequestListener(MeterRegistry registry) {
+    TrainingRequestListener(MeterRegistry registry, TrainingCoordinator coordinator) {
+        this.coordinator = coordinator;
         this.consumed = Counter.builder("brigade.events.consumed")
                 .description("Events consumed and processed, by topic")
                 .tag("topic", Topics.TRAINING_REQUESTS)
@@ -35,7 +40,9 @@ public class TrainingRequestListener {
     public void onTrainingRequested(TrainingRequested event) {
         MDC.put("eventId", event.getRequestId());
         try {
-            LOG.debugf("Consumed training request %s", event.getRequestId());
+            RunRecord run = coordinator.submit(RequestMapper.fromEvent(event));
+            LOG.infof("Training request %s for %s -> run %s", event.getRequestId(), event.getUseCase(),
+                    run.runId());
             consumed.increment();
         } finally {
             MDC.remove("eventId");

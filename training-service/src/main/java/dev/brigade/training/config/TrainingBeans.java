@@ -1,0 +1,48 @@
+package dev.brigade.training.config;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.brigade.training.EvaluationSettings;
+import dev.brigade.training.client.FeatureSetCatalog;
+import dev.brigade.training.client.RegistryClient;
+import dev.brigade.training.service.DatasetReader;
+import dev.brigade.training.service.Evaluator;
+
+/** The plain classes the jobs use, built once from the configuration. */
+@ApplicationScoped
+public class TrainingBeans {
+
+    @Produces
+    @ApplicationScoped
+    RegistryClient registryClient(TrainingConfig config, ObjectMapper json) {
+        TrainingConfig.Registry r = config.registry();
+        return new RegistryClient(r.url(), r.user(), r.password(), r.timeout(), json);
+    }
+
+    @Produces
+    @ApplicationScoped
+    FeatureSetCatalog featureSetCatalog(TrainingConfig config,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        return new FeatureSetCatalog(bootstrapServers, config.dataset().readTimeout());
+    }
+
+    @Produces
+    @ApplicationScoped
+    DatasetReader datasetReader(TrainingConfig config,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        return new DatasetReader(bootstrapServers, config.dataset().readTimeout());
+    }
+
+    @Produces
+    @ApplicationScoped
+    Evaluator evaluator(TrainingConfig config) {
+        TrainingConfig.Evaluation e = config.evaluation();
+        return new Evaluator(new EvaluationSettings(e.calibrationBins(), e.bootstrapResamples(), e.confidence(),
+                e.seed(), e.robustnessMissingShare(), e.worstKept()));
+    }
+}

@@ -1,0 +1,82 @@
+package dev.brigade.training.config;
+
+import java.net.URI;
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The kitchen's settings; application.properties maps each to an environment variable for deployment. */
+@ConfigMapping(prefix = "brigade.training")
+public interface TrainingConfig {
+
+    /** Written into every run record and model lineage, e.g. git:4f2c1ab; set by the build or the deployment. */
+    @WithDefault("dev")
+    String codeVersion();
+
+    Registry registry();
+
+    Dataset dataset();
+
+    Evaluation evaluation();
+
+    /** Run records kept in memory for GET /v1/runs (oldest final runs are dropped first). */
+    @WithDefault("1000")
+    int maxStoredRuns();
+
+    /** How long a job waits for Kafka to acknowledge one of its training-runs events. */
+    @WithDefault("10s")
+    Duration publishTimeout();
+
+    interface Registry {
+
+        @WithDefault("http://localhost:8083")
+        URI url();
+
+        /** A registrar account of the registry (registry-service/README.md). */
+        @WithDefault("training-service")
+        String user();
+
+        String password();
+
+        @WithDefault("30s")
+        Duration timeout();
+    }
+
+    interface Dataset {
+
+        /** Reading training-examples up to the end offsets taken at start must finish within this. */
+        @WithDefault("2m")
+        Duration readTimeout();
+
+        /** The newest share of the examples, by event time, held out for evaluation. */
+        @WithDefault("0.2")
+        double holdoutFraction();
+
+        /** Fewer examples than this fail the run. */
+        @WithDefault("200")
+        int minExamples();
+    }
+
+    interface Evaluation {
+
+        @WithDefault("10")
+        int calibrationBins();
+
+        @WithDefault("1000")
+        int bootstrapResamples();
+
+        @WithDefault("0.95")
+        double confidence();
+
+        @WithDefault("42")
+        long seed();
+
+        /** Share of input values removed and imputed for the robustness metrics. */
+        @WithDefault("0.1")
+        double robustnessMissingShare();
+
+        @WithDefault("20")
+        int worstKept();
+    }
+}

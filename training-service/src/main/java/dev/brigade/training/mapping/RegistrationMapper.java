@@ -1,0 +1,192 @@
+package dev.brigade.training.mapping;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.brigade.model.ModelArtifact;
+import dev.brigade.model.ModelTask;
+import dev.brigade.training.Calibration;
+import dev.brigade.training.Dataset;
+import dev.brigade.training.DatasetRange;
+import dev.brigade.training.Evaluation;
+import dev.brigade.training.FeatureProfile;
+import dev.brigade.training.InputFeature;
+import dev.brigade.training.InputType;
+import dev.brigade.training.LatencySample;
+import dev.brigade.training.ReliabilityBin;
+import dev.brigade.training.SliceResult;
+import dev.brigade.training.UseCaseSettings;
+
+/**
+ * The metadata part of a model-version registration, exactly the sections of docs/model-artifacts.md: contract,
+ * lineage, evaluationReport, referenceProfile, role, reason. The registry refuses unknown fields, so nothing else
+ * is written; the robustness metrics travel as overall metrics named {@code robustness.<metric>}.
+ */
+public final class RegistrationMapper {
+
+    /** The metric-name prefix of the candidate's metrics with a share of the inputs removed and imputed. */
+    public static final String ROBUSTNESS_PREFIX = "robustness.";
+
+    private RegistrationMapper() {
+    }
+
+    /** Everything the registration says about a run. */
+    public record Registration(UseCaseSettings settings, List<InputFeature> inputs, ModelArtifact artifact,
+            String runId, String codeVersion, Dataset dataset, Map<String, String> hyperparameters, long seed,
+            Evaluation evaluation, Integer championVersion, String holdoutDescription,
+            Map<String, FeatureProfile> profile, long profileRows, LatencySample latency, String reason) {
+    }
+
+    public static ObjectNode metadata(ObjectMapper json, Registration r) {
+        ObjectNode root = json.createObjectNode();
+        root.set("contract", contract(json, r));
+        root.set("lineage", lineage(json, r));
+        root.set("evaluationReport", report(json, r));
+        root.set("referenceProfile", profile(json, r));
+        root.put("role", "candidate");
+        root.put("reason", r.reason());
+        return root;
+    }
+
+    private static ObjectNode contract(ObjectMapper json, Registration r) {
+        ObjectNode contract = json.createObjectNode();
+        ArrayNode inputs = contract.putArray("inputs");
+        List<Double> imputation = r.artifact().getImputation();
+        for (int i = 0; i < r.inputs().size(); i++) {
+            InputFeature input = r.inputs().get(i);
+            ObjectNode node = inputs.addObject();
+            node.put("name", input.name());
+            node.put("type", input.type().name());
+            double value = imputation.get(i);
+            switch (input.type()) {
+                case DOUBLE -> node.put("imputation", value);
+                case BOOLEAN -> node.put("imputation", value != 0.0);
+                // A LONG input imputed with a fractional mean has no LONG imputation to state; the artifact has it.
+                case LONG -> {
+                    if (value == Math.rint(value)) {
+                        node.put("imputation", (long) value);
+                    }
+                }
+            }
+        }
+        boolean classifier = r.settings().task() == ModelTask.BINARY_CLASSIFICATION;
+        contract.put("output", classifier ? "probability" : "prediction");
+        contract.put("latencyBudgetMs", r.settings().latencyBudgetMs());
+        if (classifier) {
+            contract.put("decisionThreshold", r.artifact().getDecisionThreshold());
+        }
+        contract.put("owner", r.settings().owner());
+        return contract;
+    }
+
+    private static ObjectNode lineage(ObjectMapper json, Registration r) {
+        ObjectNode lineage = json.createObjectNode();
+        lineage.put("trainingRunId", r.runId());
+        lineage.put("codeVersion", r.codeVersion());
+        lineage.put("featureSet", r.dataset().featureSet());
+        lineage.put("featureSetVersion", r.dataset().featureSetVersion());
+        ranges(lineage.putArray("datasetRanges"), r.dataset().ranges());
+        ObjectNode params = lineage.putObject("hyperparameters");
+        r.hyperparameters().forEach(params::put);
+        lineage.put("seed", r.seed());
+        return lineage;
+    }
+
+    private static ObjectNode report(ObjectMapper json, Registration r) {
+        Evaluation e = r.evaluation();
+        ObjectNode report = json.createObjectNode();
+        ObjectNode holdout = report.putObject("holdout");
+        holdout.put("description", r.holdoutDescription());
+        holdout.put("n", e.n());
+        ObjectNode overall = report.putObject("overall");
+        overall.put("n", e.n());
+        ObjectNode metrics = overall.putObject("metrics");
+        e.overall().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(m -> metrics.put(m.getKey(), m.getValue()));
+        e.robustness().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(m -> metrics.put(ROBUSTNESS_PREFIX + m.getKey(), m.getValue()));
+        ArrayNode slices = report.putArray("slices");
+        for (SliceResult s : e.slices()) {
+            if (s.metrics().isEmpty()) {
+                continue;
+            }
+            ObjectNode node = slices.addObject();
+            node.put("slice", s.slice());
+            node.put("value", s.value());
+            node.put("n", s.n());
+            ObjectNode sm = node.putObject("metrics");
+            s.metrics().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .forEach(m -> sm.put(m.getKey(), m.getValue()));
+        }
+        Calibration calibration = e.calibration();
+        if (calibration != null) {
+            ObjectNode c = report.putObject("calibration");
+            c.put("ece", calibration.ece());
+            ArrayNode bins = c.putArray("bins");
+            for (ReliabilityBin b : calibration.bins()) {
+                ObjectNode bin = bins.addObject();
+                bin.put("lower", b.lower());
+                bin.put("upper", b.upper());
+                bin.put("count", b.count());
+                bin.put("meanPredicted", b.meanPredicted());
+                bin.put("observedRate", b.observedRate());
+            }
+        }
+        ObjectNode business = report.putObject("businessMetric");
+        business.put("name", e.costMatrix().name());
+        business.put("candidate", e.businessCandidate());
+        e.businessChampion().ifPresent(v -> business.put("champion", v));
+        e.comparison().ifPresent(d -> {
+            ObjectNode c = report.putObject("championComparison");
+            c.put("championVersion", r.championVersion());
+            c.put("metric", d.metric());
+            c.put("candidate", d.candidate());
+            c.put("champion", d.champion());
+            c.put("delta", d.delta());
+            c.put("ciLow", d.ciLow());
+            c.put("ciHigh", d.ciHigh());
+            c.put("n", d.n());
+            c.put("confidence", d.confidence());
+            c.put("resamples", d.resamples());
+        });
+        ObjectNode latency = report.putObject("latency");
+        latency.put("meanMicros", r.latency().meanMicros());
+        latency.put("p99Micros", r.latency().p99Micros());
+        latency.put("parameters", r.latency().parameters());
+        return report;
+    }
+
+    private static ObjectNode profile(ObjectMapper json, Registration r) {
+        ObjectNode profile = json.createObjectNode();
+        profile.put("n", r.profileRows());
+        ObjectNode features = profile.putObject("features");
+        r.profile().forEach((name, p) -> {
+            ObjectNode f = features.putObject(name);
+            f.put("type", p.type().name());
+            if (p.type() == InputType.BOOLEAN) {
+                p.categories().forEach(f.putArray("categories")::add);
+            } else {
+                p.edges().forEach(f.putArray("edges")::add);
+                f.put("mean", p.mean());
+                f.put("std", p.std());
+            }
+            p.frequencies().forEach(f.putArray("frequencies")::add);
+            f.put("missingRate", p.missingRate());
+        });
+        return profile;
+    }
+
+    private static void ranges(ArrayNode out, List<DatasetRange> ranges) {
+        for (DatasetRange range : ranges) {
+            ObjectNode node = out.addObject();
+            node.put("topic", range.topic());
+            node.put("partition", range.partition());
+            node.put("fromOffset", range.fromOffset());
+            node.put("toOffset", range.toOffset());
+        }
+    }
+}

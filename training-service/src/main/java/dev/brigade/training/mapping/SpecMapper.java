@@ -1,0 +1,125 @@
+package dev.brigade.training.mapping;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.brigade.events.TrainingReason;
+import dev.brigade.model.ModelTask;
+import dev.brigade.training.Cost;
+import dev.brigade.training.CostMatrix;
+import dev.brigade.training.RetrainingPolicy;
+import dev.brigade.training.UseCaseSettings;
+
+/**
+ * The registry's spec view (GET /v1/use-cases/{name}: {@code {name, version, spec: {...}}}, canonical JSON with
+ * wire names such as "binary-classification" and durations such as "6h") to the settings training uses. The
+ * registry has validated the spec; a field missing here means the two disagree about the contract, and the run
+ * fails naming it.
+ */
+public final class SpecMapper {
+
+    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+
+    private SpecMapper() {
+    }
+
+    /** @throws IllegalArgumentException naming the field that is missing or not understood */
+    public static UseCaseSettings toSettings(JsonNode view) {
+        JsonNode spec = required(view, "spec");
+        JsonNode task = required(spec, "task");
+        ModelTask modelTask = switch (text(task, "type")) {
+            case "binary-classification" -> ModelTask.BINARY_CLASSIFICATION;
+            case "regression" -> ModelTask.REGRESSION;
+            default -> throw new IllegalArgumentException("spec.task.type: unknown task " + text(task, "type"));
+        };
+        JsonNode featureSet = required(task, "featureSet");
+        JsonNode metrics = required(spec, "metrics");
+        List<String> slices = new ArrayList<>();
+        JsonNode perSlice = metrics.path("guardrails").path("perSlice").path("slices");
+        perSlice.forEach(s -> slices.add(s.asText()));
+        JsonNode business = required(metrics, "businessMetric");
+        JsonNode serving = required(spec, "serving");
+        JsonNode threshold = serving.get("decisionThreshold");
+        Double decisionThreshold = threshold == null || threshold.isNull() ? null : threshold.asDouble();
+        if (modelTask == ModelTask.BINARY_CLASSIFICATION && decisionThreshold == null) {
+            throw new IllegalArgumentException("spec.serving.decisionThreshold: required for classification");
+        }
+        return new UseCaseSettings(text(view, "name"), required(view, "version").asInt(), modelTask,
+                text(featureSet, "name"), required(featureSet, "version").asInt(),
+                text(required(metrics, "primary"), "name"), slices,
+                costMatrix(modelTask, text(business, "name"), required(business, "costMatrix")),
+                modelTask == ModelTask.REGRESSION ? null : decisionThreshold,
+                required(serving, "latencyBudgetMs").asDouble(),
+                text(required(spec, "owners"), "training"),
+                retraining(required(spec, "retrainingPolicy")));
+    }
+
+    /** Durations as specs write them: 500ms, 45s, 10m, 6h, 30d, or ISO-8601. */
+    public static Duration duration(String text) {
+        Matcher m = SHORT_DURATION.matcher(text.trim());
+        if (m.matches()) {
+            long amount = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofDays(amount);
+            };
+        }
+        try {
+            return Duration.parse(text.trim());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("not a duration: \"" + text + "\"");
+        }
+    }
+
+    /** The spec's signal words (drift, degraded, new-data, schedule, manual) as request reasons. */
+    public static TrainingReason signal(String wire) {
+        return TrainingReason.valueOf(wire.toUpperCase(Locale.ROOT).replace('-', '_'));
+    }
+
+    private static CostMatrix costMatrix(ModelTask task, String name, JsonNode m) {
+        if (task == ModelTask.REGRESSION) {
+            return new CostMatrix.Regression(name, required(m, "underPrediction").asDouble(),
+                    required(m, "overPrediction").asDouble());
+        }
+        return new CostMatrix.Classification(name, cell(m, "truePositive"), cell(m, "falsePositive"),
+                cell(m, "falseNegative"), cell(m, "trueNegative"));
+    }
+
+    private static Cost cell(JsonNode m, String field) {
+        JsonNode value = required(m, field);
+        return value.isNumber() ? Cost.of(value.asDouble()) : Cost.feature(value.asText());
+    }
+
+    private static RetrainingPolicy retraining(JsonNode p) {
+        Set<TrainingReason> signals = EnumSet.noneOf(TrainingReason.class);
+        for (JsonNode s : required(p, "signals")) {
+            signals.add(signal(s.asText()));
+        }
+        return new RetrainingPolicy(signals, required(p, "minNewLabelledExamples").asLong(),
+                duration(text(p, "cooldown")), required(p, "maxRunsPerDay").asInt());
+    }
+
+    private static JsonNode required(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            throw new IllegalArgumentException("the use-case spec has no " + field);
+        }
+        return value;
+    }
+
+    private static String text(JsonNode node, String field) {
+        return required(node, field).asText();
+    }
+}

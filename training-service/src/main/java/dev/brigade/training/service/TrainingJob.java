@@ -1,0 +1,300 @@
+package dev.brigade.training.service;
+
+import java.lang.management.ManagementFactory;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.brigade.events.TrainingRunEvent;
+import dev.brigade.model.ModelArtifact;
+import dev.brigade.model.ModelArtifactCodec;
+import dev.brigade.model.Scorer;
+import dev.brigade.training.Champion;
+import dev.brigade.training.ClassBalance;
+import dev.brigade.training.Dataset;
+import dev.brigade.training.DatasetRange;
+import dev.brigade.training.DatasetSplit;
+import dev.brigade.training.Evaluation;
+import dev.brigade.training.Example;
+import dev.brigade.training.Hyperparameters;
+import dev.brigade.training.InputFeature;
+import dev.brigade.training.LatencySample;
+import dev.brigade.training.RunRecord;
+import dev.brigade.training.RunStatus;
+import dev.brigade.training.SplitSummary;
+import dev.brigade.training.TrainingRequest;
+import dev.brigade.training.UseCaseSettings;
+import dev.brigade.training.client.FeatureSetCatalog;
+import dev.brigade.training.client.RegistryClient;
+import dev.brigade.training.config.TrainingConfig;
+import dev.brigade.training.mapping.ArtifactMapper;
+import dev.brigade.training.mapping.RegistrationMapper;
+import dev.brigade.training.mapping.RunEventMapper;
+import dev.brigade.training.mapping.SpecMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * One run from request to record: the spec and the policy, the dataset, the network, the evaluation against the
+ * champion, the registration. Every way out ends the run in SUCCEEDED, FAILED (with the reason) or SKIPPED (with the
+ * policy's reason), with its event on training-runs; nothing escapes as an exception.
+ */
+@ApplicationScoped
+public class TrainingJob {
+
+    private static final Logger LOG = Logger.getLogger(TrainingJob.class);
+    private static final int LATENCY_ROWS = 2000;
+
+    @Inject
+    TrainingConfig config;
+    @Inject
+    RegistryClient registry;
+    @Inject
+    FeatureSetCatalog catalog;
+    @Inject
+    DatasetReader reader;
+    @Inject
+    NetworkTrainer trainer;
+    @Inject
+    Evaluator evaluator;
+    @Inject
+    RunStore store;
+    @Inject
+    TrainingRunPublisher publisher;
+    @Inject
+    ObjectMapper json;
+    @Inject
+    MeterRegistry meters;
+
+    Clock clock = Clock.systemUTC();
+
+    /** Keeps the timed scores observable, so the JIT cannot drop the work being timed. */
+    static volatile double blackhole;
+
+    /** Runs the job on the calling thread. */
+    void execute(Run run, TrainingRequest request) {
+        MDC.put("eventId", run.runId);
+        long wallStart = System.nanoTime();
+        long cpuStart = processCpuNanos();
+        try {
+            attempt(run, request);
+            if (run.status() == RunStatus.SUCCEEDED) {
+                finishTimes(run, wallStart, cpuStart);
+                RunRecord done = run.store(store);
+                publish(RunEventMapper.succeeded(done, run.evaluation.overall(), run.finishedAt));
+            }
+        } catch (TrainingFailedException e) {
+            finish(run, RunStatus.FAILED, e.getMessage(), wallStart, cpuStart);
+        } catch (RuntimeException | Error e) {
+            // A bug or a native failure in one run must not take the station down: record it and go on.
+            LOG.errorf(e, "Run %s failed unexpectedly", run.runId);
+            finish(run, RunStatus.FAILED, "unexpected error: " + e, wallStart, cpuStart);
+        } finally {
+            count(run.status());
+            MDC.remove("eventId");
+        }
+    }
+
+    /** brigade_training_runs_total{outcome}: how requests end, for the dashboard and alerts on failing runs. */
+    private void count(RunStatus outcome) {
+        Counter.builder("brigade.training.runs").description("Training runs ended, by outcome")
+                .tag("outcome", outcome.name().toLowerCase(Locale.ROOT)).register(meters).increment();
+    }
+
+    private void attempt(Run run, TrainingRequest request) {
+        run.codeVersion = config.codeVersion();
+        UseCaseSettings settings;
+        try {
+            settings = SpecMapper.toSettings(registry.spec(run.useCase));
+        } catch (IllegalArgumentException e) {
+            throw new TrainingFailedException("the spec of " + run.useCase + " is not usable: " + e.getMessage());
+        }
+        run.specVersion = settings.specVersion();
+        run.featureSet = settings.featureSet();
+        run.featureSetVersion = settings.featureSetVersion();
+        Hyperparameters params;
+        try {
+            params = Hyperparameters.defaults().withOverrides(request.hyperparameterOverrides());
+        } catch (IllegalArgumentException e) {
+            throw new TrainingFailedException("invalid hyperparameters: " + e.getMessage());
+        }
+        run.hyperparameters = params.asStrings();
+        run.seed = params.seed();
+        List<RunRecord> history = store.list(run.useCase).stream().filter(r -> !r.runId().equals(run.runId))
+                .toList();
+        Instant now = clock.instant();
+        Optional<String> skip = TrainingPolicy.beforeData(request, settings.retraining(), history, now);
+        if (skip.isPresent()) {
+            skip(run, skip.get());
+            return;
+        }
+        List<InputFeature> inputs = catalog.inputs(settings.featureSet(), settings.featureSetVersion());
+        Dataset dataset = reader.read(run.useCase, settings.featureSet(), settings.featureSetVersion(), inputs, now,
+                previousEnds(history, settings));
+        run.ranges = dataset.ranges();
+        run.cutoff = dataset.cutoff();
+        run.newExamples = dataset.newExamples();
+        skip = TrainingPolicy.afterData(settings.retraining(), dataset.newExamples());
+        if (skip.isPresent()) {
+            skip(run, skip.get());
+            return;
+        }
+        run.startedAt = clock.instant();
+        run.status(RunStatus.RUNNING, null);
+        publish(RunEventMapper.started(run.store(store), run.startedAt));
+
+        DatasetSplit split = DatasetSplitter.split(dataset, settings.task(), config.dataset().holdoutFraction(),
+                params.validationFraction(), config.dataset().minExamples());
+        run.training = summary(split.training());
+        run.validation = summary(split.validation());
+        run.holdout = summary(split.holdout());
+        run.store(store);
+
+        TrainedNetwork trained = trainer.train(settings.task(), inputs, rows(split.training()),
+                labels(split.training()), rows(split.validation()), labels(split.validation()), params, epoch -> {
+                    run.epoch(epoch);
+                    publish(RunEventMapper.progress(run.store(store), epoch, clock.instant()));
+                });
+        double threshold = settings.decisionThreshold() == null ? 0.5 : settings.decisionThreshold();
+        ModelArtifact artifact = ArtifactMapper.toArtifact(trained, threshold);
+        byte[] bytes = ModelArtifactCodec.encode(artifact);
+        Scorer candidate = Scorer.load(bytes);
+        Optional<Champion> champion = registry.champion(run.useCase);
+        Evaluation evaluation = evaluator.evaluate(settings.task(), inputs, split.holdout(), candidate, champion,
+                settings.primaryMetric(), settings.sliceAttributes(), settings.costMatrix());
+        run.evaluation = evaluation;
+        run.store(store);
+
+        RegistrationMapper.Registration registration = new RegistrationMapper.Registration(settings, inputs,
+                artifact, run.runId, run.codeVersion, dataset, run.hyperparameters, params.seed(), evaluation,
+                champion.map(Champion::version).orElse(null),
+                "newest " + Math.round(config.dataset().holdoutFraction() * 100) + "% by event time, from "
+                        + split.holdoutFrom(),
+                ReferenceProfiles.of(inputs, split.training()), split.training().size(),
+                latency(candidate, split.holdout(), trained.parameterCount()),
+                "training run " + run.runId + " (" + run.reason + ")");
+        run.artifactSha256 = sha256(bytes);
+        run.modelVersion = registry.register(run.useCase, bytes, RegistrationMapper.metadata(json, registration));
+        run.status(RunStatus.SUCCEEDED, null);
+        LOG.infof("Run %s of %s registered version %d", run.runId, run.useCase, run.modelVersion);
+    }
+
+    /** Where the last successful run's ranges ended, per partition: examples from there on are new. */
+    private static Map<Integer, Long> previousEnds(List<RunRecord> history, UseCaseSettings settings) {
+        Map<Integer, Long> ends = new HashMap<>();
+        history.stream()
+                .filter(r -> r.status() == RunStatus.SUCCEEDED && settings.featureSet().equals(r.featureSet())
+                        && Integer.valueOf(settings.featureSetVersion()).equals(r.featureSetVersion()))
+                .max((a, b) -> a.startedAt().compareTo(b.startedAt()))
+                .ifPresent(last -> {
+                    for (DatasetRange range : last.datasetRanges()) {
+                        ends.put(range.partition(), range.toOffset());
+                    }
+                });
+        return ends;
+    }
+
+    private void skip(Run run, String why) {
+        run.status(RunStatus.SKIPPED, why);
+        run.finishedAt = clock.instant();
+        RunRecord done = run.store(store);
+        for (String requestId : done.requestIds()) {
+            publish(RunEventMapper.skipped(done, requestId, run.finishedAt));
+        }
+        LOG.infof("Run %s of %s skipped: %s", run.runId, run.useCase, why);
+    }
+
+    private void finish(Run run, RunStatus status, String reason, long wallStart, long cpuStart) {
+        run.status(status, reason);
+        finishTimes(run, wallStart, cpuStart);
+        RunRecord done = run.store(store);
+        publish(RunEventMapper.failed(done, run.finishedAt));
+        LOG.warnf("Run %s of %s failed: %s", run.runId, run.useCase, reason);
+    }
+
+    private void finishTimes(Run run, long wallStart, long cpuStart) {
+        run.finishedAt = clock.instant();
+        run.wallTimeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - wallStart);
+        run.cpuMillis = TimeUnit.NANOSECONDS.toMillis(processCpuNanos() - cpuStart);
+    }
+
+    /** Events are the durable record, but a broker hiccup must not fail a run that trained well: log and go on. */
+    private void publish(TrainingRunEvent event) {
+        try {
+            publisher.publish(event).toCompletableFuture()
+                    .get(config.publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.warnf("Could not publish %s of run %s: %s", event.getPayload().getClass().getSimpleName(),
+                    event.getRunId(), e.toString());
+        }
+    }
+
+    private static SplitSummary summary(List<Example> rows) {
+        return new SplitSummary(rows.size(), ClassBalance.of(rows), rows.get(0).eventTime(),
+                rows.get(rows.size() - 1).eventTime());
+    }
+
+    private static double[][] rows(List<Example> examples) {
+        return examples.stream().map(Example::features).toArray(double[][]::new);
+    }
+
+    private static double[] labels(List<Example> examples) {
+        return examples.stream().mapToDouble(Example::label).toArray();
+    }
+
+    /** Single-row timing with the platform scorer on up to 2,000 holdout rows, after as many for warm-up. */
+    static LatencySample latency(Scorer scorer, List<Example> rows, long parameters) {
+        int n = Math.min(LATENCY_ROWS, rows.size());
+        Scorer.Session session = scorer.newSession();
+        double sink = 0;
+        for (int i = 0; i < n; i++) {
+            sink += session.score(rows.get(i).features());
+        }
+        long[] nanos = new long[n];
+        for (int i = 0; i < n; i++) {
+            long t0 = System.nanoTime();
+            sink += session.score(rows.get(i).features());
+            nanos[i] = System.nanoTime() - t0;
+        }
+        blackhole = sink;
+        Arrays.sort(nanos);
+        double mean = Arrays.stream(nanos).average().orElse(0) / 1000.0;
+        double p99 = n == 0 ? 0 : nanos[Math.min(n - 1, (int) Math.ceil(0.99 * n) - 1)] / 1000.0;
+        return new LatencySample(mean, p99, parameters);
+    }
+
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return 0;
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

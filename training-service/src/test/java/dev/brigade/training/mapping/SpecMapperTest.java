@@ -1,0 +1,77 @@
+package dev.brigade.training.mapping;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.brigade.events.TrainingReason;
+import dev.brigade.model.ModelTask;
+import dev.brigade.training.Cost;
+import dev.brigade.training.CostMatrix;
+import dev.brigade.training.UseCaseSettings;
+
+/** The shipped use cases, as the registry's spec view serves them, read into training's settings. */
+class SpecMapperTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void readsTheCardFraudSpec() throws IOException {
+        UseCaseSettings s = SpecMapper.toSettings(view("card-fraud"));
+
+        assertThat(s.name()).isEqualTo("card-fraud");
+        assertThat(s.specVersion()).isEqualTo(1);
+        assertThat(s.task()).isEqualTo(ModelTask.BINARY_CLASSIFICATION);
+        assertThat(s.featureSet()).isEqualTo("card-activity");
+        assertThat(s.featureSetVersion()).isEqualTo(1);
+        assertThat(s.primaryMetric()).isEqualTo("auc");
+        assertThat(s.sliceAttributes()).containsExactly("region", "device");
+        assertThat(s.costMatrix()).isEqualTo(new CostMatrix.Classification("expected-cost-per-transaction",
+                Cost.of(5.0), Cost.of(5.0), Cost.feature("amount"), Cost.of(0.0)));
+        assertThat(s.decisionThreshold()).isEqualTo(0.5);
+        assertThat(s.latencyBudgetMs()).isEqualTo(25.0);
+        assertThat(s.owner()).isEqualTo("fraud-ml-team");
+        assertThat(s.retraining().signals()).containsExactlyInAnyOrder(TrainingReason.DRIFT,
+                TrainingReason.DEGRADED, TrainingReason.NEW_DATA, TrainingReason.SCHEDULE, TrainingReason.MANUAL);
+        assertThat(s.retraining().minNewLabelledExamples()).isEqualTo(5000);
+        assertThat(s.retraining().cooldown()).isEqualTo(Duration.ofHours(6));
+        assertThat(s.retraining().maxRunsPerDay()).isEqualTo(2);
+    }
+
+    @Test
+    void readsTheDeliveryEtaSpec() throws IOException {
+        UseCaseSettings s = SpecMapper.toSettings(view("delivery-eta"));
+
+        assertThat(s.task()).isEqualTo(ModelTask.REGRESSION);
+        assertThat(s.primaryMetric()).isEqualTo("mae");
+        assertThat(s.sliceAttributes()).containsExactly("zone");
+        assertThat(s.costMatrix()).isEqualTo(new CostMatrix.Regression("expected-cost-per-delivery", 0.5, 0.2));
+        assertThat(s.decisionThreshold()).isNull();
+        assertThat(s.retraining().signals()).doesNotContain(TrainingReason.SCHEDULE);
+        assertThat(s.retraining().cooldown()).isEqualTo(Duration.ofHours(12));
+    }
+
+    @Test
+    void namesWhatIsMissing() throws IOException {
+        ObjectNode view = (ObjectNode) view("card-fraud");
+        ((ObjectNode) view.get("spec")).remove("retrainingPolicy");
+        assertThatThrownBy(() -> SpecMapper.toSettings(view)).hasMessageContaining("retrainingPolicy");
+        assertThat(SpecMapper.duration("PT90M")).isEqualTo(Duration.ofMinutes(90));
+        assertThatThrownBy(() -> SpecMapper.duration("soon")).hasMessageContaining("soon");
+    }
+
+    private static JsonNode view(String name) throws IOException {
+        try (InputStream in = SpecMapperTest.class.getResourceAsStream("/specs/" + name + ".json")) {
+            return JSON.readTree(in);
+        }
+    }
+}
