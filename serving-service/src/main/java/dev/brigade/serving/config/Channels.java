@@ -5,11 +5,11 @@ import dev.brigade.events.topics.Topics;
 /** Messaging channel names; application.properties binds each to its topic. Tests reuse them. */
 public final class Channels {
 
-    /** RegistryEvent from {@value Topics#REGISTRY_EVENTS}. */
-    public static final String REGISTRY_EVENTS = "registry-events";
-
     /** PredictionLogged to {@value Topics#PREDICTIONS}. */
     public static final String PREDICTIONS = "predictions";
+
+    /** AlertEvent to {@value Topics#ALERTS}. */
+    public static final String ALERTS = "alerts";
 
     private Channels() {
     }

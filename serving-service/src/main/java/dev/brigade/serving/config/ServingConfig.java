@@ -1,0 +1,104 @@
+package dev.brigade.serving.config;
+
+import java.net.URI;
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The serving counter's settings (application.properties, `## Serving`); deploy values come from env vars. */
+@ConfigMapping(prefix = "brigade.serving")
+public interface ServingConfig {
+
+    /** Base URL of the registry-service: artifacts are downloaded from its read API. */
+    @WithDefault("http://localhost:8083")
+    URI registryUrl();
+
+    /** Base URL of the feature-service: online features for each scored request. */
+    @WithDefault("http://localhost:8081")
+    URI featuresUrl();
+
+    Features features();
+
+    Models models();
+
+    Requests requests();
+
+    PredictionLog predictionLog();
+
+    Shadow shadow();
+
+    interface Features {
+
+        /** Share of the use case's latency budget (serving.latencyBudgetMs) the feature look-up may take. */
+        @WithDefault("0.6")
+        double budgetShare();
+
+        /** Budget used when a use case's spec has none (it always has one once registered). */
+        @WithDefault("50ms")
+        Duration defaultBudget();
+
+        /** Connections kept open to the feature-service (per event loop). */
+        @WithDefault("32")
+        int poolSize();
+
+        @WithDefault("500ms")
+        Duration connectTimeout();
+    }
+
+    interface Models {
+
+        /** The largest artifact downloaded; bigger ones fail to load (the registry's own limit is 50 MiB). */
+        @WithDefault("64M")
+        io.quarkus.runtime.configuration.MemorySize maxArtifactSize();
+
+        @WithDefault("10s")
+        Duration downloadTimeout();
+
+        /** Attempts to load a version before it is given up (and alerted); each waits twice as long as the last. */
+        @WithDefault("4")
+        int loadAttempts();
+
+        @WithDefault("500ms")
+        Duration retryBackoff();
+
+        /** Rows scored on the loader thread before a model takes traffic (JIT warm-up, off the request path). */
+        @WithDefault("2000")
+        int warmupRows();
+    }
+
+    interface Requests {
+
+        /** The largest single scoring body (a larger one is 413). */
+        @WithDefault("64K")
+        io.quarkus.runtime.configuration.MemorySize maxBodySize();
+
+        /** The largest batch body. */
+        @WithDefault("1M")
+        io.quarkus.runtime.configuration.MemorySize maxBatchBodySize();
+
+        @WithDefault("100")
+        int maxBatchItems();
+    }
+
+    interface PredictionLog {
+
+        /** Predictions waiting to be sent to Kafka; beyond it new ones are dropped, counted and logged. */
+        @WithDefault("10000")
+        int bufferSize();
+
+        /** Sends not yet acknowledged by Kafka. */
+        @WithDefault("1000")
+        int maxInFlight();
+    }
+
+    interface Shadow {
+
+        /** Shadow scorings waiting for a thread; beyond it they are dropped (counted), never the answer. */
+        @WithDefault("1000")
+        int queueSize();
+
+        @WithDefault("1")
+        int threads();
+    }
+}

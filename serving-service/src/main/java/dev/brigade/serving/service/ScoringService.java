@@ -1,0 +1,366 @@
+package dev.brigade.serving.service;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.brigade.events.FeatureStatus;
+import dev.brigade.events.PredictionLogged;
+import dev.brigade.serving.ContractInput;
+import dev.brigade.serving.Deployment;
+import dev.brigade.serving.FieldError;
+import dev.brigade.serving.InputType;
+import dev.brigade.serving.LoadedModel;
+import dev.brigade.serving.ScoreAnswer;
+import dev.brigade.serving.ScoreRequest;
+import dev.brigade.serving.Variant;
+import dev.brigade.serving.client.FeatureClient;
+import dev.brigade.serving.client.FeatureLookup;
+import dev.brigade.serving.config.ServingConfig;
+
+/**
+ * One scored request: route by a stable hash of the entity, check the attributes against the routed model's
+ * contract, fetch online features within their share of the latency budget, build the row in contract order
+ * (feature-service value, else the request's attribute of that name, else the training imputation), score, answer.
+ * The prediction log and the shadow are handed off without waiting; neither can change or delay the answer.
+ */
+@ApplicationScoped
+public class ScoringService {
+
+    private static final Logger LOG = Logger.getLogger(ScoringService.class);
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final boolean CPU_TIME = THREADS.isCurrentThreadCpuTimeSupported();
+
+    private final ModelStore models;
+    private final FeatureClient features;
+    private final PredictionLog log;
+    private final ServingMetrics metrics;
+    private final ServingConfig config;
+    private final ThreadPoolExecutor shadows;
+
+    ScoringService(ModelStore models, FeatureClient features, PredictionLog log, ServingMetrics metrics,
+            ServingConfig config) {
+        this.models = models;
+        this.features = features;
+        this.log = log;
+        this.metrics = metrics;
+        this.config = config;
+        int threads = Math.max(1, config.shadow().threads());
+        this.shadows = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(Math.max(1, config.shadow().queueSize())), r -> {
+                    Thread t = new Thread(r, "shadow-scorer");
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    @PreDestroy
+    void stop() {
+        shadows.shutdownNow();
+    }
+
+    /** The deployment of a known use case, or a problem (404 unknown, 503 nothing loaded). */
+    public Deployment deploymentOf(String useCase) {
+        Deployment deployment = models.deployment(useCase);
+        if (deployment == null) {
+            metrics.error(useCase, "unknown-use-case");
+            throw new ProblemException(404, "unknown-use-case", "no use case named " + useCase + " is registered",
+                    List.of(new FieldError("useCase", "unknown use case " + useCase)));
+        }
+        if (!deployment.canServe()) {
+            metrics.error(useCase, "no-model");
+            String why = deployment.notes().isEmpty() ? "no champion and no baseline model is loaded"
+                    : String.join("; ", deployment.notes());
+            throw new ProblemException(503, "no-model", useCase + " has no model to serve: " + why, List.of());
+        }
+        return deployment;
+    }
+
+    /** The model a request goes to, before the look-up (routing needs only the entity id). */
+    public Routed route(Deployment d, String entityId) {
+        if (d.canary() != null && d.champion() != null && Router.canary(d.useCase(), entityId, d.canaryPercent())) {
+            return new Routed(d.canary(), Variant.CANARY);
+        }
+        if (d.champion() != null) {
+            return new Routed(d.champion(), Variant.CHAMPION);
+        }
+        return new Routed(d.baseline(), Variant.BASELINE);
+    }
+
+    public record Routed(LoadedModel model, Variant variant) {
+    }
+
+    /** Type errors of the request's attributes against the model's inputs, named with the given prefix. */
+    public static List<FieldError> checkTypes(LoadedModel model, Map<String, Object> attributes, String prefix) {
+        List<FieldError> errors = new ArrayList<>();
+        for (ContractInput input : model.inputs()) {
+            Object value = attributes.get(input.name());
+            if (value != null && !accepts(input.type(), value)) {
+                errors.add(new FieldError(prefix + "attributes." + input.name(), "must be " + input.type().expected()
+                        + " (input " + input.name() + " of model v" + model.version() + " is " + input.type()
+                        + "), not " + describe(value)));
+            }
+        }
+        return errors;
+    }
+
+    /**
+     * Scores a validated request. Completes with the answer; never exceptionally for feature-service trouble.
+     *
+     * @param startNanos when the request arrived (the budget counts from there)
+     */
+    public CompletionStage<ScoreAnswer> score(Deployment d, Routed routed, ScoreRequest request, long startNanos) {
+        double budgetMs = d.latencyBudgetMs() > 0 ? d.latencyBudgetMs()
+                : config.features().defaultBudget().toMillis();
+        long featureBudgetNanos = (long) (budgetMs * config.features().budgetShare() * 1_000_000);
+        long remaining = featureBudgetNanos - (System.nanoTime() - startNanos);
+        LoadedModel model = routed.model();
+        return features.fetch(model.info().featureSet(), model.info().featureSetVersion(), request.entityId(),
+                request.attributes(), remaining / 1_000_000).thenApply(lookup -> {
+                    long cpuStart = cpuNow();
+                    metrics.featureLookup(d.useCase(), lookup.outcome().tag(), lookup.nanos());
+                    if (!lookup.ok()) {
+                        metrics.error(d.useCase(), "features-" + lookup.outcome().tag());
+                    }
+                    ScoreAnswer answer = answer(d, routed, request, lookup, startNanos, cpuStart, budgetMs,
+                            featureBudgetNanos);
+                    shadow(d, request, lookup, startNanos);
+                    return answer;
+                });
+    }
+
+    private ScoreAnswer answer(Deployment d, Routed routed, ScoreRequest request, FeatureLookup lookup,
+            long startNanos, long cpuStart, double budgetMs, long featureBudgetNanos) {
+        List<String> warnings = new ArrayList<>();
+        boolean degraded = !lookup.ok();
+        if (degraded) {
+            warnings.add(lookup.outcome() == FeatureLookup.Outcome.TIMEOUT
+                    ? "feature-service gave no answer within its share of the latency budget ("
+                            + String.format("%.1f", featureBudgetNanos / 1e6) + " of " + budgetMs
+                            + " ms): inputs it would give were imputed"
+                    : "feature-service " + lookup.outcome().tag() + " (" + lookup.detail()
+                            + "): inputs it would give were imputed");
+        }
+        Variant variant = routed.variant();
+        LoadedModel model = routed.model();
+        Scored scored = null;
+        try {
+            scored = scoreWith(model, request, lookup);
+            if (!Double.isFinite(scored.score())) {
+                throw new IllegalStateException("score is " + scored.score());
+            }
+        } catch (RuntimeException e) {
+            metrics.error(d.useCase(), "model-failure");
+            LOG.errorf(e, "%s v%d failed to score event %s", d.useCase(), model.version(), request.eventId());
+            if (d.baseline() == null || d.baseline() == model) {
+                throw new ProblemException(500, "model-failure", d.useCase() + " v" + model.version()
+                        + " failed to score and no baseline is loaded: " + e.getMessage(), List.of());
+            }
+            warnings.add(variant.name().toLowerCase() + " v" + model.version() + " failed to score ("
+                    + e.getMessage() + "): the baseline answered");
+            model = d.baseline();
+            variant = Variant.BASELINE;
+            scored = scoreWith(model, request, lookup);
+        }
+        if (variant == Variant.BASELINE && routed.variant() == Variant.BASELINE) {
+            warnings.add("no champion is serving" + (d.notes().isEmpty() ? "" : " (" + String.join("; ", d.notes())
+                    + ")") + ": the baseline v" + model.version() + " answered");
+        }
+        if (!scored.imputed().isEmpty()) {
+            warnings.add("imputed from training statistics: " + String.join(", ", scored.imputed()));
+            metrics.imputed(d.useCase(), scored.imputed().size());
+        }
+        String decision = decision(model, scored.score());
+        long cpuNanos = cpuStart < 0 ? -1 : cpuNow() - cpuStart;
+        long totalNanos = System.nanoTime() - startNanos;
+        if (totalNanos > budgetMs * 1_000_000) {
+            warnings.add(String.format("over the latency budget: %.2f ms of %.1f ms", totalNanos / 1e6, budgetMs));
+        }
+        String predictionId = UUID.randomUUID().toString();
+        ScoreAnswer answer = new ScoreAnswer(predictionId, request.eventId(), request.entityId(), d.useCase(),
+                scored.score(), decision, new ScoreAnswer.ModelRef(model.version(), variant), scored.features(),
+                degraded, List.copyOf(warnings),
+                new ScoreAnswer.Latency(totalNanos / 1000, lookup.nanos() / 1000, Math.max(0, cpuNanos) / 1000,
+                        budgetMs));
+        metrics.scored(d.useCase(), model.version(), variant, totalNanos, cpuNanos);
+        log.log(event(predictionId, request, d.useCase(), model.version(), variant, scored, decision, totalNanos,
+                cpuNanos, warnings));
+        return answer;
+    }
+
+    /** Scores the shadow on its own thread, from the same inputs; dropped (counted) when the queue is full. */
+    private void shadow(Deployment d, ScoreRequest request, FeatureLookup lookup, long startNanos) {
+        LoadedModel shadow = d.shadow();
+        if (shadow == null) {
+            return;
+        }
+        try {
+            shadows.execute(() -> {
+                long cpuStart = cpuNow();
+                try {
+                    FeatureLookup used = lookup;
+                    LoadedModel primary = d.champion() != null ? d.champion() : d.baseline();
+                    if (primary != null && (!primary.info().featureSet().equals(shadow.info().featureSet())
+                            || primary.info().featureSetVersion() != shadow.info().featureSetVersion())) {
+                        used = features.fetch(shadow.info().featureSet(), shadow.info().featureSetVersion(),
+                                request.entityId(), request.attributes(), 1000).toCompletableFuture()
+                                .get(2, TimeUnit.SECONDS);
+                    }
+                    Scored scored = scoreWith(shadow, request, used);
+                    List<String> warnings = new ArrayList<>();
+                    if (!used.ok()) {
+                        warnings.add("feature-service " + used.outcome().tag() + ": inputs imputed");
+                    }
+                    if (!scored.imputed().isEmpty()) {
+                        warnings.add("imputed from training statistics: " + String.join(", ", scored.imputed()));
+                    }
+                    long cpuNanos = cpuStart < 0 ? -1 : cpuNow() - cpuStart;
+                    long totalNanos = System.nanoTime() - startNanos;
+                    String decision = decision(shadow, scored.score());
+                    metrics.scored(d.useCase(), shadow.version(), Variant.SHADOW, totalNanos, cpuNanos);
+                    log.log(event(UUID.randomUUID().toString(), request, d.useCase(), shadow.version(),
+                            Variant.SHADOW, scored, decision, totalNanos, cpuNanos, warnings));
+                } catch (Exception e) {
+                    metrics.error(d.useCase(), "shadow-failure");
+                    LOG.warnf("Shadow v%d of %s failed on event %s: %s", shadow.version(), d.useCase(),
+                            request.eventId(), e.toString());
+                }
+            });
+        } catch (RejectedExecutionException full) {
+            metrics.shadowDropped();
+        }
+    }
+
+    /** The result of one model on one request: score, the inputs as served, the names imputed. */
+    record Scored(double score, Map<String, ScoreAnswer.ServedFeature> features, List<String> imputed) {
+    }
+
+    static Scored scoreWith(LoadedModel model, ScoreRequest request, FeatureLookup lookup) {
+        List<ContractInput> inputs = model.inputs();
+        double[] row = new double[inputs.size()];
+        String[] status = new String[row.length];
+        for (int i = 0; i < row.length; i++) {
+            ContractInput input = inputs.get(i);
+            FeatureLookup.Value served = lookup.features().get(input.name());
+            double x = Double.NaN;
+            String from = null;
+            if (served != null && served.value() != null && !"MISSING".equals(served.status())) {
+                x = number(input.type(), served.value());
+                from = served.status();
+            }
+            if (!Double.isFinite(x)) {
+                Object attribute = request.attributes().get(input.name());
+                if (attribute != null) {
+                    x = number(input.type(), attribute);
+                    from = "PRESENT";
+                }
+            }
+            row[i] = x;
+            status[i] = from;
+        }
+        double score = model.scorer().score(row);
+        Map<String, ScoreAnswer.ServedFeature> features = new LinkedHashMap<>();
+        List<String> imputed = new ArrayList<>();
+        for (int i = 0; i < row.length; i++) {
+            ContractInput input = inputs.get(i);
+            if (Double.isFinite(row[i])) {
+                features.put(input.name(), new ScoreAnswer.ServedFeature(typed(input.type(), row[i]), status[i]));
+            } else {
+                double value = model.scorer().imputation(i);
+                features.put(input.name(), new ScoreAnswer.ServedFeature(typed(input.type(), value), "IMPUTED"));
+                imputed.add(input.name());
+            }
+        }
+        return new Scored(score, features, imputed);
+    }
+
+    private static String decision(LoadedModel model, double score) {
+        return model.scorer().decisionThreshold().isPresent() ? (model.scorer().decide(score) ? "positive"
+                : "negative") : null;
+    }
+
+    private static PredictionLogged event(String predictionId, ScoreRequest request, String useCase, int version,
+            Variant variant, Scored scored, String decision, long totalNanos, long cpuNanos, List<String> warnings) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        Map<String, FeatureStatus> statuses = new LinkedHashMap<>();
+        scored.features().forEach((name, f) -> {
+            values.put(name, f.value());
+            statuses.put(name, FeatureStatus.valueOf(f.status()));
+        });
+        return PredictionLogged.newBuilder()
+                .setPredictionId(predictionId)
+                .setEventId(request.eventId())
+                .setEntityId(request.entityId())
+                .setUseCase(useCase)
+                .setModelVersion(version)
+                .setVariant(dev.brigade.events.Variant.valueOf(variant.name()))
+                .setFeatures(values)
+                .setFeatureStatuses(statuses)
+                .setScore(scored.score())
+                .setDecision(decision)
+                .setLatencyMicros(totalNanos / 1000)
+                .setCpuMicros(Math.max(0, cpuNanos) / 1000)
+                .setServedAt(Instant.now())
+                .setWarnings(List.copyOf(warnings))
+                .build();
+    }
+
+    static boolean accepts(InputType type, Object value) {
+        return switch (type) {
+            case BOOLEAN -> value instanceof Boolean;
+            case LONG -> value instanceof Long || value instanceof Integer
+                    || (value instanceof Double d && d == Math.rint(d) && Double.isFinite(d));
+            case DOUBLE -> value instanceof Number;
+        };
+    }
+
+    /** A value as a model input; one of the wrong type (only possible from the feature-service) counts as missing. */
+    private static double number(InputType type, Object value) {
+        if (value instanceof Boolean b) {
+            return type == InputType.BOOLEAN ? (b ? 1.0 : 0.0) : Double.NaN;
+        }
+        if (value instanceof Number n && type != InputType.BOOLEAN) {
+            return n.doubleValue();
+        }
+        return Double.NaN;
+    }
+
+    private static Object typed(InputType type, double value) {
+        return switch (type) {
+            case BOOLEAN -> value >= 0.5;
+            case LONG -> value == Math.rint(value) && Math.abs(value) < 9.0e15 ? (Object) (long) value
+                    : (Object) value;
+            case DOUBLE -> value;
+        };
+    }
+
+    private static String describe(Object value) {
+        if (value instanceof String) {
+            return "a string";
+        }
+        if (value instanceof Boolean) {
+            return "a boolean";
+        }
+        return value instanceof Number ? "the number " + value : value.getClass().getSimpleName();
+    }
+
+    private static long cpuNow() {
+        return CPU_TIME ? THREADS.getCurrentThreadCpuTime() : -1;
+    }
+}
