@@ -1,0 +1,128 @@
+package dev.brigade.monitor.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The station's settings; deploy values come from environment variables (application.properties). */
+@ConfigMapping(prefix = "brigade.monitor")
+public interface MonitorConfig {
+
+    /** Kafka Streams application id: its consumer group, transactional ids and internal topics. */
+    @WithDefault("brigade-monitor")
+    String applicationId();
+
+    Path stateDir();
+
+    /** Tests only: start from an empty local state dir (each test JVM has a fresh broker). */
+    @WithDefault("false")
+    boolean cleanStateOnStart();
+
+    @WithDefault("100ms")
+    Duration commitInterval();
+
+    Window window();
+
+    Drift drift();
+
+    Alerts alerts();
+
+    Join join();
+
+    Registry registry();
+
+    Webhook webhook();
+
+    /** How long start-up waits for the registry view before the windows start (they need the profiles). */
+    @WithDefault("60s")
+    Duration catchUpTimeout();
+
+    interface Window {
+        /** Tumbling window length, per use case and model version. */
+        @WithDefault("5m")
+        Duration length();
+
+        /** A window closes once the use case's observations are this much past its end (event time)... */
+        @WithDefault("30s")
+        Duration grace();
+
+        /** ...and the window itself had no update for this long (wall clock)... */
+        @WithDefault("30s")
+        Duration quiet();
+
+        /** ...or once it saw nothing new for this long (wall clock), so quiet traffic still closes windows. */
+        @WithDefault("2m")
+        Duration idleClose();
+
+        /** How often open windows are checked for closing. */
+        @WithDefault("1s")
+        Duration tick();
+
+        /** Closed windows kept per model version for the dashboard and the API (2016 = a week of 5 minutes). */
+        @WithDefault("2016")
+        int history();
+    }
+
+    interface Drift {
+        /** Family-wise error rate across a window's features (Holm). */
+        @WithDefault("0.01")
+        double alpha();
+
+        /** Smallest KS distance that counts as drift for a numeric input. */
+        @WithDefault("0.1")
+        double minKsDistance();
+
+        /** Smallest Cramér's V that counts as drift for a categorical input. */
+        @WithDefault("0.1")
+        double minCramersV();
+    }
+
+    interface Alerts {
+        /** After an alert resolves, the same rule stays quiet for the same version this long (window time). */
+        @WithDefault("1h")
+        Duration cooldown();
+    }
+
+    interface Join {
+        /** How long served features wait for the offline vector of the same event (skew). */
+        @WithDefault("1h")
+        Duration skewWait();
+
+        /** How long a label that arrived before its prediction waits for it. */
+        @WithDefault("1d")
+        Duration pendingLabelWait();
+
+        /** How often expired join state is swept (wall clock). */
+        @WithDefault("1m")
+        Duration sweep();
+    }
+
+    interface Registry {
+        @WithDefault("http://localhost:8083")
+        String url();
+
+        /** The service account with the deployer role, for the rollback action. */
+        @WithDefault("monitor-service")
+        String user();
+
+        @WithDefault("monitor-local")
+        String password();
+
+        @WithDefault("10s")
+        Duration timeout();
+    }
+
+    interface Webhook {
+        /** Where page actions are POSTed as JSON; without it they only go to the log. */
+        Optional<String> url();
+
+        @WithDefault("5s")
+        Duration timeout();
+
+        @WithDefault("3")
+        int attempts();
+    }
+}

@@ -1,0 +1,220 @@
+package dev.brigade.monitor.service;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+import dev.brigade.events.AlertAction;
+import dev.brigade.events.AlertEvent;
+import dev.brigade.events.AlertRaised;
+import dev.brigade.events.Severity;
+import dev.brigade.events.serde.EventCodec;
+import dev.brigade.events.topics.Topics;
+import dev.brigade.monitor.client.Pager;
+import dev.brigade.monitor.client.RegistryClient;
+
+/**
+ * Carries out the actions of committed alerts (consumer group {@code <app id>-actions}, read_committed, offsets
+ * committed after the action): page (webhook and log) and rollback (the registry, as the monitor's deployer
+ * account). Retrain needs nothing here: the drift event left with the alert. A new group starts at the end of the
+ * topic, so a first start does not page for history.
+ */
+@ApplicationScoped
+public class AlertActions {
+
+    private static final Logger LOG = Logger.getLogger(AlertActions.class);
+    private static final EventCodec<AlertEvent> CODEC = EventCodec.of(AlertEvent.class);
+
+    /** What the rollback action did, for the dashboard and tests. */
+    public record ActionTaken(String alertId, String useCase, String action, String outcome, String detail) {
+    }
+
+    private final Pager pager;
+    private final RegistryClient registryClient;
+    private final RegistryView registry;
+    private final StationMetrics metrics;
+    private final String bootstrapServers;
+    private final java.util.Deque<ActionTaken> taken = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private volatile boolean running;
+    private Thread thread;
+
+    AlertActions(Pager pager, RegistryClient registryClient, RegistryView registry, StationMetrics metrics,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        this.pager = pager;
+        this.registryClient = registryClient;
+        this.registry = registry;
+        this.metrics = metrics;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    public synchronized void start(String groupId) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
+        consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        consumer.subscribe(List.of(Topics.ALERTS));
+        running = true;
+        thread = new Thread(this::run, "monitor-alert-actions");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+                for (ConsumerRecord<String, byte[]> r : records) {
+                    handle(r);
+                }
+                if (!records.isEmpty()) {
+                    consumer.commitSync();
+                }
+            }
+        } catch (WakeupException stopping) {
+            // closing
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("Alert actions stopped", e);
+        } finally {
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private void handle(ConsumerRecord<String, byte[]> r) throws InterruptedException {
+        AlertEvent alert;
+        try {
+            alert = CODEC.decode(r.value());
+        } catch (RuntimeException e) {
+            LOG.warnf("Undecodable alert at %d skipped: %s", r.offset(), e.getMessage());
+            return;
+        }
+        MDC.put("eventId", alert.getEventId());
+        try {
+            boolean raised = alert.getPayload() instanceof AlertRaised;
+            String text = (raised ? "RAISED " : "RESOLVED ") + alert.getUseCase() + " " + alert.getRule() + " ["
+                    + alert.getSeverity() + ", owner " + alert.getOwner() + ", action " + alert.getAction() + "]: "
+                    + (raised ? ((AlertRaised) alert.getPayload()).getMessage()
+                            : ((dev.brigade.events.AlertResolved) alert.getPayload()).getMessage())
+                    + " | playbook: " + alert.getPlaybook();
+            if (alert.getSeverity() == Severity.PAGE || alert.getAction() == AlertAction.PAGE) {
+                LOG.error("PAGE " + text);
+                boolean delivered = pager.page(alert.getEventId(), webhookBody(alert, text));
+                metrics.action("page", pager.configured() ? (delivered ? "delivered" : "failed") : "logged");
+            } else {
+                LOG.warn(text);
+            }
+            if (raised && alert.getAction() == AlertAction.ROLLBACK) {
+                rollback(alert, (AlertRaised) alert.getPayload());
+            }
+        } finally {
+            MDC.remove("eventId");
+        }
+    }
+
+    /**
+     * A canary that breaks its guardrails loses its traffic (canary cleared); a champion that does is rolled back
+     * to the previous champion. Anything else (shadow, an old version) is left to the owner, and says so.
+     */
+    private void rollback(AlertEvent alert, AlertRaised raised) {
+        String uc = alert.getUseCase();
+        Integer version = raised.getModelVersion();
+        Optional<String> alias = version == null ? Optional.empty() : registry.aliasOf(uc, version);
+        String reason = "monitor alert " + alert.getAlertId() + ": " + raised.getMessage();
+        try {
+            RegistryClient.Result result;
+            if (alias.filter("canary"::equals).isPresent()) {
+                result = registryClient.clearCanary(uc, reason);
+            } else if (alias.filter("champion"::equals).isPresent() && registry.previousChampion(uc).isPresent()) {
+                result = registryClient.rollback(uc, reason);
+            } else {
+                record(alert, "rollback", "skipped", "v" + version + " holds " + alias.orElse("no alias")
+                        + (alias.filter("champion"::equals).isPresent() ? " and there is no previous champion" : "")
+                        + ": nothing to roll back");
+                return;
+            }
+            record(alert, "rollback", result.ok() ? "done" : "refused",
+                    "v" + version + " (" + alias.get() + "): registry answered " + result.status()
+                            + (result.ok() ? "" : " " + result.body()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            record(alert, "rollback", "failed", e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private void record(AlertEvent alert, String action, String outcome, String detail) {
+        ActionTaken t = new ActionTaken(alert.getAlertId(), alert.getUseCase(), action, outcome, detail);
+        taken.addFirst(t);
+        while (taken.size() > 200) {
+            taken.removeLast();
+        }
+        metrics.action(action, outcome);
+        if ("done".equals(outcome)) {
+            LOG.warnf("Rollback for %s: %s", alert.getAlertId(), detail);
+        } else {
+            LOG.errorf("Rollback for %s %s: %s", alert.getAlertId(), outcome, detail);
+        }
+    }
+
+    private static Map<String, Object> webhookBody(AlertEvent alert, String text) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("text", text);
+        body.put("eventId", alert.getEventId());
+        body.put("alertId", alert.getAlertId());
+        body.put("status", alert.getPayload() instanceof AlertRaised ? "raised" : "resolved");
+        body.put("useCase", alert.getUseCase());
+        body.put("rule", alert.getRule());
+        body.put("severity", alert.getSeverity().name().toLowerCase());
+        body.put("owner", alert.getOwner());
+        body.put("playbook", alert.getPlaybook());
+        body.put("action", alert.getAction().name().toLowerCase());
+        if (alert.getPayload() instanceof AlertRaised r) {
+            body.put("metric", r.getMetric());
+            body.put("value", r.getValue());
+            body.put("threshold", r.getThreshold());
+            body.put("modelVersion", r.getModelVersion());
+        }
+        body.put("occurredAt", alert.getOccurredAt().toString());
+        return body;
+    }
+
+    public List<ActionTaken> taken() {
+        return List.copyOf(taken);
+    }
+
+    public synchronized void stop() {
+        running = false;
+        if (consumer != null) {
+            consumer.wakeup();
+        }
+        if (thread != null) {
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package dev.brigade.monitor.stats;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.brigade.monitor.FeatureDrift;
+import dev.brigade.monitor.FeatureReference;
+import dev.brigade.monitor.ReferenceProfile;
+import dev.brigade.monitor.UseCaseSettings;
+import dev.brigade.monitor.WindowSummary;
+
+/** Turns a window's counts into its summary: drift per feature, latency quantiles, cost, skew, performance. */
+public final class WindowStatistics {
+
+    private WindowStatistics() {
+    }
+
+    public static WindowSummary summarize(WindowCounts w, ReferenceProfile profile, UseCaseSettings settings,
+            Map<String, Double> offline, DriftSettings drift, long closedAt) {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        Map<String, Long> samples = new LinkedHashMap<>();
+        long n = w.predictions;
+        put(metrics, samples, "volume", (double) n, n);
+        put(metrics, samples, "errorRate", n == 0 ? null : (double) w.errors / n, n);
+        Double p50 = ms(w.latency.quantile(0.50));
+        Double p95 = ms(w.latency.quantile(0.95));
+        Double p99 = ms(w.latency.quantile(0.99));
+        put(metrics, samples, "p50LatencyMs", p50, n);
+        put(metrics, samples, "p95LatencyMs", p95, n);
+        put(metrics, samples, "p99LatencyMs", p99, n);
+        Double cpuPerPrediction = n == 0 ? null : w.cpuMicros / 1e6 / n;
+        Double cpuCost = cpuPerPrediction == null || settings == null ? null
+                : cpuPerPrediction * settings.cpuSecondCost();
+        put(metrics, samples, "cpuSecondsPerPrediction", cpuPerPrediction, n);
+        put(metrics, samples, "cpuCostPerPrediction", cpuCost, n);
+        Double scoreMean = n == 0 ? null : w.scoreSum / n;
+        put(metrics, samples, "scoreMean", scoreMean, n);
+
+        List<FeatureDrift> features = features(w, profile, drift);
+        int drifted = 0;
+        for (FeatureDrift f : features) {
+            long fn = f.n();
+            put(metrics, samples, "psi." + f.feature(), f.psi(), fn);
+            put(metrics, samples, (f.test().equals("ks") ? "ks." : "chi2.") + f.feature(), f.statistic(), fn);
+            put(metrics, samples, "drift." + f.feature(), f.drifted() ? 1.0 : 0.0, fn);
+            put(metrics, samples, "missingRate." + f.feature(), f.missingRate(), n);
+            drifted += f.drifted() ? 1 : 0;
+        }
+        if (!features.isEmpty()) {
+            put(metrics, samples, "driftedFeatures", (double) drifted, n);
+        }
+
+        List<WindowSummary.FeatureSkew> skew = new ArrayList<>();
+        long compared = 0;
+        long mismatched = 0;
+        for (Map.Entry<String, long[]> e : w.skew.entrySet()) {
+            long[] c = e.getValue();
+            double rate = c[0] == 0 ? 0.0 : (double) c[1] / c[0];
+            skew.add(new WindowSummary.FeatureSkew(e.getKey(), c[0], c[1], c[2], rate));
+            if (c[0] > 0) {
+                put(metrics, samples, "skew." + e.getKey(), rate, c[0]);
+            }
+            compared += c[0];
+            mismatched += c[1];
+        }
+        if (compared > 0) {
+            put(metrics, samples, "skewRate", (double) mismatched / compared, w.skewPairs);
+        }
+
+        WindowSummary.Performance performance = performance(w, settings);
+        long labelled = w.labelled;
+        put(metrics, samples, "labelled", (double) labelled, labelled);
+        put(metrics, samples, "auc", performance.auc(), labelled);
+        put(metrics, samples, "accuracy", performance.accuracy(), labelled);
+        put(metrics, samples, "precision", performance.precision(), labelled);
+        put(metrics, samples, "recall", performance.recall(), labelled);
+        put(metrics, samples, "mae", performance.mae(), labelled);
+        put(metrics, samples, "rmse", performance.rmse(), labelled);
+        put(metrics, samples, "businessMetric", performance.businessMetric(), labelled);
+        if (settings != null && settings.businessMetricName() != null) {
+            put(metrics, samples, settings.businessMetricName(), performance.businessMetric(), labelled);
+        }
+
+        boolean regression = settings != null && !settings.classification();
+        return new WindowSummary(w.useCase, w.version, w.variant, w.start, w.end, closedAt, n, w.errors, p50, p95,
+                p99, cpuPerPrediction, cpuCost, scoreMean, w.scoreBins.clone(),
+                regression ? score(w.scoreSketch.quantile(0.1)) : null,
+                regression ? score(w.scoreSketch.quantile(0.5)) : null,
+                regression ? score(w.scoreSketch.quantile(0.9)) : null, w.unprofiled, features, drifted, skew,
+                w.skewPairs, performance, offline == null ? Map.of() : offline, metrics, samples);
+    }
+
+    static List<FeatureDrift> features(WindowCounts w, ReferenceProfile profile, DriftSettings settings) {
+        if (profile == null || profile.features().isEmpty()) {
+            return List.of();
+        }
+        List<FeatureReference> refs = new ArrayList<>();
+        List<long[]> counts = new ArrayList<>();
+        for (FeatureReference ref : profile.features()) {
+            long[] c = w.features.get(ref.name());
+            if (c != null && c.length == ref.bins() + 2) {
+                refs.add(ref);
+                counts.add(c);
+            }
+        }
+        double[] psi = new double[refs.size()];
+        double[] stat = new double[refs.size()];
+        double[] p = new double[refs.size()];
+        double[] effect = new double[refs.size()];
+        long[] present = new long[refs.size()];
+        for (int i = 0; i < refs.size(); i++) {
+            FeatureReference ref = refs.get(i);
+            long[] bins = java.util.Arrays.copyOf(counts.get(i), ref.bins());
+            double[] shares = ref.referenceShares();
+            present[i] = DriftStatistics.sum(bins);
+            psi[i] = DriftStatistics.psi(bins, shares);
+            long m = Math.round(profile.n() * (1.0 - ref.missingRate()));
+            if (ref.numeric()) {
+                stat[i] = DriftStatistics.ksDistance(bins, shares);
+                p[i] = DriftStatistics.ksPValue(stat[i], present[i], m);
+                effect[i] = stat[i];
+            } else {
+                double[] chi = DriftStatistics.chiSquare(bins, shares);
+                stat[i] = chi[0];
+                p[i] = DriftStatistics.chiSquarePValue(chi[0], chi[1]);
+                effect[i] = DriftStatistics.cramersV(chi[0], present[i], chi[1]);
+            }
+        }
+        double[] adjusted = DriftStatistics.holm(p);
+        List<FeatureDrift> out = new ArrayList<>();
+        for (int i = 0; i < refs.size(); i++) {
+            FeatureReference ref = refs.get(i);
+            long[] c = counts.get(i);
+            long missing = c[c.length - 2];
+            long total = present[i] + missing;
+            double minEffect = ref.numeric() ? settings.minKsDistance() : settings.minCramersV();
+            boolean drifted = present[i] > 0 && adjusted[i] < settings.alpha() && effect[i] >= minEffect;
+            double[] live = new double[ref.bins()];
+            for (int b = 0; b < live.length; b++) {
+                live[b] = present[i] == 0 ? 0 : (double) c[b] / present[i];
+            }
+            out.add(new FeatureDrift(ref.name(), ref.type(), ref.numeric() ? "ks" : "chi-square", present[i],
+                    total == 0 ? 0 : (double) missing / total, ref.missingRate(), psi[i], stat[i], p[i], adjusted[i],
+                    effect[i], drifted, c[c.length - 1], ref.binLabels(), live, ref.referenceShares()));
+        }
+        return out;
+    }
+
+    static WindowSummary.Performance performance(WindowCounts w, UseCaseSettings settings) {
+        long n = w.labelled;
+        if (n == 0 || settings == null) {
+            return new WindowSummary.Performance(n, null, null, null, null, null, null, null, null);
+        }
+        Double delayHours = w.labelDelaySumMillis / n / 3_600_000.0;
+        Double business = w.costSum / n;
+        if (!settings.classification()) {
+            return new WindowSummary.Performance(n, null, null, null, null, w.absErrorSum / n,
+                    Math.sqrt(w.squaredErrorSum / n), business, delayHours);
+        }
+        Double accuracy = (double) (w.tp + w.tn) / n;
+        Double precision = w.tp + w.fp == 0 ? null : (double) w.tp / (w.tp + w.fp);
+        Double recall = w.tp + w.fn == 0 ? null : (double) w.tp / (w.tp + w.fn);
+        return new WindowSummary.Performance(n, auc(w.positives, w.negatives), accuracy, precision, recall, null,
+                null, business, delayHours);
+    }
+
+    /** AUC = P(score of a positive > score of a negative), ties (same bin) counted half; null without both classes. */
+    public static Double auc(long[] positives, long[] negatives) {
+        double pos = DriftStatistics.sum(positives);
+        double neg = DriftStatistics.sum(negatives);
+        if (pos == 0 || neg == 0) {
+            return null;
+        }
+        double wins = 0;
+        double negBelow = 0;
+        for (int b = 0; b < positives.length; b++) {
+            wins += positives[b] * (negBelow + 0.5 * negatives[b]);
+            negBelow += negatives[b];
+        }
+        return wins / (pos * neg);
+    }
+
+    private static Double ms(double micros) {
+        return Double.isNaN(micros) ? null : micros / 1000.0;
+    }
+
+    private static Double score(double scaled) {
+        return Double.isNaN(scaled) ? null : scaled / 1000.0;
+    }
+
+    private static void put(Map<String, Double> metrics, Map<String, Long> samples, String name, Double value,
+            long n) {
+        if (value != null && Double.isFinite(value)) {
+            metrics.put(name, value);
+            samples.put(name, n);
+        }
+    }
+}

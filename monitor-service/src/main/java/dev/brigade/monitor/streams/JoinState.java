@@ -1,0 +1,125 @@
+package dev.brigade.monitor.streams;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.brigade.monitor.Observation;
+import dev.brigade.monitor.mapping.ObservationCodec;
+
+/**
+ * What the join stage keeps per event id: the predictions served for it (several variants may score one event),
+ * each with what a late label needs (score, cost features) and, until the offline vector arrived, the features as
+ * served. Binary, bounded, never Java serialization.
+ */
+final class JoinState {
+
+    record Served(String predictionId, String useCase, int version, String variant, double score, long servedAt,
+            long arrivedAt, boolean labelled, boolean skewChecked, Map<String, Double> costValues,
+            Observation.Served features) {
+
+        Served asLabelled() {
+            return new Served(predictionId, useCase, version, variant, score, servedAt, arrivedAt, true, skewChecked,
+                    costValues, features);
+        }
+
+        Served asSkewChecked() {
+            return new Served(predictionId, useCase, version, variant, score, servedAt, arrivedAt, labelled, true,
+                    costValues, null);
+        }
+    }
+
+    record Label(double label, long labelTime, long arrivedAt) {
+    }
+
+    private JoinState() {
+    }
+
+    static byte[] encode(List<Served> served) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeInt(served.size());
+            for (Served s : served) {
+                out.writeUTF(s.predictionId());
+                out.writeUTF(s.useCase());
+                out.writeInt(s.version());
+                out.writeUTF(s.variant());
+                out.writeDouble(s.score());
+                out.writeLong(s.servedAt());
+                out.writeLong(s.arrivedAt());
+                out.writeBoolean(s.labelled());
+                out.writeBoolean(s.skewChecked());
+                out.writeInt(s.costValues().size());
+                for (Map.Entry<String, Double> e : s.costValues().entrySet()) {
+                    out.writeUTF(e.getKey());
+                    out.writeDouble(e.getValue());
+                }
+                byte[] features = s.features() == null ? new byte[0] : ObservationCodec.encode(s.features());
+                out.writeInt(features.length);
+                out.write(features);
+            }
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static List<Served> decode(byte[] data) {
+        List<Served> out = new ArrayList<>();
+        if (data == null) {
+            return out;
+        }
+        try {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
+            int n = in.readInt();
+            for (int i = 0; i < n; i++) {
+                String id = in.readUTF();
+                String useCase = in.readUTF();
+                int version = in.readInt();
+                String variant = in.readUTF();
+                double score = in.readDouble();
+                long servedAt = in.readLong();
+                long arrivedAt = in.readLong();
+                boolean labelled = in.readBoolean();
+                boolean skew = in.readBoolean();
+                int c = in.readInt();
+                Map<String, Double> cost = new LinkedHashMap<>();
+                for (int k = 0; k < c; k++) {
+                    cost.put(in.readUTF(), in.readDouble());
+                }
+                int len = in.readInt();
+                Observation.Served features = null;
+                if (len > 0) {
+                    byte[] f = new byte[len];
+                    in.readFully(f);
+                    features = (Observation.Served) ObservationCodec.decode(f);
+                }
+                out.add(new Served(id, useCase, version, variant, score, servedAt, arrivedAt, labelled, skew, cost,
+                        features));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static byte[] encode(Label label) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(24);
+        b.putDouble(label.label()).putLong(label.labelTime()).putLong(label.arrivedAt());
+        return b.array();
+    }
+
+    static Label decodeLabel(byte[] data) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(data);
+        return new Label(b.getDouble(), b.getLong(), b.getLong());
+    }
+}

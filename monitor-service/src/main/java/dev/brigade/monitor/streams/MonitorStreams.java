@@ -1,0 +1,207 @@
+package dev.brigade.monitor.streams;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import dev.brigade.monitor.RuleState;
+import dev.brigade.monitor.WindowSummary;
+import dev.brigade.monitor.config.KafkaTopicsConfig;
+import dev.brigade.monitor.config.MonitorConfig;
+import dev.brigade.monitor.service.RegistryView;
+import dev.brigade.monitor.service.StationMetrics;
+import dev.brigade.monitor.stats.DriftSettings;
+import dev.brigade.monitor.stats.WindowCounts;
+
+/** Runs the station's Streams application and answers the dashboard's queries from its stores. */
+@ApplicationScoped
+public class MonitorStreams {
+
+    private static final Logger LOG = Logger.getLogger(MonitorStreams.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(20);
+
+    private final MonitorConfig config;
+    private final KafkaTopicsConfig topics;
+    private final RegistryView registry;
+    private final StationMetrics metrics;
+    private final String bootstrapServers;
+    private volatile KafkaStreams streams;
+    private boolean started;
+
+    MonitorStreams(MonitorConfig config, KafkaTopicsConfig topics, RegistryView registry, StationMetrics metrics,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        this.config = config;
+        this.topics = topics;
+        this.registry = registry;
+        this.metrics = metrics;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    public synchronized void start() {
+        if (config.cleanStateOnStart() && !started) {
+            deleteRecursively(config.stateDir().toAbsolutePath());
+        }
+        started = true;
+        MonitorTopology.Settings settings = new MonitorTopology.Settings(config.window().length(),
+                config.window().grace(), config.window().quiet(), config.window().idleClose(), config.window().tick(),
+                config.window().history(), config.alerts().cooldown(),
+                new DriftSettings(config.drift().alpha(), config.drift().minKsDistance(),
+                        config.drift().minCramersV()),
+                config.join().skewWait(), config.join().pendingLabelWait(), config.join().sweep());
+        KafkaStreams s = new KafkaStreams(MonitorTopology.build(settings, registry, metrics, Clock.systemUTC()),
+                properties());
+        s.setUncaughtExceptionHandler(e -> {
+            LOG.error("Monitor stream thread failed; replacing it (its task restarts from the last commit)", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        s.start();
+        streams = s;
+        LOG.infof("Monitor streams started (%s, windows of %s)", config.applicationId(), config.window().length());
+    }
+
+    /** Stops the app; with {@code wipeLocalState} its next start restores every store from the changelogs. */
+    public synchronized void stop(boolean wipeLocalState) {
+        KafkaStreams s = streams;
+        streams = null;
+        if (s != null) {
+            s.close(CLOSE_TIMEOUT);
+            if (wipeLocalState) {
+                s.cleanUp();
+            }
+        }
+    }
+
+    public KafkaStreams.State state() {
+        KafkaStreams s = streams;
+        return s == null ? KafkaStreams.State.NOT_RUNNING : s.state();
+    }
+
+    /** Closed windows of a use case (all versions, or one), oldest first, at most {@code limit} per version. */
+    public List<WindowSummary> history(String useCase, Integer version, int limit) {
+        List<WindowSummary> out = new ArrayList<>();
+        scan(MonitorTopology.HISTORY_STORE, useCase, version, (k, v) -> {
+            try {
+                out.add(WindowProcessor.JSON.readValue(v, WindowSummary.class));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        out.sort(Comparator.comparingInt(WindowSummary::version).thenComparingLong(WindowSummary::windowStart));
+        List<WindowSummary> limited = new ArrayList<>();
+        for (int i = 0; i < out.size(); i++) {
+            WindowSummary w = out.get(i);
+            long laterOfSameVersion = out.subList(i + 1, out.size()).stream()
+                    .filter(x -> x.version() == w.version()).count();
+            if (laterOfSameVersion < limit) {
+                limited.add(w);
+            }
+        }
+        limited.sort(Comparator.comparingLong(WindowSummary::windowStart).thenComparingInt(WindowSummary::version));
+        return limited;
+    }
+
+    /** Windows still open (counts so far), for the "now" figures on the dashboard. */
+    public List<WindowCounts> open(String useCase) {
+        List<WindowCounts> out = new ArrayList<>();
+        scan(MonitorTopology.OPEN_WINDOWS_STORE, useCase, null, (k, v) -> out.add(WindowCounts.fromBytes(v)));
+        return out;
+    }
+
+    public RuleState ruleState(String useCase, String rule, int version) {
+        ReadOnlyKeyValueStore<String, byte[]> store = store(MonitorTopology.RULES_STORE);
+        byte[] b = store == null ? null : store.get(useCase + '\0' + rule + '\0' + version);
+        if (b == null) {
+            return RuleState.INITIAL;
+        }
+        try {
+            return WindowProcessor.JSON.readValue(b, RuleState.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void scan(String storeName, String useCase, Integer version,
+            java.util.function.BiConsumer<String, byte[]> each) {
+        ReadOnlyKeyValueStore<String, byte[]> store = store(storeName);
+        if (store == null) {
+            return;
+        }
+        String from = version == null ? useCase + '\0' : MonitorTopology.windowKey(useCase, version, 0);
+        String to = version == null ? useCase + '\0' + '\uffff'
+                : MonitorTopology.windowKey(useCase, version, Long.MAX_VALUE);
+        try (KeyValueIterator<String, byte[]> it = store.range(from, to)) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> e = it.next();
+                each.accept(e.key, e.value);
+            }
+        }
+    }
+
+    private ReadOnlyKeyValueStore<String, byte[]> store(String name) {
+        KafkaStreams s = streams;
+        if (s == null || s.state() != KafkaStreams.State.RUNNING) {
+            return null;
+        }
+        try {
+            return s.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, byte[]>keyValueStore()));
+        } catch (RuntimeException e) {
+            LOG.debugf("Store %s not queryable yet: %s", name, e.getMessage());
+            return null;
+        }
+    }
+
+    private Properties properties() {
+        Path stateDir = config.stateDir().toAbsolutePath();
+        try {
+            Files.createDirectories(stateDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) topics.replicationFactor());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) config.commitInterval().toMillis());
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 16 * 1024 * 1024);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        return props;
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
