@@ -14,7 +14,8 @@ import com.fasterxml.jackson.annotation.JsonValue;
  */
 public record UseCaseSpec(String name, String description, Framing framing, Task task, Metrics metrics,
         Serving serving, Economics economics, Owners owners, PromotionPolicy promotionPolicy,
-        RetrainingPolicy retrainingPolicy, List<AlertRule> alertRules, List<String> protectedAttributes) {
+        RetrainingPolicy retrainingPolicy, List<AlertRule> alertRules, List<String> protectedAttributes,
+        Training training) {
 
     @JsonIgnore
     public boolean isClassification() {
@@ -125,6 +126,18 @@ public record UseCaseSpec(String name, String description, Framing framing, Task
 
     public record RetrainingPolicy(List<Signal> signals, long minNewLabelledExamples, Duration cooldown,
             int maxRunsPerDay) {
+    }
+
+    /**
+     * How the kitchen trains this use case: applied over the training-service's defaults and under a request's
+     * overrides. Null when the spec has no section.
+     */
+    public record Training(Hyperparameters hyperparameters) {
+    }
+
+    /** The training-service's hyperparameters, each optional (null: the default). */
+    public record Hyperparameters(List<Integer> hiddenLayers, Integer maxEpochs, Integer batchSize,
+            Double learningRate, Double l2, Integer patience, Double validationFraction, Long seed) {
     }
 
     public record AlertRule(String name, String metric, When when, double threshold, long minSamples,

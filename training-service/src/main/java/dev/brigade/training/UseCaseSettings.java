@@ -1,6 +1,7 @@
 package dev.brigade.training;
 
 import java.util.List;
+import java.util.Map;
 
 import dev.brigade.model.ModelTask;
 
@@ -12,12 +13,26 @@ import dev.brigade.model.ModelTask;
  * @param sliceAttributes the slice attributes the guardrails break down by
  * @param latencyBudgetMs the serving budget; the runtime contract's budget must not exceed it
  * @param owner the training owner, written into the runtime contract
+ * @param hyperparameters the spec's training.hyperparameters by name (empty when the spec has none), applied over
+ *        the defaults and under a request's overrides
  */
 public record UseCaseSettings(String name, int specVersion, ModelTask task, String featureSet, int featureSetVersion,
         String primaryMetric, List<String> sliceAttributes, CostMatrix costMatrix, Double decisionThreshold,
-        double latencyBudgetMs, String owner, RetrainingPolicy retraining) {
+        double latencyBudgetMs, String owner, RetrainingPolicy retraining, Map<String, String> hyperparameters) {
 
     public UseCaseSettings {
         sliceAttributes = List.copyOf(sliceAttributes);
+        hyperparameters = Map.copyOf(hyperparameters);
+    }
+
+    /** The defaults, then the spec's values, then the request's overrides: the most specific wins. */
+    public Hyperparameters hyperparameters(Map<String, String> requestOverrides) {
+        Hyperparameters fromSpec;
+        try {
+            fromSpec = Hyperparameters.defaults().withOverrides(hyperparameters);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("spec.training.hyperparameters." + e.getMessage(), e);
+        }
+        return fromSpec.withOverrides(requestOverrides);
     }
 }

@@ -118,7 +118,12 @@ class SpecValidatorTest {
         "alertRules[0].action;'ignore';must be one of page|retrain|rollback",
         "promotionPolicy.checks[1];'vibes';must be one of primary-metric|guardrails|calibration|latency|economics",
         "retrainingPolicy.signals[0];'whim';must be one of drift|degraded|new-data|schedule|manual",
-        "promotionPolicy.rollout[1].trafficPercent;100;must be below 100"})
+        "promotionPolicy.rollout[1].trafficPercent;100;must be below 100",
+        "training.hyperparameters.learningRate;1.0;must be < 1",
+        "training.hyperparameters.validationFraction;0.5;must be < 0.5",
+        "training.hyperparameters.maxEpochs;0;must be between 1",
+        "training.hyperparameters.hiddenLayers;'32,16';must be a list of up to 8 widths",
+        "training.hyperparameters.hiddenLayers;[32, 0];must be a list of up to 8 widths"})
     void invalidValuesAreNamedWithWhatIsAllowed(String field, String yamlValue, String message) {
         // Given the card-fraud spec with one value replaced
         ObjectNode spec = (ObjectNode) yaml(Fixtures.specYaml("card-fraud.yaml"));
@@ -173,6 +178,32 @@ class SpecValidatorTest {
         // When validated under another name, Then both are named
         assertThat(SpecValidator.validate(spec, "card-fraud-2").errors()).extracting(FieldError::field)
                 .containsExactlyInAnyOrder("name", "promotionPolicy.minLft");
+    }
+
+    @Test
+    void trainingHyperparametersAreTypedAndTyposAreRefused() {
+        // Given the shipped spec, and a copy with a misspelt hyperparameter
+        ObjectNode spec = (ObjectNode) yaml(Fixtures.specYaml("card-fraud.yaml"));
+        UseCaseSpec shipped = SpecValidator.validate(spec, "card-fraud").spec();
+        ((ObjectNode) spec.get("training").get("hyperparameters")).put("learnRate", 0.1);
+
+        // Then the shipped values are kept as the training-service reads them, and the typo is named
+        assertThat(shipped.training().hyperparameters()).isEqualTo(new UseCaseSpec.Hyperparameters(List.of(32, 16), 30,
+                64, 0.005, 0.0001, 4, null, 42L));
+        assertThat(SpecValidator.validate(spec, "card-fraud").errors()).extracting(FieldError::field)
+                .containsExactly("training.hyperparameters.learnRate");
+    }
+
+    @Test
+    void theTrainingSectionIsOptional() {
+        // Given the spec without a training section
+        ObjectNode spec = (ObjectNode) yaml(Fixtures.specYaml("card-fraud.yaml"));
+        spec.remove("training");
+
+        // Then it is valid and has no training settings (the training-service's defaults apply)
+        SpecValidator.Result result = SpecValidator.validate(spec, "card-fraud");
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.spec().training()).isNull();
     }
 
     @Test

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -60,7 +62,26 @@ public final class SpecMapper {
                 modelTask == ModelTask.REGRESSION ? null : decisionThreshold,
                 required(serving, "latencyBudgetMs").asDouble(),
                 text(required(spec, "owners"), "training"),
-                retraining(required(spec, "retrainingPolicy")));
+                retraining(required(spec, "retrainingPolicy")), hyperparameters(spec.path("training")));
+    }
+
+    /**
+     * The optional training.hyperparameters section (typed JSON: hiddenLayers a list of widths, the rest numbers) as
+     * the strings {@code Hyperparameters.withOverrides} and the lineage read.
+     */
+    private static Map<String, String> hyperparameters(JsonNode training) {
+        Map<String, String> values = new TreeMap<>();
+        training.path("hyperparameters").fields().forEachRemaining(e -> {
+            JsonNode value = e.getValue();
+            if (value.isArray()) {
+                List<String> items = new ArrayList<>();
+                value.forEach(item -> items.add(item.asText()));
+                values.put(e.getKey(), String.join(",", items));
+            } else if (!value.isNull()) {
+                values.put(e.getKey(), value.asText());
+            }
+        });
+        return values;
     }
 
     /** Durations as specs write them: 500ms, 45s, 10m, 6h, 30d, or ISO-8601. */

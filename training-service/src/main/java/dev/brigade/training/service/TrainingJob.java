@@ -131,7 +131,7 @@ public class TrainingJob {
         run.featureSetVersion = settings.featureSetVersion();
         Hyperparameters params;
         try {
-            params = Hyperparameters.defaults().withOverrides(request.hyperparameterOverrides());
+            params = settings.hyperparameters(request.hyperparameterOverrides());
         } catch (IllegalArgumentException e) {
             throw new TrainingFailedException("invalid hyperparameters: " + e.getMessage());
         }

@@ -52,7 +52,7 @@ class RegistrationMapperTest {
                 .setOutputScale(new OutputScale(30.0, 10.0)).setDecisionThreshold(null).build();
         UseCaseSettings settings = new UseCaseSettings("delivery-eta", 3, ModelTask.REGRESSION, "courier-load", 1,
                 "mae", List.of("zone"), new CostMatrix.Regression("expected-cost-per-delivery", 0.5, 0.2), null, 50,
-                "eta-ml-team", new RetrainingPolicy(Set.of(TrainingReason.MANUAL), 0, Duration.ZERO, 1));
+                "eta-ml-team", new RetrainingPolicy(Set.of(TrainingReason.MANUAL), 0, Duration.ZERO, 1), Map.of());
         Dataset dataset = new Dataset("courier-load", 1,
                 List.of(new DatasetRange("training-examples", 0, 0, 40), new DatasetRange("training-examples", 1, 5,
                         5)), Instant.EPOCH, List.of(), 0, 0, 0, 0);

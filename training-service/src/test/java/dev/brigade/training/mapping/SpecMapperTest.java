@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +18,7 @@ import dev.brigade.events.TrainingReason;
 import dev.brigade.model.ModelTask;
 import dev.brigade.training.Cost;
 import dev.brigade.training.CostMatrix;
+import dev.brigade.training.Hyperparameters;
 import dev.brigade.training.UseCaseSettings;
 
 /** The shipped use cases, as the registry's spec view serves them, read into training's settings. */
@@ -45,6 +47,42 @@ class SpecMapperTest {
         assertThat(s.retraining().minNewLabelledExamples()).isEqualTo(5000);
         assertThat(s.retraining().cooldown()).isEqualTo(Duration.ofHours(6));
         assertThat(s.retraining().maxRunsPerDay()).isEqualTo(2);
+        assertThat(s.hyperparameters()).containsEntry("hiddenLayers", "32,16").containsEntry("maxEpochs", "30");
+    }
+
+    @Test
+    void theSpecsHyperparametersSitBetweenTheDefaultsAndARequestsOverrides() throws IOException {
+        // Given the card-fraud spec with a narrower network and fewer epochs than the defaults
+        ObjectNode view = (ObjectNode) view("card-fraud");
+        ObjectNode training = (ObjectNode) view.get("spec").get("training").get("hyperparameters");
+        training.put("maxEpochs", 12).putArray("hiddenLayers").add(8);
+        UseCaseSettings s = SpecMapper.toSettings(view);
+
+        // When a request overrides only the epochs
+        Hyperparameters params = s.hyperparameters(Map.of("maxEpochs", "3"));
+
+        // Then the request wins where it speaks, the spec where it does not, the defaults elsewhere
+        assertThat(params.maxEpochs()).isEqualTo(3);
+        assertThat(params.hiddenLayers()).containsExactly(8);
+        assertThat(params.patience()).isEqualTo(4);
+        assertThat(params.validationFraction()).isEqualTo(Hyperparameters.defaults().validationFraction());
+    }
+
+    @Test
+    void aSpecWithoutATrainingSectionTrainsWithTheDefaults() throws IOException {
+        ObjectNode view = (ObjectNode) view("delivery-eta");
+        ((ObjectNode) view.get("spec")).remove("training");
+
+        assertThat(SpecMapper.toSettings(view).hyperparameters(Map.of())).isEqualTo(Hyperparameters.defaults());
+    }
+
+    @Test
+    void aBadSpecValueIsNamedWithItsSection() throws IOException {
+        ObjectNode view = (ObjectNode) view("card-fraud");
+        ((ObjectNode) view.get("spec").get("training").get("hyperparameters")).put("learningRate", 1.5);
+
+        assertThatThrownBy(() -> SpecMapper.toSettings(view).hyperparameters(Map.of()))
+                .hasMessageStartingWith("spec.training.hyperparameters.learningRate");
     }
 
     @Test
