@@ -63,6 +63,8 @@ public class ModelStore {
     private final Map<Key, Integer> pending = new ConcurrentHashMap<>();
     private final Map<Key, Failure> failed = new ConcurrentHashMap<>();
     private final Map<String, Deployment> deployments = new ConcurrentHashMap<>();
+    /** Versions already alerted: a version retried after a promotion and failing again raises no second alert. */
+    private final Set<Key> alerted = ConcurrentHashMap.newKeySet();
 
     ModelStore(ServingConfig config, RegistryClient registry, AlertPublisher alerts, ServingMetrics metrics) {
         this.config = config;
@@ -219,7 +221,7 @@ public class ModelStore {
         } catch (RegistryClient.DownloadException e) {
             retryOrFail(key, info, attempt, e.getMessage(), e.retryable());
         } catch (ModelArtifactException e) {
-            retryOrFail(key, info, attempt, e.reason() + ": " + e.getMessage(), false);
+            retryOrFail(key, info, attempt, e.getMessage(), false);
         } catch (IllegalArgumentException | IllegalStateException e) {
             retryOrFail(key, info, attempt, e.getMessage(), false);
         } catch (InterruptedException e) {
@@ -244,6 +246,9 @@ public class ModelStore {
         metrics.modelLoad(key.useCase(), "failed");
         LOG.errorf("Cannot load %s v%d: %s", key.useCase(), key.version(), reason);
         publish(key.useCase());
+        if (!alerted.add(key)) {
+            return;
+        }
         Deployment serving = deployments.get(key.useCase());
         UseCaseState state = desired.get(key.useCase());
         boolean nothing = serving == null || !serving.canServe();
