@@ -23,8 +23,8 @@ import dev.brigade.simulator.CardFraudWorld;
 
 /**
  * The kitchen against the real recipe book and prep station, each its own process: card transactions and their
- * labels become training examples, a training request becomes a run that trains with the spec's hyperparameters,
- * and the run's model is registered in the registry with its gate, lineage and an artifact whose hash checks out.
+ * labels become training examples, enough of them start a NEW_DATA run by themselves that trains with the spec's
+ * hyperparameters, and the run's model is registered in the registry with its gate, lineage and an artifact whose hash checks out.
  */
 class TrainingToRegistryIT {
 
@@ -34,7 +34,8 @@ class TrainingToRegistryIT {
     @BeforeAll
     static void startPlatform() {
         platform = Platform.start("training-to-registry",
-                List.of(Platform.REGISTRY, Platform.FEATURE, Platform.TRAINING), Map.of());
+                List.of(Platform.REGISTRY, Platform.FEATURE, Platform.TRAINING),
+                Map.of("BRIGADE_NEW_DATA_INTERVAL", "3s"));
     }
 
     @AfterAll
@@ -45,7 +46,7 @@ class TrainingToRegistryIT {
     }
 
     @Test
-    void aTrainingRequestEndsInARegisteredGatedModel() throws Exception {
+    void newLabelledDataEndsInARegisteredGatedModel() throws Exception {
         // Given the card-fraud use case (fewer examples needed and fewer epochs than shipped, to stay quick)
         String spec = Files.readString(Platform.repoRoot().resolve("use-cases/card-fraud.yaml"))
                 .replace("minNewLabelledExamples: 5000", "minNewLabelledExamples: 1000")
@@ -62,15 +63,13 @@ class TrainingToRegistryIT {
                     .as("training examples joined by the feature-service").hasSize(EVENTS);
         }
 
-        // When someone asks for a training run
-        Http.Answer requested = Http.postJson(platform.url(Platform.TRAINING) + "/v1/use-cases/card-fraud/trainings",
-                Map.of("requestedBy", "e2e"));
-        assertThat(requested.status()).as(requested.body()).isEqualTo(202);
-        String runId = requested.json().get("runId").asText();
+        // When nobody asks: the kitchen notices the new labelled examples by itself (the policy allows new-data)
+        String runId = awaitFirstRun(Duration.ofMinutes(2));
 
         // Then the run succeeds, trained with the spec's hyperparameters on every example
         JsonNode run = awaitRun(runId, Duration.ofMinutes(4));
         assertThat(run.get("status").asText()).as(run.toString()).isEqualTo("SUCCEEDED");
+        assertThat(run.get("reason").asText()).isEqualTo("NEW_DATA");
         assertThat(run.get("hyperparameters").get("maxEpochs").asText()).isEqualTo("6");
         assertThat(run.get("epochs").size()).isBetween(1, 6);
         long rows = run.get("training").get("n").asLong() + run.get("validation").get("n").asLong()
@@ -96,6 +95,18 @@ class TrainingToRegistryIT {
         assertThat(ModelArtifactCodec.decode(artifact.get()).getFeatureNames()).contains("amount",
                 "txn_count_10m");
         assertThat(Files.size(platform.service(Platform.TRAINING).logFile())).isPositive();
+    }
+
+    private static String awaitFirstRun(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Http.Answer answer = Http.get(platform.url(Platform.TRAINING) + "/v1/runs?useCase=card-fraud");
+            if (answer.status() == 200 && answer.json().size() > 0) {
+                return answer.json().get(0).get("runId").asText();
+            }
+            ServiceProcess.sleep(1000);
+        }
+        throw new AssertionError("no run started within " + timeout + platform.service(Platform.TRAINING).tail());
     }
 
     private static JsonNode awaitRun(String runId, Duration timeout) {

@@ -13,6 +13,8 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -44,7 +46,16 @@ public class RegistryClient {
                 .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         this.timeout = timeout;
         this.json = json;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        // HTTP/1.1: the JDK client's h2c upgrade attempt can send a request twice to servers that refuse it.
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
+    }
+
+    /** GET /v1/use-cases: the names of the registered use cases. */
+    public List<String> useCaseNames() {
+        JsonNode list = readJson(send(get("/v1/use-cases")), "the use cases");
+        List<String> names = new ArrayList<>();
+        list.forEach(u -> names.add(u.path("name").asText()));
+        return names;
     }
 
     /** GET /v1/use-cases/{name}: the latest spec view. */

@@ -24,6 +24,20 @@ public interface TrainingConfig {
     @WithDefault("1000")
     int maxStoredRuns();
 
+    NewData newData();
+
+    /**
+     * The NEW_DATA trigger: every interval, each use case whose retraining policy allows new-data is asked for a run
+     * when enough examples arrived since its last successful run and its cooldown and daily budget allow one.
+     */
+    interface NewData {
+        @WithDefault("true")
+        boolean enabled();
+
+        @WithDefault("1m")
+        Duration interval();
+    }
+
     /** How long a job waits for Kafka to acknowledge one of its training-runs events. */
     @WithDefault("10s")
     Duration publishTimeout();

@@ -197,7 +197,7 @@ public class TrainingJob {
     }
 
     /** Where the last successful run's ranges ended, per partition: examples from there on are new. */
-    private static Map<Integer, Long> previousEnds(List<RunRecord> history, UseCaseSettings settings) {
+    static Map<Integer, Long> previousEnds(List<RunRecord> history, UseCaseSettings settings) {
         Map<Integer, Long> ends = new HashMap<>();
         history.stream()
                 .filter(r -> r.status() == RunStatus.SUCCEEDED && settings.featureSet().equals(r.featureSet())

@@ -1,0 +1,131 @@
+package dev.brigade.training.service;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import dev.brigade.events.TrainingReason;
+import dev.brigade.training.RunRecord;
+import dev.brigade.training.RunStatus;
+import dev.brigade.training.TrainingRequest;
+import dev.brigade.training.UseCaseSettings;
+import dev.brigade.training.client.RegistryClient;
+import dev.brigade.training.config.TrainingConfig;
+import dev.brigade.training.mapping.SpecMapper;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Raises NEW_DATA requests by itself, so a use case whose policy allows it retrains as labelled examples accumulate
+ * (and gets its first model without anyone asking). It asks only when the request would pass the policy: the signal
+ * is allowed, no run is live, the daily budget and the cooldown allow a run, and the training-examples topic grew
+ * by at least the policy's minimum since the last successful run's ranges. The run then applies the exact check
+ * (examples of this feature set only), so a request that passes here can still end SKIPPED, never spam.
+ */
+@ApplicationScoped
+public class NewDataTrigger {
+
+    private static final Logger LOG = Logger.getLogger(NewDataTrigger.class);
+
+    @Inject
+    TrainingConfig config;
+    @Inject
+    RegistryClient registry;
+    @Inject
+    DatasetReader reader;
+    @Inject
+    RunStore store;
+    @Inject
+    TrainingCoordinator coordinator;
+
+    private final Clock clock = Clock.systemUTC();
+    private ScheduledExecutorService timer;
+
+    void start(@Observes StartupEvent event) {
+        if (!config.newData().enabled()) {
+            return;
+        }
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "new-data-trigger");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = config.newData().interval().toMillis();
+        timer.scheduleWithFixedDelay(this::checkAll, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+    }
+
+    /** One pass over the registered use cases; failures are logged and retried at the next pass. */
+    void checkAll() {
+        try {
+            Map<Integer, Long> ends = reader.endOffsets();
+            for (String useCase : registry.useCaseNames()) {
+                try {
+                    UseCaseSettings settings = SpecMapper.toSettings(registry.spec(useCase));
+                    Instant now = clock.instant();
+                    Optional<String> notNow = reasonNotToAsk(settings, store.list(useCase), ends, now);
+                    if (notNow.isEmpty()) {
+                        RunRecord run = coordinator.submit(new TrainingRequest("new-data-" + UUID.randomUUID(),
+                                useCase, TrainingReason.NEW_DATA, null, now, "new-data-trigger", Map.of()));
+                        LOG.infof("NEW_DATA request for %s: run %s", useCase, run.runId());
+                    } else {
+                        LOG.debugf("no NEW_DATA request for %s: %s", useCase, notNow.get());
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warnf("NEW_DATA check of %s failed: %s", useCase, e.getMessage());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("NEW_DATA check failed (registry or Kafka unavailable?): %s", e.getMessage());
+        }
+    }
+
+    /**
+     * Why no NEW_DATA request should be made now, or empty when one should.
+     *
+     * @param history the use case's runs, any order
+     * @param ends training-examples end offsets per partition now
+     */
+    static Optional<String> reasonNotToAsk(UseCaseSettings settings, List<RunRecord> history,
+            Map<Integer, Long> ends, Instant now) {
+        if (!settings.retraining().signals().contains(TrainingReason.NEW_DATA)) {
+            return Optional.of("the policy does not allow new-data");
+        }
+        if (history.stream().anyMatch(r -> r.status() == RunStatus.QUEUED || r.status() == RunStatus.RUNNING)) {
+            return Optional.of("a run is live");
+        }
+        TrainingRequest probe = new TrainingRequest("probe", settings.name(), TrainingReason.NEW_DATA, null, now,
+                null, Map.of());
+        Optional<String> policy = TrainingPolicy.beforeData(probe, settings.retraining(), history, now);
+        if (policy.isPresent()) {
+            return policy;
+        }
+        Map<Integer, Long> previous = TrainingJob.previousEnds(history, settings);
+        long grown = 0;
+        for (Map.Entry<Integer, Long> end : ends.entrySet()) {
+            grown += Math.max(0, end.getValue() - previous.getOrDefault(end.getKey(), 0L));
+        }
+        if (grown < settings.retraining().minNewLabelledExamples()) {
+            return Optional.of(grown + " examples since the last run, the policy needs "
+                    + settings.retraining().minNewLabelledExamples());
+        }
+        return Optional.empty();
+    }
+}
