@@ -87,7 +87,9 @@ public class MonitorStreams {
         KafkaStreams s = streams;
         streams = null;
         if (s != null) {
-            s.close(CLOSE_TIMEOUT);
+            // leave the group, so the next instance (or this one restarted) gets the tasks without waiting for
+            // the session timeout
+            s.close(new KafkaStreams.CloseOptions().timeout(CLOSE_TIMEOUT).leaveGroup(true));
             if (wipeLocalState) {
                 s.cleanUp();
             }

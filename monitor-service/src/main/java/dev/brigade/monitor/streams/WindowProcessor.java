@@ -86,10 +86,15 @@ final class WindowProcessor implements Processor<String, byte[], String, byte[]>
         this.open = context.getStateStore(MonitorTopology.OPEN_WINDOWS_STORE);
         this.history = context.getStateStore(MonitorTopology.HISTORY_STORE);
         this.rules = context.getStateStore(MonitorTopology.RULES_STORE);
+        // A (re)start counts as an update: the idle clock must not run while the station was down, or every open
+        // window would close before the backlog that belongs to it is read.
+        long now = clock.millis();
         try (KeyValueIterator<String, byte[]> it = open.all()) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> e = it.next();
-                cache.put(e.key, WindowCounts.fromBytes(e.value));
+                WindowCounts w = WindowCounts.fromBytes(e.value);
+                w.lastUpdateWall = now;
+                cache.put(e.key, w);
             }
         }
         context.schedule(settings.tick(), PunctuationType.WALL_CLOCK_TIME, this::closeDue);
