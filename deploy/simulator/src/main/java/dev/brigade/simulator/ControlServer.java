@@ -29,8 +29,12 @@ final class ControlServer implements AutoCloseable {
     private final Simulator simulator;
 
     ControlServer(Simulator simulator, int port) throws IOException {
+        this(simulator, "127.0.0.1", port);
+    }
+
+    ControlServer(Simulator simulator, String host, int port) throws IOException {
         this.simulator = simulator;
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
+        this.server = HttpServer.create(new InetSocketAddress(host, port), 16);
         server.createContext("/status", this::status);
         server.createContext("/drift/", this::drift);
         server.setExecutor(Executors.newSingleThreadExecutor(r -> {

@@ -83,12 +83,12 @@ public final class Simulator implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             System.err.println("simulator: " + e.getMessage());
             System.err.println("usage: --bootstrap-servers= --serving-url= (or none) --use-cases=card-fraud,delivery-eta"
-                    + " --rate=20 --label-delay-ms=15000 --control-port=8086 --seed=7 --duration-s=0");
+                    + " --rate=20 --label-delay-ms=15000 --control-host=127.0.0.1 --control-port=8086 --seed=7 --duration-s=0");
             System.exit(2);
             return;
         }
         try (Simulator simulator = new Simulator(config); ControlServer control = new ControlServer(simulator,
-                config.controlPort())) {
+                config.controlHost(), config.controlPort())) {
             Runtime.getRuntime().addShutdownHook(new Thread(simulator::stop, "sim-stop"));
             simulator.start();
             LOG.info(() -> "simulator: " + config.rate() + " events/s for " + config.useCases() + ", scoring at "

@@ -11,10 +11,16 @@ import java.util.Map;
  * @param servingUrl the scoring API, called before each event is published; null or "none" publishes without scoring
  * @param rate events per second over all use cases
  * @param labelDelay mean delay between an event and its label (exponentially distributed)
+ * @param controlHost where the control API listens: loopback by default, 0.0.0.0 in a container
  * @param duration how long to run; zero runs until stopped
  */
 public record SimulatorConfig(String bootstrapServers, String servingUrl, List<String> useCases, double rate,
-        Duration labelDelay, int controlPort, long seed, Duration duration, Duration scoreTimeout) {
+        Duration labelDelay, String controlHost, int controlPort, long seed, Duration duration, Duration scoreTimeout) {
+
+    /** Every environment variable the simulator reads (deployment files are checked against this list). */
+    public static final List<String> ENVIRONMENT = List.of("KAFKA_BOOTSTRAP_SERVERS", "BRIGADE_SERVING_URL",
+            "BRIGADE_SIM_USE_CASES", "BRIGADE_SIM_RATE", "BRIGADE_SIM_LABEL_DELAY_MS", "BRIGADE_SIM_CONTROL_HOST",
+            "BRIGADE_SIM_CONTROL_PORT", "BRIGADE_SIM_SEED", "BRIGADE_SIM_DURATION_S", "BRIGADE_SIM_SCORE_TIMEOUT_MS");
 
     public static SimulatorConfig from(String[] args, Map<String, String> env) {
         Map<String, String> given = new java.util.HashMap<>();
@@ -32,6 +38,7 @@ public record SimulatorConfig(String bootstrapServers, String servingUrl, List<S
                 Double.parseDouble(value(given, env, "rate", "BRIGADE_SIM_RATE", "20")),
                 Duration.ofMillis(Long.parseLong(value(given, env, "label-delay-ms", "BRIGADE_SIM_LABEL_DELAY_MS",
                         "15000"))),
+                value(given, env, "control-host", "BRIGADE_SIM_CONTROL_HOST", "127.0.0.1"),
                 Integer.parseInt(value(given, env, "control-port", "BRIGADE_SIM_CONTROL_PORT", "8086")),
                 Long.parseLong(value(given, env, "seed", "BRIGADE_SIM_SEED", "7")),
                 Duration.ofSeconds(Long.parseLong(value(given, env, "duration-s", "BRIGADE_SIM_DURATION_S", "0"))),
@@ -56,6 +63,9 @@ public record SimulatorConfig(String bootstrapServers, String servingUrl, List<S
 
     private static String value(Map<String, String> given, Map<String, String> env, String name, String var,
             String fallback) {
+        if (!ENVIRONMENT.contains(var)) {
+            throw new IllegalStateException(var + " must be listed in ENVIRONMENT");
+        }
         String v = given.remove(name);
         if (v != null) {
             return v;

@@ -1,0 +1,166 @@
+package dev.brigade.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+import dev.brigade.simulator.SimulatorConfig;
+
+/**
+ * docker-compose.yml and deploy/k8s cannot run here (no Docker, no cluster), so they are held to the code: every
+ * environment variable they give a service must be one that service reads, and every service is deployed with its
+ * health probes. A renamed setting fails this test instead of silently falling back to a default in production.
+ */
+class DeploymentConfigTest {
+
+    private static final List<String> SERVICES = List.of(Platform.FEATURE, Platform.TRAINING, Platform.REGISTRY,
+            Platform.SERVING, Platform.MONITOR);
+    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)");
+
+    @Test
+    void composeGivesEachServiceOnlySettingsItReads() throws IOException {
+        // Given docker-compose.yml with its anchors resolved
+        Map<String, Object> compose = load(Platform.repoRoot().resolve("docker-compose.yml")).get(0);
+        Map<String, Object> services = map(compose.get("services"));
+
+        // Then the five services, the broker and the simulator are there
+        assertThat(services).containsKeys("kafka", "simulator");
+        assertThat(services).containsKeys(SERVICES.toArray(String[]::new));
+
+        // And each variable set on a service is one of its settings
+        List<String> unknown = new ArrayList<>();
+        for (String name : services.keySet()) {
+            if (name.equals("kafka")) {
+                continue;
+            }
+            Set<String> known = settingsOf(name);
+            Map<String, Object> environment = map(map(services.get(name)).get("environment"));
+            for (String variable : environment.keySet()) {
+                if (!known.contains(variable)) {
+                    unknown.add(name + ": " + variable);
+                }
+            }
+            if (SERVICES.contains(name)) {
+                assertThat(environment).as(name).containsKeys("KAFKA_BOOTSTRAP_SERVERS", "BRIGADE_HTTP_PORT");
+                assertThat(map(map(services.get(name)).get("healthcheck")).get("test").toString())
+                        .as(name).contains("/q/health/ready");
+            }
+        }
+        assertThat(unknown).as("variables the services do not read").isEmpty();
+    }
+
+    @Test
+    void kubernetesGivesEachServiceOnlySettingsItReadsWithProbesAndResources() throws IOException {
+        // Given every manifest under deploy/k8s, and the shared ConfigMap every service loads
+        List<Map<String, Object>> documents = new ArrayList<>();
+        try (var files = Files.list(Platform.repoRoot().resolve("deploy/k8s"))) {
+            for (Path file : files.sorted().toList()) {
+                if (!file.getFileName().toString().equals("kustomization.yaml")) {
+                    documents.addAll(load(file));
+                }
+            }
+        }
+        Map<String, Set<String>> configMaps = new HashMap<>();
+        for (Map<String, Object> doc : documents) {
+            if ("ConfigMap".equals(doc.get("kind")) || "Secret".equals(doc.get("kind"))) {
+                Object data = doc.containsKey("data") ? doc.get("data") : doc.get("stringData");
+                configMaps.put(name(doc), map(data).keySet());
+            }
+        }
+
+        // Then each Deployment's variables are settings of its container, with probes and resource requests
+        List<String> unknown = new ArrayList<>();
+        Set<String> deployed = new TreeSet<>();
+        boolean servingAutoscaled = false;
+        for (Map<String, Object> doc : documents) {
+            if ("HorizontalPodAutoscaler".equals(doc.get("kind"))) {
+                servingAutoscaled |= map(map(doc.get("spec")).get("scaleTargetRef")).get("name")
+                        .equals(Platform.SERVING);
+            }
+            if (!"Deployment".equals(doc.get("kind"))) {
+                continue;
+            }
+            Map<String, Object> pod = map(map(map(doc.get("spec")).get("template")).get("spec"));
+            for (Object c : (List<?>) pod.get("containers")) {
+                Map<String, Object> container = map(c);
+                String name = (String) container.get("name");
+                deployed.add(name);
+                Set<String> known = settingsOf(name);
+                List<String> variables = new ArrayList<>();
+                for (Object e : list(container.get("env"))) {
+                    variables.add((String) map(e).get("name"));
+                }
+                for (Object from : list(container.get("envFrom"))) {
+                    Map<String, Object> ref = map(from);
+                    Object source = ref.containsKey("configMapRef") ? ref.get("configMapRef") : ref.get("secretRef");
+                    variables.addAll(configMaps.getOrDefault((String) map(source).get("name"), Set.of()));
+                }
+                for (String variable : variables) {
+                    if (!known.contains(variable)) {
+                        unknown.add(name + ": " + variable);
+                    }
+                }
+                assertThat(map(container.get("resources"))).as(name).containsKey("requests");
+                if (SERVICES.contains(name)) {
+                    assertThat(map(map(container.get("readinessProbe")).get("httpGet")).get("path"))
+                            .as(name).isEqualTo("/q/health/ready");
+                    assertThat(map(map(container.get("livenessProbe")).get("httpGet")).get("path"))
+                            .as(name).isEqualTo("/q/health/live");
+                }
+            }
+        }
+        assertThat(deployed).containsAll(SERVICES);
+        assertThat(servingAutoscaled).as("an autoscaler for serving").isTrue();
+        assertThat(unknown).as("variables the containers do not read").isEmpty();
+    }
+
+    /** The environment variables a service's application.properties reads, or the simulator's list. */
+    static Set<String> settingsOf(String service) throws IOException {
+        if (service.equals("simulator")) {
+            return new TreeSet<>(SimulatorConfig.ENVIRONMENT);
+        }
+        Path properties = Platform.repoRoot().resolve(service).resolve("src/main/resources/application.properties");
+        Set<String> names = new TreeSet<>();
+        Matcher m = ENV_REFERENCE.matcher(Files.readString(properties));
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
+    }
+
+    private static List<Map<String, Object>> load(Path file) throws IOException {
+        List<Map<String, Object>> docs = new ArrayList<>();
+        for (Object doc : new Yaml().loadAll(Files.readString(file))) {
+            if (doc != null) {
+                docs.add(map(doc));
+            }
+        }
+        return docs;
+    }
+
+    private static String name(Map<String, Object> doc) {
+        return (String) map(doc.get("metadata")).get("name");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value) {
+        return value == null ? Map.of() : (Map<String, Object>) value;
+    }
+
+    private static List<?> list(Object value) {
+        return value == null ? List.of() : (List<?>) value;
+    }
+}
