@@ -38,6 +38,9 @@ public class FakeUpstreams implements QuarkusTestResourceLifecycleManager {
     public synchronized Map<String, String> start() {
         String published = System.getProperty(PROPERTY);
         if (published == null) {
+            // The JDK server writes headers and body separately; with Nagle on, the body waits for the client's
+            // delayed ACK (up to 40 ms), which would make this stand-in far slower than the real feature-service.
+            System.setProperty("sun.net.httpserver.nodelay", "true");
             try {
                 server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
             } catch (IOException e) {

@@ -107,6 +107,9 @@ public class FeatureClient {
                 return;
             }
             HttpClientRequest request = connected.result();
+            // A reset at the deadline fails the request on purpose; the lookup already completed as TIMEOUT.
+            request.exceptionHandler(ignored -> {
+            });
             inFlight.set(request);
             if (result.isDone()) {
                 request.reset();

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Serving-counter benchmark: single-row inference (Scorer against DL4J), then the packaged service on a broker it
+# starts itself, with a champion loaded from registry-events and a feature-service stand-in on loopback:
+# POST /v1/score/{useCase} against the same service's POST /v1/noop, at a fixed rate (p50, p99) and closed loop
+# (throughput), with the ratios against the targets (p99 <= 2x no-op, throughput >= half of no-op).
+# Usage: serving-service/bench/run.sh [rate=500] [seconds=20] [workers=8]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+# Always rebuild (incrementally): a stale jar would measure yesterday's code.
+./mvnw -B -q -o -pl serving-service package -DskipTests
+CLASSPATH_FILE="$(mktemp)"
+trap 'rm -f "$CLASSPATH_FILE"' EXIT
+./mvnw -B -q -o -pl serving-service dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$CLASSPATH_FILE" >/dev/null
+cd serving-service
+"${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xmx1g -XX:+UseSerialGC \
+  -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+  -cp "target/test-classes:target/classes:$(cat "$CLASSPATH_FILE")" \
+  dev.brigade.serving.bench.ServingBenchmark "$@"

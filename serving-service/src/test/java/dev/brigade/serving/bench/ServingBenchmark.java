@@ -1,0 +1,330 @@
+package dev.brigade.serving.bench;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import org.nd4j.linalg.activations.Activation;
+
+import dev.brigade.broker.KafkaBroker;
+import dev.brigade.broker.KafkaProbe;
+import dev.brigade.events.ModelAlias;
+import dev.brigade.events.ModelRole;
+import dev.brigade.events.topics.TopicCatalog;
+import dev.brigade.events.topics.TopicProvisioner;
+import dev.brigade.model.ModelArtifactCodec;
+import dev.brigade.model.ModelTask;
+import dev.brigade.model.Scorer;
+import dev.brigade.serving.Dl4jNetworks;
+import dev.brigade.serving.FakeUpstreams;
+import dev.brigade.serving.Fixtures;
+import dev.brigade.serving.Upstreams;
+
+/**
+ * The serving counter's benchmark, run by serving-service/bench/run.sh:
+ * <ol>
+ * <li>single-row inference: the platform's Scorer against DL4J's output() on the same 10-32-16-1 network;</li>
+ * <li>the packaged service (quarkus-run.jar) on a broker it starts, with a champion loaded from registry-events and a
+ * feature-service stand-in on loopback: POST /v1/score/{useCase} against POST /v1/noop (same HTTP stack, same body
+ * parsing, no look-up and no model) at a fixed rate (p50, p99), then closed-loop throughput of each.</li>
+ * </ol>
+ * Arguments: rate (500), seconds (20), workers for throughput (8).
+ */
+public final class ServingBenchmark {
+
+    private static final String USE_CASE = "bench-fraud";
+
+    private ServingBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rate = args.length > 0 ? Integer.parseInt(args[0]) : 500;
+        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        int workers = args.length > 2 ? Integer.parseInt(args[2]) : 8;
+        inference();
+        Path work = Files.createTempDirectory("serving-bench-");
+        try (KafkaBroker broker = KafkaBroker.builder().dataDir(work.resolve("kafka"))
+                .logFile(work.resolve("broker.log")).build().start()) {
+            String bootstrap = broker.bootstrapServers();
+            TopicProvisioner.ensure(bootstrap, (short) 1, Duration.ofSeconds(30), TopicCatalog.all());
+            Map<String, String> upstreams = new FakeUpstreams().start();
+            Upstreams.features(Fixtures.FEATURE_SET, "*", Map.of("online", true, "txn_count_10m", 2L,
+                    "amount_sum_24h", 300.0));
+            try (KafkaProbe probe = new KafkaProbe(bootstrap)) {
+                Fixtures.Registry registry = new Fixtures.Registry(probe, USE_CASE).register(25);
+                int v1 = registry.version(Fixtures.bytes(1), ModelRole.CANDIDATE);
+                registry.promote(ModelAlias.CHAMPION, null, v1, null);
+            }
+            service(bootstrap, upstreams.get("brigade.serving.features-url"), work, rate, seconds, workers);
+        }
+    }
+
+    /** Single-row latency of the Scorer and of DL4J on the same trained network. */
+    private static void inference() {
+        Activation[] dl4j = {Activation.RELU, Activation.TANH};
+        dev.brigade.model.Activation[] exported = {dev.brigade.model.Activation.RELU,
+                dev.brigade.model.Activation.TANH, dev.brigade.model.Activation.SIGMOID};
+        Dl4jNetworks.Trained trained = Dl4jNetworks.train(ModelTask.BINARY_CLASSIFICATION, 10, new int[] {32, 16},
+                dl4j, 7);
+        Scorer scorer = Scorer.load(ModelArtifactCodec.encode(Dl4jNetworks.export(trained, exported)));
+        Random random = new Random(1);
+        double[][] rows = new double[1000][10];
+        for (double[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                row[i] = random.nextInt(20) == 0 ? Double.NaN : random.nextGaussian() * 10;
+            }
+        }
+        long[] scorerNanos = time(rows, 200_000, scorer::score);
+        long[] dl4jNanos = time(rows, 20_000, trained::dl4jScore);
+        System.out.println();
+        System.out.println("== Single-row inference, 10-32-16-1 network (microseconds) ==");
+        System.out.printf("%-34s %8s %8s%n", "", "p50", "p99");
+        System.out.printf("%-34s %8.2f %8.2f%n", "dev.brigade.model.Scorer", pct(scorerNanos, 0.5) / 1e3,
+                pct(scorerNanos, 0.99) / 1e3);
+        System.out.printf("%-34s %8.2f %8.2f%n", "DL4J MultiLayerNetwork.output()", pct(dl4jNanos, 0.5) / 1e3,
+                pct(dl4jNanos, 0.99) / 1e3);
+        System.out.printf("Scorer p99 %.2f us (target <= 20 us); DL4J / Scorer at p50: %.0fx%n",
+                pct(scorerNanos, 0.99) / 1e3, pct(dl4jNanos, 0.5) / Math.max(1, pct(scorerNanos, 0.5)));
+    }
+
+    private interface RowScorer {
+        double score(double[] row);
+    }
+
+    private static long[] time(double[][] rows, int n, RowScorer scorer) {
+        double sink = 0;
+        for (int i = 0; i < n; i++) { // warm-up
+            sink += scorer.score(rows[i % rows.length]);
+        }
+        long[] nanos = new long[n];
+        for (int i = 0; i < n; i++) {
+            long t = System.nanoTime();
+            sink += scorer.score(rows[i % rows.length]);
+            nanos[i] = System.nanoTime() - t;
+        }
+        if (sink == 42) {
+            System.out.print("");
+        }
+        Arrays.sort(nanos);
+        return Arrays.copyOf(nanos, n + 1); // the last slot is the error count pct() expects: none here
+
+    }
+
+    private static void service(String bootstrap, String upstreams, Path work, int rate, int seconds, int workers)
+            throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx384m", "-XX:+UseSerialGC", "-jar", jar.toString());
+        builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        builder.environment().put("BRIGADE_REGISTRY_URL", upstreams);
+        builder.environment().put("BRIGADE_FEATURES_URL", upstreams);
+        builder.environment().put("BRIGADE_LOG_JSON", "false");
+        builder.redirectErrorStream(true).redirectOutput(work.resolve("serving-service.log").toFile());
+        Process service = builder.start();
+        String base = "http://localhost:" + port;
+        try {
+            System.out.printf("%nStarting serving-service on port %d (log %s)...%n", port,
+                    work.resolve("serving-service.log"));
+            waitFor(base + "/v1/models", "\"champion\":1", Duration.ofMinutes(2));
+            String score = base + "/v1/score/" + USE_CASE;
+            String noop = base + "/v1/noop";
+            Random random = new Random(7);
+            List<byte[]> bodies = new ArrayList<>();
+            for (int i = 0; i < 5000; i++) {
+                bodies.add(("{\"eventId\":\"bench-" + i + "\",\"entityId\":\"card-" + random.nextInt(5000)
+                        + "\",\"attributes\":{\"amount\":" + random.nextInt(500) + ".5,\"merchant\":\"m-"
+                        + random.nextInt(100) + "\"}}").getBytes(StandardCharsets.UTF_8));
+            }
+            run(noop, bodies, rate, 5); // warm-up
+            run(score, bodies, rate, 5);
+            long[] noopLat = run(noop, bodies, rate, seconds);
+            long[] scoreLat = run(score, bodies, rate, seconds);
+            System.out.println();
+            System.out.printf("== Fixed rate: %d requests/s for %d s, open loop (milliseconds) ==%n", rate, seconds);
+            System.out.printf("%-38s %8s %8s %8s %8s%n", "", "p50", "p99", "max", "errors");
+            print("POST /v1/noop (baseline)", noopLat);
+            print("POST /v1/score/" + USE_CASE, scoreLat);
+            double p99Ratio = pct(scoreLat, 0.99) / Math.max(1e-9, pct(noopLat, 0.99));
+            System.out.printf("score p99 / no-op p99: %.2f   (target <= 2.00)%n", p99Ratio);
+
+            ProcessHandle handle = service.toHandle();
+            long[] noopRun = throughput(noop, bodies, workers, seconds, handle);
+            long[] scoreRun = throughput(score, bodies, workers, seconds, handle);
+            double noopRps = noopRun[0] / (noopRun[1] / 1e9);
+            double scoreRps = scoreRun[0] / (scoreRun[1] / 1e9);
+            System.out.println();
+            System.out.printf("== Throughput: %d closed-loop clients for %d s ==%n", workers, seconds);
+            System.out.printf("%-38s %10s %22s%n", "", "requests/s", "service CPU/request us");
+            System.out.printf("%-38s %10.0f %22.0f%n", "POST /v1/noop (baseline)", noopRps,
+                    noopRun[2] / 1e3 / Math.max(1, noopRun[0]));
+            System.out.printf("%-38s %10.0f %22.0f%n", "POST /v1/score/" + USE_CASE, scoreRps,
+                    scoreRun[2] / 1e3 / Math.max(1, scoreRun[0]));
+            System.out.printf("score / no-op throughput: %.2f   (target >= 0.50)%n", scoreRps / noopRps);
+            System.out.println("(the score path also makes one HTTP call per request to the feature-service stand-in,"
+                    + " which runs in this JVM on the same cores)");
+            String metrics = get(base + "/q/metrics");
+            metrics.lines().filter(l -> l.startsWith("brigade_serving_prediction_log_dropped_total")
+                    || l.startsWith("brigade_serving_prediction_log_sent_total")
+                    || l.startsWith("brigade_serving_errors_total")).forEach(l -> System.out.println("  " + l));
+        } finally {
+            service.destroy();
+            service.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Open loop: request i is due at start + i / rate whatever happened to the others; latency counts from the due
+     * time, so a stalled server is not hidden (no coordinated omission). 16 workers with keep-alive connections.
+     */
+    private static long[] run(String url, List<byte[]> bodies, int rate, int seconds) throws Exception {
+        int total = rate * seconds;
+        int workers = 16;
+        long period = 1_000_000_000L / rate;
+        long[] latencies = new long[total];
+        AtomicLong errors = new AtomicLong();
+        long start = System.nanoTime() + 10_000_000L;
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            int first = w;
+            Thread t = new Thread(() -> {
+                for (int i = first; i < total; i += workers) {
+                    long due = start + i * period;
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        LockSupport.parkNanos(wait);
+                    }
+                    latencies[i] = post(url, bodies.get(i % bodies.size())) ? System.nanoTime() - due : -1;
+                    if (latencies[i] < 0) {
+                        errors.incrementAndGet();
+                    }
+                }
+            }, "load-" + w);
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        long[] sorted = Arrays.stream(latencies).filter(l -> l >= 0).sorted().toArray();
+        long[] withErrors = Arrays.copyOf(sorted, sorted.length + 1);
+        withErrors[sorted.length] = errors.get();
+        return withErrors;
+    }
+
+    /** @return requests completed, elapsed nanos, CPU nanos the service process used meanwhile */
+    private static long[] throughput(String url, List<byte[]> bodies, int workers, int seconds, ProcessHandle service)
+            throws Exception {
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicLong done = new AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            int first = w;
+            Thread t = new Thread(() -> {
+                int i = first;
+                while (running.get()) {
+                    if (post(url, bodies.get(i % bodies.size()))) {
+                        done.incrementAndGet();
+                    }
+                    i += workers;
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        Thread.sleep(1000); // ramp-up
+        long count0 = done.get();
+        long cpu0 = cpuNanos(service);
+        long start = System.nanoTime();
+        Thread.sleep(seconds * 1000L);
+        long count = done.get() - count0;
+        long elapsed = System.nanoTime() - start;
+        long cpu = cpuNanos(service) - cpu0;
+        running.set(false);
+        for (Thread t : threads) {
+            t.join();
+        }
+        return new long[] {count, elapsed, cpu};
+    }
+
+    private static long cpuNanos(ProcessHandle process) {
+        return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    }
+
+    private static boolean post(String url, byte[] body) {
+        try {
+            HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+            c.setConnectTimeout(2000);
+            c.setReadTimeout(5000);
+            c.setDoOutput(true);
+            c.setRequestMethod("POST");
+            c.setRequestProperty("Content-Type", "application/json");
+            c.setFixedLengthStreamingMode(body.length);
+            try (OutputStream out = c.getOutputStream()) {
+                out.write(body);
+            }
+            int status = c.getResponseCode();
+            try (var in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
+                if (in != null) {
+                    in.readAllBytes();
+                }
+            }
+            return status == 200;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String get(String url) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+        try (var in = c.getInputStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void print(String name, long[] result) {
+        long[] latencies = Arrays.copyOf(result, result.length - 1);
+        System.out.printf("%-38s %8.2f %8.2f %8.2f %8d%n", name, pct(result, 0.50) / 1e6, pct(result, 0.99) / 1e6,
+                latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e6, result[result.length - 1]);
+    }
+
+    /** Percentile of a sorted array whose last element is the error count. */
+    private static double pct(long[] result, double q) {
+        int n = result.length - 1;
+        return n <= 0 ? Double.NaN : result[Math.min(n - 1, Math.max(0, (int) Math.ceil(q * n) - 1))];
+    }
+
+    private static void waitFor(String url, String expected, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (get(url).replace(" ", "").contains(expected)) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException(url + " did not answer " + expected + " within " + timeout);
+    }
+}
