@@ -17,6 +17,9 @@ KAFKA_CONTROLLER_PORT="${BRIGADE_KAFKA_CONTROLLER_PORT:-$((KAFKA_PORT + 1))}"
 START_TIMEOUT="${BRIGADE_START_TIMEOUT:-120}" # seconds for all services to report ready
 STOP_GRACE="${BRIGADE_STOP_GRACE:-20}"        # seconds between SIGTERM and SIGKILL
 BROKER_DIR="$ROOT/deploy/kafka-broker/target"
+SIM_DIR="$ROOT/deploy/simulator/target"
+SIM_PORT="${BRIGADE_SIM_CONTROL_PORT:-8086}"
+SIM_RATE="${BRIGADE_SIM_RATE:-40}"
 
 # name, default HTTP port; BRIGADE_<NAME>_PORT overrides (e.g. BRIGADE_FEATURE_PORT).
 SERVICES=(feature-service training-service registry-service serving-service monitor-service)
@@ -26,18 +29,27 @@ declare -A PORT PID
 
 CHECK_ONLY=false
 REBUILD=false
+SIMULATE=true
+REGISTER=true
 STOPPING=false
 
 usage() {
   cat <<EOF
-Usage: deploy/run-local.sh [--check] [--rebuild]
+Usage: deploy/run-local.sh [--check] [--rebuild] [--no-simulator] [--no-use-cases]
 
 Starts a Kafka broker ($KAFKA_HOST:\$BRIGADE_KAFKA_PORT, default 9092) and the five Brigade services, waits until
-every service is ready, then stays in the foreground until Ctrl-C / SIGTERM, which stops everything cleanly.
+every service is ready, registers the shipped use cases (use-cases/*.yaml) and starts the simulator, which plays the
+card-fraud and delivery-ETA applications (scores, raw events, delayed labels). Stays in the foreground until
+Ctrl-C / SIGTERM, which stops everything cleanly.
 
-  --check     start everything, wait until healthy, print the timing, stop, exit 0 (smoke test for CI)
-  --rebuild   run './mvnw -B -q -DskipTests install' first even if all artifacts exist
-  --help      this text
+  --check         start everything, wait until healthy, print the timing, stop, exit 0 (smoke test for CI)
+  --rebuild       run './mvnw -B -q -DskipTests install' first even if all artifacts exist
+  --no-simulator  start the platform only (no simulated traffic)
+  --no-use-cases  do not register the shipped use cases
+  --help          this text
+
+Simulator: control API on 127.0.0.1:\$BRIGADE_SIM_CONTROL_PORT (default 8086): GET /status,
+POST /drift/card-fraud?kind=covariate|concept|none. Rate: \$BRIGADE_SIM_RATE events/s (default 40).
 
 Environment: BRIGADE_KAFKA_PORT, BRIGADE_KAFKA_CONTROLLER_PORT (default Kafka port + 1),
 BRIGADE_FEATURE_PORT (8081), BRIGADE_TRAINING_PORT (8082), BRIGADE_REGISTRY_PORT (8083),
@@ -54,6 +66,8 @@ for arg in "$@"; do
   case "$arg" in
     --check) CHECK_ONLY=true ;;
     --rebuild) REBUILD=true ;;
+    --no-simulator) SIMULATE=false ;;
+    --no-use-cases) REGISTER=false ;;
     -h | --help) usage; exit 0 ;;
     *) fail "unknown option: $arg"; usage >&2; exit 2 ;;
   esac
@@ -109,6 +123,7 @@ stop_group() {
 
 # Services first: they flush and commit to Kafka on shutdown, so the broker must outlive them.
 stop_all() {
+  stop_group simulator
   stop_group "${SERVICES[@]}"
   stop_group kafka
   [[ "$(cat "$PID_FILE" 2>/dev/null)" == "$$" ]] && rm -f "$PID_FILE"
@@ -171,6 +186,7 @@ check_ports() {
   local -A seen=()
   local entries=("kafka:$KAFKA_PORT" "kafka-controller:$KAFKA_CONTROLLER_PORT") entry name port busy=false
   for svc in "${SERVICES[@]}"; do entries+=("$svc:${PORT[$svc]}"); done
+  $SIMULATE && entries+=("simulator:$SIM_PORT")
   for entry in "${entries[@]}"; do
     name="${entry%%:*}" port="${entry##*:}"
     if ! [[ "$port" =~ ^[0-9]+$ ]] || ((port < 1 || port > 65535)); then
@@ -214,6 +230,18 @@ missing_artifacts() {
   for svc in "${SERVICES[@]}"; do
     [[ -f "$ROOT/$svc/target/quarkus-app/quarkus-run.jar" ]] || echo "$svc/target/quarkus-app/quarkus-run.jar"
   done
+  if $SIMULATE; then
+    simulator_jar >/dev/null || echo "deploy/simulator/target/brigade-simulator-*.jar"
+    compgen -G "$SIM_DIR/lib/*.jar" >/dev/null || echo "deploy/simulator/target/lib/"
+  fi
+}
+
+simulator_jar() {
+  local jar
+  for jar in "$SIM_DIR"/brigade-simulator-*.jar; do
+    [[ -f "$jar" && "$jar" != *-sources.jar && "$jar" != *-tests.jar ]] && { printf '%s' "$jar"; return 0; }
+  done
+  return 1
 }
 
 build_if_needed() {
@@ -318,10 +346,44 @@ await_services() {
   done
 }
 
+# The shipped use cases, registered as rita (the local registrar); an unchanged spec is a no-op (200).
+register_use_cases() {
+  local spec name code
+  for spec in "$ROOT"/use-cases/*.yaml; do
+    name="$(basename "$spec" .yaml)"
+    code="$(curl -sS --max-time 10 -o "$LOG_DIR/register-$name.json" -w '%{http_code}' -u "rita:${BRIGADE_REGISTRY_RITA_PASSWORD:-rita-local}" \
+      -X PUT -H 'Content-Type: application/yaml' --data-binary "@$spec" \
+      "http://127.0.0.1:${PORT[registry-service]}/v1/use-cases/$name")"
+    case "$code" in
+      201) log "use case $name registered" ;;
+      200) log "use case $name already registered (unchanged)" ;;
+      *) fail "registering use case $name answered HTTP $code: $(cat "$LOG_DIR/register-$name.json" 2>/dev/null)"; exit 1 ;;
+    esac
+  done
+}
+
+start_simulator() {
+  launch simulator "$ROOT" env \
+    KAFKA_BOOTSTRAP_SERVERS="$KAFKA_HOST:$KAFKA_PORT" \
+    BRIGADE_SERVING_URL="http://127.0.0.1:${PORT[serving-service]}" \
+    BRIGADE_SIM_CONTROL_PORT="$SIM_PORT" \
+    BRIGADE_SIM_RATE="$SIM_RATE" \
+    "$JAVA" -Xmx256m -XX:+UseSerialGC -cp "$(simulator_jar):$SIM_DIR/lib/*" dev.brigade.simulator.Simulator
+  local deadline=$((SECONDS + 30))
+  until curl -fsS --max-time 2 "http://127.0.0.1:$SIM_PORT/status" >/dev/null 2>&1; do
+    if ! is_alive "${PID[simulator]}" || ((SECONDS >= deadline)); then
+      fail "the simulator did not start"; show_log_tail simulator; exit 1
+    fi
+    sleep 0.5
+  done
+  log "simulator playing card-fraud and delivery-eta at $SIM_RATE events/s; control: http://127.0.0.1:$SIM_PORT/status"
+}
+
 watch_processes() {
   local name
   while :; do
-    for name in kafka "${SERVICES[@]}"; do
+    for name in kafka "${SERVICES[@]}" simulator; do
+      [[ "$name" == simulator ]] && ! $SIMULATE && continue
       if ! is_alive "${PID[$name]}"; then
         wait "${PID[$name]}"
         fail "$name exited unexpectedly (exit code $?); stopping Brigade"
@@ -350,10 +412,12 @@ main() {
   print_port_map
   log "waiting up to ${START_TIMEOUT}s for ${SERVICES[*]}"
   await_services
+  $REGISTER && register_use_cases
+  $SIMULATE && start_simulator
   local took=$((SECONDS - started))
 
   if $CHECK_ONLY; then
-    log "Brigade is up: broker and ${#SERVICES[@]} services healthy in ${took}s"
+    log "Brigade is up: broker and ${#SERVICES[@]} services healthy$($SIMULATE && echo ", simulator playing") in ${took}s"
     STOPPING=true
     stop_all
     log "check passed"

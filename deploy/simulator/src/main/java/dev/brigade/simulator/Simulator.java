@@ -33,6 +33,7 @@ public final class Simulator implements AutoCloseable {
     private final Random delays;
     private final CountDownLatch finished = new CountDownLatch(1);
     final Stats stats = new Stats();
+    private final Map<String, SimEvent> pendingLabels = new ConcurrentHashMap<>();
     private long tick;
 
     /** Counters the control API reports. */
@@ -121,7 +122,10 @@ public final class Simulator implements AutoCloseable {
         finished.await();
     }
 
-    /** Stops emitting; labels already due are flushed so nothing the world decided is lost. */
+    /**
+     * Stops emitting. Labels still waiting for their delay are published now (a little early) rather than lost, so
+     * every published event keeps exactly one label.
+     */
     public synchronized void stop() {
         if (finished.getCount() == 0) {
             return;
@@ -129,8 +133,11 @@ public final class Simulator implements AutoCloseable {
         try {
             ticker.shutdown(); // not shutdownNow: the event being scored is finished and published
             ticker.awaitTermination(10, TimeUnit.SECONDS);
-            labeller.shutdown();
-            labeller.awaitTermination(Math.min(60_000, config.labelDelay().toMillis() * 5), TimeUnit.MILLISECONDS);
+            labeller.shutdownNow();
+            labeller.awaitTermination(10, TimeUnit.SECONDS);
+            for (SimEvent event : List.copyOf(pendingLabels.values())) {
+                publishLabel(event);
+            }
             publisher.flush();
             report();
         } catch (InterruptedException e) {
@@ -151,14 +158,20 @@ public final class Simulator implements AutoCloseable {
             stats.events.incrementAndGet();
             long delayMs = Math.max(50, Math.round(-Math.log(1 - delays.nextDouble()) * config.labelDelay().toMillis()));
             stats.labelsPending.incrementAndGet();
-            labeller.schedule(() -> {
-                publisher.label(event, Instant.now(), stats.publishFailures::incrementAndGet);
-                stats.labelsPending.decrementAndGet();
-                stats.labels.incrementAndGet();
-            }, delayMs, TimeUnit.MILLISECONDS);
+            pendingLabels.put(event.eventId(), event);
+            labeller.schedule(() -> publishLabel(event), delayMs, TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             // One bad tick must not end the schedule (an exception would cancel it for good).
             LOG.warning("simulator: event not emitted: " + e);
+        }
+    }
+
+    /** Publishes the label once, whether its delay ran out or the simulator is stopping. */
+    private void publishLabel(SimEvent event) {
+        if (pendingLabels.remove(event.eventId()) != null) {
+            publisher.label(event, Instant.now(), stats.publishFailures::incrementAndGet);
+            stats.labelsPending.decrementAndGet();
+            stats.labels.incrementAndGet();
         }
     }
 

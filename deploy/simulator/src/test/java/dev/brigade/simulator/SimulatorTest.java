@@ -61,7 +61,7 @@ class SimulatorTest {
         serving.start();
         SimulatorConfig config = SimulatorConfig.from(new String[] {"--bootstrap-servers=" + bootstrap,
             "--serving-url=http://127.0.0.1:" + serving.getAddress().getPort(), "--rate=200",
-            "--label-delay-ms=100", "--control-port=0", "--duration-s=2"}, Map.of());
+            "--label-delay-ms=5000", "--control-port=0", "--duration-s=2"}, Map.of());
 
         // When it runs for two seconds, with a concept drift injected through the control API on the way
         JsonNode status;
