@@ -110,14 +110,28 @@ public record UseCaseSpec(String name, String description, Framing framing, Task
      * the primary metric when it is checked.
      */
     public record PromotionPolicy(List<Check> checks, Double minLift, Double nonInferiorityMargin,
-            Double maxCalibrationError, boolean requireApproval, List<RolloutStep> rollout) {
+            Double maxCalibrationError, boolean requireApproval, List<RolloutStep> rollout, Boolean autoAdvance) {
 
         public boolean requires(Check check) {
             return checks.contains(check);
         }
+
+        /** Whether the registry moves a gated version along the rollout by itself (null in older specs: no). */
+        public boolean advancesAutomatically() {
+            return Boolean.TRUE.equals(autoAdvance);
+        }
     }
 
-    public record RolloutStep(Alias alias, Double trafficPercent) {
+    /**
+     * One step of the rollout. bake: how long a version must hold this step before the registry moves it on by
+     * itself (autoAdvance); null where the policy does not advance automatically.
+     */
+    public record RolloutStep(Alias alias, Double trafficPercent, Duration bake) {
+
+        public RolloutStep(Alias alias, Double trafficPercent) {
+            this(alias, trafficPercent, null);
+        }
+
 
         public String label() {
             return trafficPercent == null ? alias.wire() : alias.wire() + " " + trafficPercent + "%";

@@ -67,9 +67,19 @@ public final class Fixtures {
         }
     }
 
-    /** The shipped spec under another name (each test uses fresh use cases on the shared broker). */
+    /**
+     * The shipped spec under another name (each test uses fresh use cases on the shared broker), with the rollout
+     * left to the test's own moves: autoAdvance is switched off (RolloutDriverTest switches it on).
+     */
     public static String specYaml(String file, String name) {
-        return specYaml(file).replaceFirst("(?m)^name: .*$", "name: " + name);
+        return specYaml(file).replaceFirst("(?m)^name: .*$", "name: " + name)
+                .replaceFirst("(?m)^  autoAdvance: true$", "  autoAdvance: false");
+    }
+
+    /** The shipped spec under another name, walking its rollout by itself with every bake shortened to one second. */
+    public static String autoAdvancingSpecYaml(String file, String name) {
+        return specYaml(file).replaceFirst("(?m)^name: .*$", "name: " + name)
+                .replaceAll("(?m)^(\\s+bake: ).*$", "$1" + "1s");
     }
 
     public static byte[] cardArtifact(long seed) {

@@ -31,6 +31,10 @@ public interface RegistryConfig {
 
     Gate gate();
 
+    /** How often the rollout driver looks for versions to move along an autoAdvance rollout. */
+    @WithDefault("5s")
+    Duration rolloutInterval();
+
     interface Gate {
 
         /** Single-row predictions before timing, so the JIT has compiled the scorer. */

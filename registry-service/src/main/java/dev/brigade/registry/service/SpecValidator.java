@@ -308,13 +308,24 @@ public final class SpecValidator {
             fields.error(o.path("checks"), "calibration applies to classification only");
         }
         Boolean requireApproval = o.bool("requireApproval", true, "whether a human approver must sign off");
+        Boolean autoAdvance = o.bool("autoAdvance", false,
+                "whether the registry moves a gated version along the rollout by itself, after each step's bake");
         List<RolloutStep> rollout = rollout(fields, o.path("rollout"), o.objects("rollout", true, 1,
                 "steps such as shadow, canary 10%, champion"));
         o.done();
+        if (rollout != null && Boolean.TRUE.equals(autoAdvance)) {
+            for (int i = 0; i < rollout.size() - 1; i++) {
+                if (rollout.get(i).bake() == null) {
+                    fields.error(o.path("rollout") + "[" + i + "].bake", "required with autoAdvance: how long the "
+                            + rollout.get(i).label() + " step must hold before the next, e.g. 10m");
+                }
+            }
+        }
         if (checkNames == null || checks.size() != checkNames.size() || requireApproval == null || rollout == null) {
             return null;
         }
-        return new PromotionPolicy(List.copyOf(checks), minLift, margin, maxEce, requireApproval, rollout);
+        return new PromotionPolicy(List.copyOf(checks), minLift, margin, maxEce, requireApproval, rollout,
+                autoAdvance);
     }
 
     private static List<RolloutStep> rollout(Fields fields, String at, List<Fields.Obj> items) {
@@ -335,11 +346,15 @@ public final class SpecValidator {
             } else if (item.any("trafficPercent") != null) {
                 fields.error(item.path("trafficPercent"), "only a canary step takes a share of traffic");
             }
+            Duration bake = item.duration("bake", false, "how long this step holds before the next (autoAdvance)");
+            if (bake != null && alias == Alias.CHAMPION) {
+                fields.error(item.path("bake"), "the champion step is the last: it has nothing to bake for");
+            }
             item.done();
             if (alias == null || (alias == Alias.CANARY && percent == null)) {
                 ok = false;
             } else {
-                steps.add(new RolloutStep(alias, percent));
+                steps.add(new RolloutStep(alias, percent, alias == Alias.CHAMPION ? null : bake));
             }
         }
         if (!ok) {
