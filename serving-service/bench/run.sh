@@ -4,6 +4,7 @@
 # POST /v1/score/{useCase} against the same service's POST /v1/noop, at a fixed rate (p50, p99) and closed loop
 # (throughput), with the ratios against the targets (p99 <= 2x no-op, throughput >= half of no-op).
 # Usage: serving-service/bench/run.sh [rate=500] [seconds=20] [workers=8]
+# Profile the service with JFR: BENCH_JAVA_OPTS="-Dbench.service-jvm-args=-XX:StartFlightRecording=filename=/tmp/s.jfr"
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -14,7 +15,7 @@ trap 'rm -f "$CLASSPATH_FILE"' EXIT
 ./mvnw -B -q -o -pl serving-service dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$CLASSPATH_FILE" >/dev/null
 cd serving-service
-"${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xmx1g -XX:+UseSerialGC \
+"${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xmx1g -XX:+UseSerialGC ${BENCH_JAVA_OPTS:-} \
   -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
   -cp "target/test-classes:target/classes:$(cat "$CLASSPATH_FILE")" \
   dev.brigade.serving.bench.ServingBenchmark "$@"

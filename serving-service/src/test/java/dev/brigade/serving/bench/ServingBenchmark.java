@@ -72,6 +72,8 @@ public final class ServingBenchmark {
             }
             service(bootstrap, upstreams.get("brigade.serving.features-url"), work, rate, seconds, workers);
         }
+        // The stand-in's HTTP server has a non-daemon dispatcher thread.
+        System.exit(0);
     }
 
     /** Single-row latency of the Scorer and of DL4J on the same trained network. */
@@ -132,13 +134,26 @@ public final class ServingBenchmark {
             port = socket.getLocalPort();
         }
         Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx384m", "-XX:+UseSerialGC", "-jar", jar.toString());
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx384m", "-XX:+UseSerialGC"));
+        // e.g. -Dbench.service-jvm-args=-XX:StartFlightRecording=filename=/tmp/serving.jfr,settings=profile
+        String extra = System.getProperty("bench.service-jvm-args", "").trim();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of("-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
         builder.environment().put("BRIGADE_REGISTRY_URL", upstreams);
         builder.environment().put("BRIGADE_FEATURES_URL", upstreams);
         builder.environment().put("BRIGADE_LOG_JSON", "false");
+        // e.g. -Dbench.service-env=BRIGADE_FEATURES_BUDGET_SHARE=0.00001 (no look-up: isolates its cost)
+        for (String pair : System.getProperty("bench.service-env", "").trim().split("\\s+")) {
+            if (pair.contains("=")) {
+                builder.environment().put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+            }
+        }
         builder.redirectErrorStream(true).redirectOutput(work.resolve("serving-service.log").toFile());
         Process service = builder.start();
         String base = "http://localhost:" + port;
