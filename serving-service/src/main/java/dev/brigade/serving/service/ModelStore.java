@@ -114,9 +114,11 @@ public class ModelStore {
     /** The registry's new state of a use case: load what it needs, drop what it no longer needs, republish. */
     public synchronized void update(UseCaseState state) {
         UseCaseState before = desired.put(state.name(), state);
-        if (before != null && !Objects.equals(before.champion(), state.champion())) {
-            // A new (or rolled-back) champion gets a fresh chance even if it failed before.
-            failed.remove(new Key(state.name(), state.champion() == null ? -1 : state.champion()));
+        if (before != null) {
+            // A version that newly takes an alias gets a fresh chance even if it failed to load before.
+            freshChance(state.name(), before.champion(), state.champion());
+            freshChance(state.name(), before.canary(), state.canary());
+            freshChance(state.name(), before.shadow(), state.shadow());
         }
         Set<Integer> wanted = wanted(state);
         for (int v : wanted) {
@@ -128,6 +130,12 @@ public class ModelStore {
             }
         }
         publish(state.name());
+    }
+
+    private void freshChance(String useCase, Integer before, Integer now) {
+        if (now != null && !now.equals(before)) {
+            failed.remove(new Key(useCase, now));
+        }
     }
 
     private Set<Integer> wanted(UseCaseState state) {
