@@ -54,6 +54,7 @@ class MonitorFlowTest {
 
     @Test
     void driftThatPersistsAlertsOnceAndAsksForRetrainingWithRealisedPerformanceAndSkewAlongside() throws Exception {
+        MonitorFlowTest.awaitReady();
         Random random = new Random(11);
         try (Fixtures kafka = new Fixtures(bootstrapServers)) {
             // Given the card-fraud spec, a champion v1 with its reference profile and an offline AUC of 0.91
@@ -159,6 +160,12 @@ class MonitorFlowTest {
     private void awaitUseCase() {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/v1/use-cases/" + UC)
                 .then().statusCode(200).body("aliases.champion", org.hamcrest.Matchers.equalTo(1)));
+    }
+
+    /** The windows stage is running (not still rebalancing or restoring) before test data is sent. */
+    static void awaitReady() {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().when().get("/q/health/ready").then()
+                .statusCode(200));
     }
 
     static List<WindowSummary> awaitWindows(String useCase, int n) {

@@ -50,6 +50,7 @@ class RestartTest {
 
     @Test
     void noWindowIsLostAndNoAlertIsRepeatedAcrossARestartWithWipedLocalState() throws Exception {
+        MonitorFlowTest.awaitReady();
         Random random = new Random(5);
         try (Fixtures kafka = new Fixtures(bootstrapServers)) {
             // Given drift that persisted for three windows: the amount-drift alert is open

@@ -57,6 +57,10 @@ public interface MonitorConfig {
         @WithDefault("2m")
         Duration idleClose();
 
+        /** Windows close only while the app's unread input is at most this many records (caught up). */
+        @WithDefault("1000")
+        long maxInputLag();
+
         /** How often open windows are checked for closing. */
         @WithDefault("1s")
         Duration tick();

@@ -10,7 +10,7 @@ import org.eclipse.microprofile.health.Readiness;
 import dev.brigade.monitor.service.StationLifecycle;
 import dev.brigade.monitor.streams.MonitorStreams;
 
-/** Ready when the registry view caught up and the Streams app runs (or rebalances after a restart). */
+/** Ready when the registry view caught up and the Streams app runs (not while it restores or rebalances). */
 @Readiness
 @ApplicationScoped
 public class StationHealth implements HealthCheck {
@@ -27,7 +27,7 @@ public class StationHealth implements HealthCheck {
     public HealthCheckResponse call() {
         KafkaStreams.State state = streams.state();
         boolean up = lifecycle.registryCaughtUp()
-                && (state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING);
+                && state == KafkaStreams.State.RUNNING;
         return HealthCheckResponse.named("monitor windows").status(up).withData("streams", state.name())
                 .withData("registryViewCaughtUp", lifecycle.registryCaughtUp()).build();
     }

@@ -44,6 +44,9 @@ public final class WindowCounts {
     public final long[] scoreBins = new long[SCORE_BINS];
     public final LogHistogram scoreSketch = new LogHistogram();
     public double scoreSum;
+    /** The counters of the profile last used, in its order (not stored: rebuilt on the first add). */
+    private ReferenceProfile slotsFor;
+    private long[][] slots;
     /** Per reference feature, in profile order: bins, then missing, then out of the reference range. */
     public final Map<String, long[]> features = new LinkedHashMap<>();
 
@@ -89,16 +92,45 @@ public final class WindowCounts {
             unprofiled++;
             return;
         }
-        for (FeatureReference ref : profile.features()) {
-            long[] c = features.computeIfAbsent(ref.name(), k -> new long[ref.bins() + 2]);
-            Observation.Value v = p.features().get(ref.name());
-            int bin = v == null || v.imputed() ? -1 : bin(ref, v.value());
-            if (bin < 0) {
-                c[c.length - 2]++;
-            } else {
+        if (profile != slotsFor) {
+            // resolve the profile's counters once, not per prediction and feature
+            List<FeatureReference> refs = profile.features();
+            slots = new long[refs.size()][];
+            for (int i = 0; i < refs.size(); i++) {
+                FeatureReference ref = refs.get(i);
+                slots[i] = features.computeIfAbsent(ref.name(), k -> new long[ref.bins() + 2]);
+            }
+            slotsFor = profile;
+        }
+        List<FeatureReference> refs = profile.features();
+        Map<String, Observation.Value> served = p.features();
+        for (int i = 0; i < slots.length; i++) {
+            FeatureReference ref = refs.get(i);
+            long[] c = slots[i];
+            Observation.Value v = served.get(ref.name());
+            Object value = v == null || v.imputed() ? null : v.value();
+            if (ref.numeric()) {
+                double x = value == null ? Double.NaN : asDouble(value);
+                if (!Double.isFinite(x)) {
+                    c[c.length - 2]++;
+                    continue;
+                }
+                double[] edges = ref.edges();
+                int found = Arrays.binarySearch(edges, x);
+                int bin = found >= 0 ? found : -found - 2; // the last edge <= x
+                if (found == edges.length - 1) {
+                    bin = edges.length - 2; // the last bin includes its upper edge
+                } else if (bin < 0 || bin > edges.length - 2) {
+                    c[c.length - 1]++; // outside the reference range: counted in the end bin, and as such
+                    bin = bin < 0 ? 0 : edges.length - 2;
+                }
                 c[bin]++;
-                if (ref.numeric() && outOfRange(ref, v.value())) {
-                    c[c.length - 1]++;
+            } else {
+                int bin = value == null ? -1 : bin(ref, value);
+                if (bin < 0) {
+                    c[c.length - 2]++;
+                } else {
+                    c[bin]++;
                 }
             }
         }
@@ -174,11 +206,6 @@ public final class WindowCounts {
         String category = asCategory(value);
         int i = ref.categories().indexOf(category);
         return i >= 0 ? i : ref.categories().size();
-    }
-
-    private static boolean outOfRange(FeatureReference ref, Object value) {
-        double v = asDouble(value);
-        return v < ref.edges()[0] || v > ref.edges()[ref.edges().length - 1];
     }
 
     static double asDouble(Object value) {

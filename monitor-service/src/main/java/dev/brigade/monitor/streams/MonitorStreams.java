@@ -70,9 +70,10 @@ public class MonitorStreams {
                 config.window().history(), config.alerts().cooldown(),
                 new DriftSettings(config.drift().alpha(), config.drift().minKsDistance(),
                         config.drift().minCramersV()),
-                config.join().skewWait(), config.join().pendingLabelWait(), config.join().sweep());
-        KafkaStreams s = new KafkaStreams(MonitorTopology.build(settings, registry, metrics, Clock.systemUTC()),
-                properties());
+                config.join().skewWait(), config.join().pendingLabelWait(), config.join().sweep(),
+                config.window().maxInputLag());
+        KafkaStreams s = new KafkaStreams(MonitorTopology.build(settings, registry, metrics, Clock.systemUTC(),
+                this::inputLag), properties());
         s.setUncaughtExceptionHandler(e -> {
             LOG.error("Monitor stream thread failed; replacing it (its task restarts from the last commit)", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -94,6 +95,31 @@ public class MonitorStreams {
                 s.cleanUp();
             }
         }
+    }
+
+    /**
+     * Records the app's main consumers have yet to read (sum of records-lag over its input and repartition
+     * partitions, as last fetched); unknown partitions count as caught up.
+     */
+    public long inputLag() {
+        KafkaStreams s = streams;
+        if (s == null) {
+            return 0;
+        }
+        double lag = 0;
+        for (var e : s.metrics().entrySet()) {
+            var name = e.getKey();
+            if (!"records-lag".equals(name.name()) || !name.group().equals("consumer-fetch-manager-metrics")
+                    || !name.tags().getOrDefault("client-id", "").endsWith("-consumer")
+                    || name.tags().getOrDefault("client-id", "").contains("restore")) {
+                continue;
+            }
+            Object v = e.getValue().metricValue();
+            if (v instanceof Double d && Double.isFinite(d) && d > 0) {
+                lag += d;
+            }
+        }
+        return (long) lag;
     }
 
     public KafkaStreams.State state() {

@@ -42,13 +42,19 @@ public final class MonitorTopology {
     static final String OBSERVATIONS = "observations";
 
     public record Settings(Duration windowLength, Duration grace, Duration quiet, Duration idleClose, Duration tick, int history,
-            Duration cooldown, DriftSettings drift, Duration skewWait, Duration pendingLabelWait, Duration sweep) {
+            Duration cooldown, DriftSettings drift, Duration skewWait, Duration pendingLabelWait, Duration sweep,
+            long maxInputLag) {
     }
 
     private MonitorTopology() {
     }
 
-    public static Topology build(Settings settings, RegistryView registry, StationMetrics metrics, Clock clock) {
+    /**
+     * @param inputLag records the app still has to read from its inputs; windows close only while it is at most
+     *                 {@code settings.maxInputLag()}, so a stall or a backlog never closes a window early
+     */
+    public static Topology build(Settings settings, RegistryView registry, StationMetrics metrics, Clock clock,
+            java.util.function.LongSupplier inputLag) {
         StreamsBuilder builder = new StreamsBuilder();
         for (String store : List.of(SERVED_STORE, LABELS_STORE, VECTORS_STORE, EXPIRY_STORE, OPEN_WINDOWS_STORE,
                 HISTORY_STORE, RULES_STORE)) {
@@ -70,7 +76,7 @@ public final class MonitorTopology {
         KStream<String, byte[]> observations = routes.get("join-observations")
                 .mapValues(Routes::strip, Named.as("observations-strip"))
                 .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName(OBSERVATIONS));
-        observations.process(() -> new WindowProcessor(settings, registry, metrics, clock), Named.as("windows"),
+        observations.process(() -> new WindowProcessor(settings, registry, metrics, clock, inputLag), Named.as("windows"),
                 OPEN_WINDOWS_STORE, HISTORY_STORE, RULES_STORE)
                 .mapValues(Routes::strip, Named.as("windows-strip"))
                 .to(Routes.extractor(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("windows-sink"));

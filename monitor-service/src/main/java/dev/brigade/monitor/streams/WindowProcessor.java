@@ -73,7 +73,11 @@ final class WindowProcessor implements Processor<String, byte[], String, byte[]>
     /** Event time per use case: the latest observation time seen (each use case has its own clock). */
     private final Map<String, Long> eventTime = new java.util.HashMap<>();
 
-    WindowProcessor(MonitorTopology.Settings settings, RegistryView registry, StationMetrics metrics, Clock clock) {
+    private final java.util.function.LongSupplier inputLag;
+
+    WindowProcessor(MonitorTopology.Settings settings, RegistryView registry, StationMetrics metrics, Clock clock,
+            java.util.function.LongSupplier inputLag) {
+        this.inputLag = inputLag;
         this.settings = settings;
         this.registry = registry;
         this.metrics = metrics;
@@ -140,16 +144,36 @@ final class WindowProcessor implements Processor<String, byte[], String, byte[]>
 
     /** Closes every window that is due, oldest first. */
     void closeDue(long wallNow) {
+        if (cache.isEmpty()) {
+            return;
+        }
+        long lag = inputLag.getAsLong();
+        if (lag > settings.maxInputLag()) {
+            // behind on the inputs (a backlog, a stall, a rebalance): what is still unread may belong to open windows
+            for (WindowCounts w : cache.values()) {
+                w.lastUpdateWall = wallNow;
+            }
+            return;
+        }
         long grace = settings.grace().toMillis();
         long idle = settings.idleClose().toMillis();
         long quiet = settings.quiet().toMillis();
         List<String> due = new ArrayList<>();
+        // Windows of one version close in order: a later one waits while an earlier one is still open (it may
+        // still be taking labels), so rules see consecutive windows in sequence and nothing is marked late wrongly.
+        String blocked = null;
         for (Map.Entry<String, WindowCounts> e : cache.entrySet()) {
             WindowCounts w = e.getValue();
+            String series = w.useCase + '\0' + w.version;
+            if (series.equals(blocked)) {
+                continue;
+            }
             Long now = eventTime.get(w.useCase);
             long sinceUpdate = wallNow - w.lastUpdateWall;
             if ((now != null && now >= w.end + grace && sinceUpdate >= quiet) || sinceUpdate >= idle) {
                 due.add(e.getKey());
+            } else {
+                blocked = series;
             }
         }
         for (String key : due) {
