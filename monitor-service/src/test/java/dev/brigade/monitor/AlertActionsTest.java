@@ -35,8 +35,10 @@ import io.quarkus.test.junit.QuarkusTest;
 @WithTestResource(KafkaBrokerResource.class)
 @WithTestResource(FakeEndpoints.class)
 class AlertActionsTest {
+    // A champion over its budget is rolled back; a canary over its budget is cleared (the champion keeps serving).
 
     static final String UC = "eta-actions";
+    static final String CANARY_UC = "eta-canary";
     static final long BASE = Instant.parse("2026-11-23T09:00:00Z").toEpochMilli();
     static final long MINUTE = 60_000;
     static final Map<String, double[]> DISTANCE = Map.of("distance_km", new double[] {3, 1});
@@ -55,6 +57,12 @@ class AlertActionsTest {
             kafka.version(UC, 2, DISTANCE, Map.of(), Map.of("mae", 5.8));
             kafka.alias(UC, ModelAlias.CHAMPION, null, 1, AliasMoveKind.PROMOTE);
             kafka.alias(UC, ModelAlias.CHAMPION, 1, 2, AliasMoveKind.PROMOTE);
+            // and, in a second use case, v2 taking 5% of the traffic as canary beside champion v1
+            kafka.useCase(CANARY_UC, "delivery-eta.yaml", TaskType.REGRESSION);
+            kafka.version(CANARY_UC, 1, DISTANCE, Map.of(), Map.of("mae", 6.0));
+            kafka.version(CANARY_UC, 2, DISTANCE, Map.of(), Map.of("mae", 5.8));
+            kafka.alias(CANARY_UC, ModelAlias.CHAMPION, null, 1, AliasMoveKind.PROMOTE);
+            kafka.alias(CANARY_UC, ModelAlias.CANARY, null, 2, AliasMoveKind.PROMOTE);
             kafka.flush();
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/v1/use-cases/" + UC)
                     .then().statusCode(200).body("aliases.champion", org.hamcrest.Matchers.equalTo(2)));
@@ -64,6 +72,9 @@ class AlertActionsTest {
                 for (int i = 0; i < 600; i++) {
                     kafka.prediction(Fixtures.prediction(UC, 2, UC + "-w" + w + "-" + i, BASE + w * MINUTE + i * 90L,
                             Fixtures.features(random, DISTANCE, Map.of()), 30 + random.nextGaussian() * 5, 80_000));
+                    kafka.prediction(Fixtures.prediction(CANARY_UC, 2, CANARY_UC + "-w" + w + "-" + i,
+                            BASE + w * MINUTE + i * 90L, Fixtures.features(random, DISTANCE, Map.of()),
+                            30 + random.nextGaussian() * 5, 80_000));
                 }
                 kafka.flush();
             }
@@ -79,9 +90,18 @@ class AlertActionsTest {
         JsonNode reason = new ObjectMapper().readTree(rollback.body());
         assertThat(reason.get("reason").asText()).contains("latency-budget").contains("p99LatencyMs");
 
-        // and the owner is paged through the webhook, once, with severity, owner and playbook
+        // and the canary that breaks the same budget loses its traffic: the canary alias is cleared, the champion stays
+        FakeEndpoints.Request clear = await().atMost(Duration.ofSeconds(60)).until(() -> FakeEndpoints.REQUESTS
+                .stream().filter(r -> r.path().equals("/v1/use-cases/" + CANARY_UC + "/aliases/canary")).findFirst(),
+                java.util.Optional::isPresent).orElseThrow();
+        JsonNode clearBody = new ObjectMapper().readTree(clear.body());
+        assertThat(clearBody.get("version").isNull()).isTrue();
+        assertThat(clearBody.get("reason").asText()).contains("latency-budget");
+        assertThat(FakeEndpoints.REQUESTS).noneMatch(r -> r.path().equals("/v1/use-cases/" + CANARY_UC + "/rollback"));
+
+        // and the owner is paged through the webhook, once per alert, with severity, owner and playbook
         List<FakeEndpoints.Request> pages = FakeEndpoints.REQUESTS.stream().filter(r -> r.path().equals("/hook"))
-                .toList();
+                .filter(r -> r.body().contains("\"useCase\":\"" + UC + "\"")).toList();
         assertThat(pages).hasSize(1);
         JsonNode page = new ObjectMapper().readTree(pages.get(0).body());
         assertThat(page.get("status").asText()).isEqualTo("raised");
