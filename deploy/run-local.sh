@@ -296,6 +296,8 @@ start_services() {
       QUARKUS_HTTP_PORT="${PORT[$svc]}" \
       BRIGADE_DATA_DIR="$data_dir" \
       BRIGADE_LOG_JSON="${BRIGADE_LOG_JSON:-false}" \
+      BRIGADE_REGISTRY_URL="http://127.0.0.1:${PORT[registry-service]}" \
+      BRIGADE_FEATURES_URL="http://127.0.0.1:${PORT[feature-service]}" \
       "$JAVA" -Xmx384m -XX:+UseSerialGC -jar "$ROOT/$svc/target/quarkus-app/quarkus-run.jar"
   done
 }

@@ -8,9 +8,17 @@ import java.util.Map;
  *
  * @param championComparison the primary metric against the champion with a bootstrap CI; null for a first model
  * @param latency training's own timing, informational: the latency gate measures for itself
+ * @param baselineComparison the primary metric against the simple baseline fitted on the same split; null when the
+ *        trainer fitted none (the baseline gate check is then skipped)
  */
 public record EvaluationReport(Holdout holdout, Overall overall, List<SliceResult> slices, Calibration calibration,
-        BusinessValue businessMetric, ChampionComparison championComparison, LatencyHints latency) {
+        BusinessValue businessMetric, ChampionComparison championComparison, LatencyHints latency,
+        BaselineComparison baselineComparison) {
+
+    public EvaluationReport(Holdout holdout, Overall overall, List<SliceResult> slices, Calibration calibration,
+            BusinessValue businessMetric, ChampionComparison championComparison, LatencyHints latency) {
+        this(holdout, overall, slices, calibration, businessMetric, championComparison, latency, null);
+    }
 
     public record Holdout(String description, long n, List<Lineage.DatasetRange> ranges) {
     }
@@ -43,6 +51,16 @@ public record EvaluationReport(Holdout holdout, Overall overall, List<SliceResul
      */
     public record ChampionComparison(int championVersion, String metric, double candidate, double champion,
             double delta, double ciLow, double ciHigh, long n, double confidence, int resamples) {
+    }
+
+    /**
+     * The candidate against the baseline (class prior or logistic regression; mean or linear regression) trained on
+     * the same split and registered beside it: delta = candidate - baseline with its bootstrap CI.
+     *
+     * @param baselineVersion the baseline's model version, when it was registered
+     */
+    public record BaselineComparison(Integer baselineVersion, String model, String metric, double candidate,
+            double baseline, double delta, double ciLow, double ciHigh, long n) {
     }
 
     public record LatencyHints(Double meanMicros, Double p99Micros, Long parameters) {

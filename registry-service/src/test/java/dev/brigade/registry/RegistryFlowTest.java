@@ -107,7 +107,8 @@ class RegistryFlowTest {
         assertThat(v1.getString("version.artifactSha256")).isEqualTo(sha256(v1Artifact));
         assertThat(v1.getBoolean("version.gate.passed")).isTrue();
         assertThat(v1.getList("version.gate.checks.outcome")).containsExactly("SKIPPED", "PASSED", "PASSED",
-                "PASSED", "SKIPPED");
+                "PASSED", "SKIPPED", "SKIPPED");
+        assertThat(v1.getString("version.gate.checks[5].detail")).contains("no baseline comparison");
         assertThat(v1.getString("version.gate.checks[0].detail")).contains("no champion yet");
         assertThat(v1.getFloat("version.gate.checks[3].numbers.predictions")).isEqualTo(2000f);
         assertThat(v1.getFloat("version.gate.checks[3].numbers.p99Ms")).isPositive().isLessThan(25f);
@@ -131,7 +132,8 @@ class RegistryFlowTest {
         // Then every check ran with its numbers, and passed
         assertThat(v2.getBoolean("version.gate.passed")).isTrue();
         assertThat(v2.getInt("version.gate.championVersion")).isEqualTo(1);
-        assertThat(v2.getList("version.gate.checks.outcome")).containsOnly("PASSED");
+        assertThat(v2.getList("version.gate.checks.outcome")).containsExactly("PASSED", "PASSED", "PASSED",
+                "PASSED", "PASSED", "SKIPPED");
         assertThat(v2.getFloat("version.gate.checks[0].numbers.liftCiLow")).isEqualTo(0.003f);
         assertThat(v2.getFloat("version.gate.checks[4].numbers.valuePerDay")).isEqualTo(100_000f);
 

@@ -95,7 +95,8 @@ class TrainingFlowTest {
                         .setReason(TrainingReason.MANUAL).setRequestedAt(Instant.now())
                         .setHyperparameterOverrides(SMALL).build()));
 
-        // Then the run starts with its dataset on record, reports each epoch, and succeeds as version 1
+        // Then the run starts with its dataset on record, reports each epoch, and succeeds as version 2 (version 1 is
+        // its baseline)
         List<TrainingRunEvent> events = runEvents(useCase, RunSucceeded.class, 1);
         TrainingRunEvent started = first(events, RunStarted.class);
         RunStarted start = (RunStarted) started.getPayload();
@@ -107,11 +108,26 @@ class TrainingFlowTest {
         assertThat(events.stream().filter(e -> e.getPayload() instanceof RunProgress)).isNotEmpty()
                 .allSatisfy(e -> assertThat(((RunProgress) e.getPayload()).getMaxEpochs()).isEqualTo(4));
         RunSucceeded succeeded = (RunSucceeded) first(events, RunSucceeded.class).getPayload();
-        assertThat(succeeded.getModelVersion()).isEqualTo(1);
+        assertThat(succeeded.getModelVersion()).isEqualTo(2);
         assertThat(succeeded.getMetrics()).containsKeys("auc", "logLoss", "recall", "precision");
 
-        // And the registry received a loadable artifact with metadata in the contract's shape
-        StubRegistry.Registration registration = StubRegistry.registrations(useCase).get(0);
+        // And the registry received the baseline first: a logistic regression (no hidden layer) on the same split
+        StubRegistry.Registration baseline = StubRegistry.registrations(useCase).get(0);
+        assertThat(baseline.metadata().path("role").asText()).isEqualTo("baseline");
+        assertThat(baseline.metadata().path("lineage").path("hyperparameters").path("hiddenLayers").asText())
+                .isEmpty();
+        assertThat(Scorer.load(baseline.artifact()).featureNames()).containsExactly("amount", "txn_count_1h",
+                "online", "ratio");
+
+        // And then the candidate: a loadable artifact with metadata in the contract's shape, compared with the baseline
+        StubRegistry.Registration registration = StubRegistry.registrations(useCase).get(1);
+        assertThat(registration.metadata().path("role").asText()).isEqualTo("candidate");
+        JsonNode vsBaseline = registration.metadata().path("evaluationReport").path("baselineComparison");
+        assertThat(vsBaseline.path("baselineVersion").asInt()).isEqualTo(1);
+        assertThat(vsBaseline.path("model").asText()).isEqualTo("logistic regression");
+        assertThat(vsBaseline.path("metric").asText()).isEqualTo("auc");
+        assertThat(vsBaseline.path("delta").asDouble()).isEqualTo(
+                vsBaseline.path("candidate").asDouble() - vsBaseline.path("baseline").asDouble());
         Scorer scorer = Scorer.load(registration.artifact());
         assertThat(scorer.featureNames()).containsExactly("amount", "txn_count_1h", "online", "ratio");
         JsonNode metadata = registration.metadata();
@@ -138,28 +154,28 @@ class TrainingFlowTest {
         // And the run record says the same
         given().when().get("/v1/runs/" + started.getRunId()).then().statusCode(200)
                 .body("status", equalTo("SUCCEEDED"))
-                .body("modelVersion", equalTo(1))
+                .body("modelVersion", equalTo(2))
                 .body("holdout.n", equalTo(60));
 
-        // When version 1 is champion and a second request arrives over REST
-        StubRegistry.champion(useCase, 1);
+        // When version 2 is champion and a second request arrives over REST
+        StubRegistry.champion(useCase, 2);
         String runId = given().contentType("application/json")
                 .body(Map.of("hyperparameterOverrides", SMALL, "requestedBy", "tester"))
                 .when().post("/v1/use-cases/" + useCase + "/trainings")
                 .then().statusCode(202).extract().path("runId");
 
-        // Then version 2 is registered with the comparison against champion 1 on the same holdout
-        await().atMost(WAIT).until(() -> StubRegistry.registrations(useCase).size() == 2);
-        JsonNode second = StubRegistry.registrations(useCase).get(1).metadata().path("evaluationReport");
+        // Then version 4 (after its baseline v3) is registered with the comparison against champion 2 on the holdout
+        await().atMost(WAIT).until(() -> StubRegistry.registrations(useCase).size() == 4);
+        JsonNode second = StubRegistry.registrations(useCase).get(3).metadata().path("evaluationReport");
         JsonNode comparison = second.path("championComparison");
-        assertThat(comparison.path("championVersion").asInt()).isEqualTo(1);
+        assertThat(comparison.path("championVersion").asInt()).isEqualTo(2);
         assertThat(comparison.path("metric").asText()).isEqualTo("auc");
         assertThat(comparison.path("delta").asDouble()).isEqualTo(
                 comparison.path("candidate").asDouble() - comparison.path("champion").asDouble());
         assertThat(comparison.path("ciLow").asDouble()).isLessThanOrEqualTo(comparison.path("ciHigh").asDouble());
         assertThat(second.path("businessMetric").has("champion")).isTrue();
         await().atMost(WAIT).untilAsserted(() -> given().when().get("/v1/runs/" + runId).then()
-                .body("status", equalTo("SUCCEEDED")).body("modelVersion", equalTo(2)));
+                .body("status", equalTo("SUCCEEDED")).body("modelVersion", equalTo(4)));
         assertThat(given().when().get("/q/metrics").then().statusCode(200).extract().asString())
                 .contains("brigade_training_runs_total{outcome=\"succeeded\"}");
     }

@@ -40,12 +40,20 @@ public final class GateEvaluator {
      * @param championProblem why the champion could not be measured, or null
      */
     public record Input(UseCaseSpec spec, int specVersion, EvaluationReport report, Integer championVersion,
-            LatencyMeasurement candidate, LatencyMeasurement champion, String championProblem) {
+            LatencyMeasurement candidate, LatencyMeasurement champion, String championProblem, boolean isBaseline) {
+
+        public Input(UseCaseSpec spec, int specVersion, EvaluationReport report, Integer championVersion,
+                LatencyMeasurement candidate, LatencyMeasurement champion, String championProblem) {
+            this(spec, specVersion, report, championVersion, candidate, champion, championProblem, false);
+        }
     }
+
+    /** The check every candidate faces, whatever the policy lists: a model must beat the simple baseline. */
+    public static final String BEATS_BASELINE = "beats-baseline";
 
     public static GateResult evaluate(Input in, Instant at) {
         List<GateCheck> checks = List.of(primaryMetric(in), guardrails(in), calibration(in), latency(in),
-                economics(in));
+                economics(in), beatsBaseline(in));
         boolean passed = checks.stream().noneMatch(c -> c.outcome() == Outcome.FAILED);
         return new GateResult(passed, checks, in.championVersion(), in.specVersion(), at);
     }
@@ -107,6 +115,43 @@ public final class GateEvaluator {
         return new GateCheck(name, pass ? Outcome.PASSED : Outcome.FAILED, head + "; lower bound " + fmt(liftLow)
                 + (pass ? " > " : " <= ") + "-" + fmt(margin) + (pass ? ": not inferior" : ": may be inferior"),
                 numbers);
+    }
+
+    /**
+     * The candidate's primary metric must be better than the baseline's on the same rows (point estimate, in the
+     * metric's direction): a network that a logistic or linear regression matches is not worth serving.
+     */
+    static GateCheck beatsBaseline(Input in) {
+        if (in.isBaseline()) {
+            return skipped(BEATS_BASELINE, "this version is the baseline");
+        }
+        EvaluationReport.BaselineComparison b = in.report().baselineComparison();
+        if (b == null) {
+            return skipped(BEATS_BASELINE, "the evaluation report has no baseline comparison");
+        }
+        UseCaseSpec.PrimaryMetric primary = in.spec().metrics().primary();
+        Map<String, Double> numbers = new LinkedHashMap<>();
+        numbers.put("candidate", b.candidate());
+        numbers.put("baseline", b.baseline());
+        numbers.put("delta", b.delta());
+        numbers.put("ciLow", b.ciLow());
+        numbers.put("ciHigh", b.ciHigh());
+        numbers.put("n", (double) b.n());
+        if (b.baselineVersion() != null) {
+            numbers.put("baselineVersion", (double) b.baselineVersion());
+        }
+        if (!b.metric().equals(primary.name())) {
+            return failed(BEATS_BASELINE, "the report compares " + b.metric() + " with the baseline but the primary"
+                    + " metric is " + primary.name(), numbers);
+        }
+        double lift = primary.direction() == Direction.HIGHER ? b.delta() : -b.delta();
+        numbers.put("lift", lift);
+        boolean pass = lift > 0;
+        return new GateCheck(BEATS_BASELINE, pass ? Outcome.PASSED : Outcome.FAILED, primary.name() + " "
+                + fmt(b.candidate()) + " vs baseline " + b.model()
+                + (b.baselineVersion() == null ? "" : " (v" + b.baselineVersion() + ")") + " " + fmt(b.baseline())
+                + ": lift " + fmt(lift) + (pass ? ", the candidate beats the baseline"
+                        : ", the candidate does not beat the baseline"), numbers);
     }
 
     static GateCheck guardrails(Input in) {

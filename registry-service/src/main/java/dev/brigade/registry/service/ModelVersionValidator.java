@@ -16,6 +16,7 @@ import dev.brigade.model.Scorer;
 import dev.brigade.registry.EvaluationReport;
 import dev.brigade.registry.EvaluationReport.BusinessValue;
 import dev.brigade.registry.EvaluationReport.Calibration;
+import dev.brigade.registry.EvaluationReport.BaselineComparison;
 import dev.brigade.registry.EvaluationReport.ChampionComparison;
 import dev.brigade.registry.EvaluationReport.Holdout;
 import dev.brigade.registry.EvaluationReport.LatencyHints;
@@ -323,6 +324,7 @@ public final class ModelVersionValidator {
                     + spec.metrics().businessMetric().name());
         }
         ChampionComparison comparison = comparison(fields, o.object("championComparison", false));
+        BaselineComparison baseline = baselineComparison(fields, o.object("baselineComparison", false));
         LatencyHints latency = null;
         Fields.Obj l = o.object("latency", false);
         if (l.present()) {
@@ -336,11 +338,11 @@ public final class ModelVersionValidator {
         boolean calibrationRequired = spec == null || spec.isClassification();
         if (overallN == null || overallMetrics == null || !slicesOk || (calibrationRequired && calibration == null)
                 || businessName == null || candidate == null || (o.any("championComparison") != null
-                        && comparison == null)) {
+                        && comparison == null) || (o.any("baselineComparison") != null && baseline == null)) {
             return null;
         }
         return new EvaluationReport(holdout, new Overall(overallN, overallMetrics), List.copyOf(slices), calibration,
-                new BusinessValue(businessName, candidate, champion), comparison, latency);
+                new BusinessValue(businessName, candidate, champion), comparison, latency, baseline);
     }
 
     private static Map<String, Double> metrics(Fields fields, Fields.Obj o) {
@@ -388,6 +390,34 @@ public final class ModelVersionValidator {
         }
         o.done();
         return ok && ece != null ? new Calibration(ece, List.copyOf(bins)) : null;
+    }
+
+    private static BaselineComparison baselineComparison(Fields fields, Fields.Obj o) {
+        if (!o.present()) {
+            return null;
+        }
+        Long version = o.integer("baselineVersion", false, "the baseline's model version", 1, Integer.MAX_VALUE);
+        String model = o.text("model", true, "what the baseline is, e.g. logistic regression");
+        String metric = o.text("metric", true, "the primary metric compared");
+        double any = Double.MAX_VALUE;
+        Double candidate = o.number("candidate", true, "candidate's value", -any, false, any);
+        Double baseline = o.number("baseline", true, "baseline's value", -any, false, any);
+        Double delta = o.number("delta", true, "candidate - baseline", -any, false, any);
+        Double ciLow = o.number("ciLow", true, "lower bound of the bootstrap CI of delta", -any, false, any);
+        Double ciHigh = o.number("ciHigh", true, "upper bound of the bootstrap CI of delta", -any, false, any);
+        Long n = o.integer("n", true, "holdout rows both were evaluated on", 1, Long.MAX_VALUE);
+        o.done();
+        if (candidate != null && baseline != null && delta != null
+                && Math.abs(candidate - baseline - delta) > 1e-9 * Math.max(1, Math.abs(delta))) {
+            fields.error(o.path("delta"), "is " + delta + " but candidate - baseline is " + (candidate - baseline));
+            return null;
+        }
+        if (model == null || metric == null || candidate == null || baseline == null || delta == null
+                || ciLow == null || ciHigh == null || n == null) {
+            return null;
+        }
+        return new BaselineComparison(version == null ? null : version.intValue(), model, metric, candidate,
+                baseline, delta, ciLow, ciHigh, n);
     }
 
     private static ChampionComparison comparison(Fields fields, Fields.Obj o) {

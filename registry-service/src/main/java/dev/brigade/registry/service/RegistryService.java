@@ -238,7 +238,8 @@ public class RegistryService {
             }
         }
         return GateEvaluator.evaluate(new GateEvaluator.Input(spec.spec(), spec.version(), m.evaluationReport(),
-                champion, candidateLatency, championLatency, championProblem), now());
+                champion, candidateLatency, championLatency, championProblem,
+                m.role() == ModelVersion.Role.BASELINE), now());
     }
 
     // ---- approvals ----

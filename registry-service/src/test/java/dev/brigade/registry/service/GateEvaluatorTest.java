@@ -89,8 +89,46 @@ class GateEvaluatorTest {
                 org.assertj.core.groups.Tuple.tuple("guardrails", Outcome.PASSED),
                 org.assertj.core.groups.Tuple.tuple("calibration", Outcome.PASSED),
                 org.assertj.core.groups.Tuple.tuple("latency", Outcome.PASSED),
-                org.assertj.core.groups.Tuple.tuple("economics", Outcome.SKIPPED));
+                org.assertj.core.groups.Tuple.tuple("economics", Outcome.SKIPPED),
+                org.assertj.core.groups.Tuple.tuple("beats-baseline", Outcome.SKIPPED));
         assertThat(gate.checks().get(0).detail()).contains("no champion yet");
+    }
+
+    @Test
+    void aCandidateThatDoesNotBeatTheBaselineIsBlocked() {
+        // Given a first model whose AUC 0.905 is below the logistic regression's 0.91 on the same rows
+        EvaluationReport.BaselineComparison worse = new EvaluationReport.BaselineComparison(4,
+                "logistic regression", "auc", 0.905, 0.91, -0.005, -0.012, 0.002, 8000);
+        EvaluationReport.BaselineComparison better = new EvaluationReport.BaselineComparison(4,
+                "logistic regression", "auc", 0.93, 0.91, 0.02, 0.01, 0.03, 8000);
+        EvaluationReport.BaselineComparison etaWorse = new EvaluationReport.BaselineComparison(null,
+                "linear regression", "mae", 6.4, 6.2, 0.2, 0.1, 0.3, 5000);
+
+        // When gated
+        GateResult blocked = GateEvaluator.evaluate(input(FRAUD, withBaseline(worse), null), AT);
+        GateResult passed = GateEvaluator.evaluate(input(FRAUD, withBaseline(better), null), AT);
+        GateCheck eta = GateEvaluator.beatsBaseline(input(ETA, withBaseline(etaWorse), null));
+        GateCheck itself = GateEvaluator.beatsBaseline(new GateEvaluator.Input(FRAUD, 1, withBaseline(worse), null,
+                FAST, null, null, true));
+
+        // Then the worse one fails the gate with the numbers, the better one passes, lower-is-better flips the sign
+        assertThat(blocked.passed()).isFalse();
+        GateCheck check = blocked.checks().get(5);
+        assertThat(check.name()).isEqualTo("beats-baseline");
+        assertThat(check.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(check.detail()).contains("auc 0.905 vs baseline logistic regression (v4) 0.91")
+                .contains("does not beat the baseline");
+        assertThat(check.numbers()).containsEntry("lift", -0.005).containsEntry("baselineVersion", 4.0);
+        assertThat(passed.passed()).isTrue();
+        assertThat(passed.checks().get(5).outcome()).isEqualTo(Outcome.PASSED);
+        assertThat(eta.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(eta.numbers()).containsEntry("lift", -0.2);
+        assertThat(itself.outcome()).isEqualTo(Outcome.SKIPPED);
+    }
+
+    private static EvaluationReport withBaseline(EvaluationReport.BaselineComparison baseline) {
+        return new EvaluationReport(null, overall(), slices(), calibration(0.03),
+                new BusinessValue("expected-cost-per-transaction", 0.42, null), null, null, baseline);
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.brigade.model.ModelTask;
 import dev.brigade.training.Calibration;
 import dev.brigade.training.Dataset;
 import dev.brigade.training.DatasetRange;
+import dev.brigade.training.DeltaInterval;
 import dev.brigade.training.Evaluation;
 import dev.brigade.training.FeatureProfile;
 import dev.brigade.training.InputFeature;
@@ -38,7 +39,20 @@ public final class RegistrationMapper {
     public record Registration(UseCaseSettings settings, List<InputFeature> inputs, ModelArtifact artifact,
             String runId, String codeVersion, Dataset dataset, Map<String, String> hyperparameters, long seed,
             Evaluation evaluation, Integer championVersion, String holdoutDescription,
-            Map<String, FeatureProfile> profile, long profileRows, LatencySample latency, String reason) {
+            Map<String, FeatureProfile> profile, long profileRows, LatencySample latency, String reason,
+            String role, BaselineResult baseline) {
+
+        public Registration(UseCaseSettings settings, List<InputFeature> inputs, ModelArtifact artifact,
+                String runId, String codeVersion, Dataset dataset, Map<String, String> hyperparameters, long seed,
+                Evaluation evaluation, Integer championVersion, String holdoutDescription,
+                Map<String, FeatureProfile> profile, long profileRows, LatencySample latency, String reason) {
+            this(settings, inputs, artifact, runId, codeVersion, dataset, hyperparameters, seed, evaluation,
+                    championVersion, holdoutDescription, profile, profileRows, latency, reason, "candidate", null);
+        }
+    }
+
+    /** The candidate against the baseline registered beside it (version null when it is not registered). */
+    public record BaselineResult(Integer version, String model, DeltaInterval comparison) {
     }
 
     public static ObjectNode metadata(ObjectMapper json, Registration r) {
@@ -47,7 +61,7 @@ public final class RegistrationMapper {
         root.set("lineage", lineage(json, r));
         root.set("evaluationReport", report(json, r));
         root.set("referenceProfile", profile(json, r));
-        root.put("role", "candidate");
+        root.put("role", r.role());
         root.put("reason", r.reason());
         return root;
     }
@@ -153,6 +167,21 @@ public final class RegistrationMapper {
             c.put("confidence", d.confidence());
             c.put("resamples", d.resamples());
         });
+        if (r.baseline() != null) {
+            DeltaInterval d = r.baseline().comparison();
+            ObjectNode b = report.putObject("baselineComparison");
+            if (r.baseline().version() != null) {
+                b.put("baselineVersion", r.baseline().version());
+            }
+            b.put("model", r.baseline().model());
+            b.put("metric", d.metric());
+            b.put("candidate", d.candidate());
+            b.put("baseline", d.champion());
+            b.put("delta", d.delta());
+            b.put("ciLow", d.ciLow());
+            b.put("ciHigh", d.ciHigh());
+            b.put("n", d.n());
+        }
         ObjectNode latency = report.putObject("latency");
         latency.put("meanMicros", r.latency().meanMicros());
         latency.put("p99Micros", r.latency().p99Micros());

@@ -84,6 +84,22 @@ public final class Evaluator {
                 settings.robustnessMissingShare(), worst(task, holdout, scores, labels));
     }
 
+    /**
+     * The candidate against another model (the baseline) on the same rows: the primary metric of each at its own
+     * threshold, the delta and its paired bootstrap interval.
+     */
+    public DeltaInterval compare(ModelTask task, List<InputFeature> inputs, List<Example> holdout, Scorer candidate,
+            Scorer other, String primaryMetric) {
+        double[] labels = new double[holdout.size()];
+        for (int r = 0; r < labels.length; r++) {
+            labels[r] = holdout.get(r).label();
+        }
+        var candidateMetric = Metrics.named(primaryMetric, task, candidate.decisionThreshold().orElse(0.5));
+        var otherMetric = Metrics.named(primaryMetric, task, other.decisionThreshold().orElse(0.5));
+        return Bootstrap.pairedDelta(primaryMetric, candidateMetric, otherMetric, score(candidate, inputs, holdout),
+                score(other, inputs, holdout), labels, settings.resamples(), settings.confidence(), settings.seed());
+    }
+
     /** Scores for the rows with inputs in the model's order; the holdout's values are looked up by name. */
     static double[] score(Scorer scorer, List<InputFeature> inputs, List<Example> rows) {
         int[] column = new int[scorer.inputCount()];

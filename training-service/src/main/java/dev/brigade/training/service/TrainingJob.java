@@ -32,6 +32,9 @@ import dev.brigade.training.Dataset;
 import dev.brigade.training.DatasetRange;
 import dev.brigade.training.DatasetSplit;
 import dev.brigade.training.Evaluation;
+import dev.brigade.model.ModelTask;
+import dev.brigade.training.FeatureProfile;
+import dev.brigade.training.DeltaInterval;
 import dev.brigade.training.Example;
 import dev.brigade.training.Hyperparameters;
 import dev.brigade.training.InputFeature;
@@ -182,14 +185,41 @@ public class TrainingJob {
         run.evaluation = evaluation;
         run.store(store);
 
+        String holdoutDescription = "newest " + Math.round(config.dataset().holdoutFraction() * 100)
+                + "% by event time, from " + split.holdoutFrom();
+        Map<String, FeatureProfile> profile = ReferenceProfiles.of(inputs, split.training());
+        Integer championVersion = champion.map(Champion::version).orElse(null);
+
+        // The baseline: the same preparation and split, no hidden layer (logistic or linear regression). It is
+        // registered beside the candidate, which must beat it at the gate; serving keeps it as the last resort.
+        String baselineModel = settings.task() == ModelTask.BINARY_CLASSIFICATION ? "logistic regression"
+                : "linear regression";
+        TrainedNetwork baselineNet = trainer.train(settings.task(), inputs, rows(split.training()),
+                labels(split.training()), rows(split.validation()), labels(split.validation()),
+                params.withOverrides(Map.of(Hyperparameters.HIDDEN_LAYERS, "")), epoch -> {
+                });
+        ModelArtifact baselineArtifact = ArtifactMapper.toArtifact(baselineNet, threshold);
+        byte[] baselineBytes = ModelArtifactCodec.encode(baselineArtifact);
+        Scorer baseline = Scorer.load(baselineBytes);
+        Evaluation baselineEvaluation = evaluator.evaluate(settings.task(), inputs, split.holdout(), baseline,
+                champion, settings.primaryMetric(), settings.sliceAttributes(), settings.costMatrix());
+        int baselineVersion = registry.register(run.useCase, baselineBytes, RegistrationMapper.metadata(json,
+                new RegistrationMapper.Registration(settings, inputs, baselineArtifact, run.runId, run.codeVersion,
+                        dataset, params.withOverrides(Map.of(Hyperparameters.HIDDEN_LAYERS, "")).asStrings(),
+                        params.seed(), baselineEvaluation, championVersion, holdoutDescription, profile,
+                        split.training().size(), latency(baseline, split.holdout(), baselineNet.parameterCount()),
+                        "baseline (" + baselineModel + ") of training run " + run.runId, "baseline", null)));
+        DeltaInterval vsBaseline = evaluator.compare(settings.task(), inputs, split.holdout(), candidate, baseline,
+                settings.primaryMetric());
+        LOG.infof("Run %s: candidate %s %.4f vs baseline v%d (%s) %.4f", run.runId, vsBaseline.metric(),
+                vsBaseline.candidate(), baselineVersion, baselineModel, vsBaseline.champion());
+
         RegistrationMapper.Registration registration = new RegistrationMapper.Registration(settings, inputs,
                 artifact, run.runId, run.codeVersion, dataset, run.hyperparameters, params.seed(), evaluation,
-                champion.map(Champion::version).orElse(null),
-                "newest " + Math.round(config.dataset().holdoutFraction() * 100) + "% by event time, from "
-                        + split.holdoutFrom(),
-                ReferenceProfiles.of(inputs, split.training()), split.training().size(),
+                championVersion, holdoutDescription, profile, split.training().size(),
                 latency(candidate, split.holdout(), trained.parameterCount()),
-                "training run " + run.runId + " (" + run.reason + ")");
+                "training run " + run.runId + " (" + run.reason + ")", "candidate",
+                new RegistrationMapper.BaselineResult(baselineVersion, baselineModel, vsBaseline));
         run.artifactSha256 = sha256(bytes);
         run.modelVersion = registry.register(run.useCase, bytes, RegistrationMapper.metadata(json, registration));
         run.status(RunStatus.SUCCEEDED, null);
