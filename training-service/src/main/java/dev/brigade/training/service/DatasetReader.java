@@ -71,19 +71,6 @@ public class DatasetReader {
         }
     }
 
-    /** End offsets of training-examples per partition now: what a run started now would read up to. */
-    public Map<Integer, Long> endOffsets() {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(properties())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (PartitionInfo info : consumer.partitionsFor(Topics.TRAINING_EXAMPLES, timeout)) {
-                partitions.add(new TopicPartition(info.topic(), info.partition()));
-            }
-            Map<Integer, Long> ends = new java.util.HashMap<>();
-            consumer.endOffsets(partitions, timeout).forEach((tp, offset) -> ends.put(tp.partition(), offset));
-            return ends;
-        }
-    }
-
     /** Reads exactly the given ranges again: how a recorded run is reproduced. */
     public Dataset reread(List<DatasetRange> ranges, String useCase, String featureSet, int featureSetVersion,
             List<InputFeature> inputs, Instant cutoff) {

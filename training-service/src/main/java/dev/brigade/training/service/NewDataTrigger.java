@@ -30,9 +30,9 @@ import io.quarkus.runtime.StartupEvent;
 /**
  * Raises NEW_DATA requests by itself, so a use case whose policy allows it retrains as labelled examples accumulate
  * (and gets its first model without anyone asking). It asks only when the request would pass the policy: the signal
- * is allowed, no run is live, the daily budget and the cooldown allow a run, and the training-examples topic grew
- * by at least the policy's minimum since the last successful run's ranges. The run then applies the exact check
- * (examples of this feature set only), so a request that passes here can still end SKIPPED, never spam.
+ * is allowed, no run is live, the daily budget and the cooldown allow a run, and at least the policy's minimum of
+ * this feature set's examples arrived since the last successful run's ranges (counted by {@link ExampleTally}). The
+ * run applies the same check on the rows it reads, so the two agree and no SKIPPED run is made for nothing.
  */
 @ApplicationScoped
 public class NewDataTrigger {
@@ -44,7 +44,7 @@ public class NewDataTrigger {
     @Inject
     RegistryClient registry;
     @Inject
-    DatasetReader reader;
+    ExampleTally tally;
     @Inject
     RunStore store;
     @Inject
@@ -75,12 +75,11 @@ public class NewDataTrigger {
     /** One pass over the registered use cases; failures are logged and retried at the next pass. */
     void checkAll() {
         try {
-            Map<Integer, Long> ends = reader.endOffsets();
             for (String useCase : registry.useCaseNames()) {
                 try {
                     UseCaseSettings settings = SpecMapper.toSettings(registry.spec(useCase));
                     Instant now = clock.instant();
-                    Optional<String> notNow = reasonNotToAsk(settings, store.list(useCase), ends, now);
+                    Optional<String> notNow = reasonNotToAsk(settings, store.list(useCase), tally, now);
                     if (notNow.isEmpty()) {
                         RunRecord run = coordinator.submit(new TrainingRequest("new-data-" + UUID.randomUUID(),
                                 useCase, TrainingReason.NEW_DATA, null, now, "new-data-trigger", Map.of()));
@@ -101,10 +100,10 @@ public class NewDataTrigger {
      * Why no NEW_DATA request should be made now, or empty when one should.
      *
      * @param history the use case's runs, any order
-     * @param ends training-examples end offsets per partition now
+     * @param tally where this feature set's examples sit on training-examples
      */
-    static Optional<String> reasonNotToAsk(UseCaseSettings settings, List<RunRecord> history,
-            Map<Integer, Long> ends, Instant now) {
+    static Optional<String> reasonNotToAsk(UseCaseSettings settings, List<RunRecord> history, ExampleTally tally,
+            Instant now) {
         if (!settings.retraining().signals().contains(TrainingReason.NEW_DATA)) {
             return Optional.of("the policy does not allow new-data");
         }
@@ -117,11 +116,8 @@ public class NewDataTrigger {
         if (policy.isPresent()) {
             return policy;
         }
-        Map<Integer, Long> previous = TrainingJob.previousEnds(history, settings);
-        long grown = 0;
-        for (Map.Entry<Integer, Long> end : ends.entrySet()) {
-            grown += Math.max(0, end.getValue() - previous.getOrDefault(end.getKey(), 0L));
-        }
+        long grown = tally.countSince(settings.name(), settings.featureSet(), settings.featureSetVersion(),
+                TrainingJob.previousEnds(history, settings));
         if (grown < settings.retraining().minNewLabelledExamples()) {
             return Optional.of(grown + " examples since the last run, the policy needs "
                     + settings.retraining().minNewLabelledExamples());

@@ -27,12 +27,19 @@ class NewDataTriggerTest {
             TrainingReason.MANUAL), 1000, Duration.ofHours(6), 2);
 
     @Test
-    void aFirstRunIsAskedForOnceEnoughExamplesArrived() {
-        // Given no run yet: 600 + 500 examples on two partitions, then only 900
-        assertThat(NewDataTrigger.reasonNotToAsk(settings(POLICY), List.of(), Map.of(0, 600L, 1, 500L), NOW))
-                .isEmpty();
-        assertThat(NewDataTrigger.reasonNotToAsk(settings(POLICY), List.of(), Map.of(0, 400L, 1, 500L), NOW))
+    void aFirstRunIsAskedForOnceEnoughOfItsOwnExamplesArrived() {
+        // Given no run yet: 900 card-activity examples on two partitions, among 5000 of another feature set
+        ExampleTally tally = new ExampleTally();
+        examples(tally, "card-activity", null, 0, 0, 400);
+        examples(tally, "card-activity", null, 1, 0, 500);
+        examples(tally, "courier-load", null, 0, 400, 5000);
+        examples(tally, "card-activity", "another-use-case", 1, 500, 300);
+
+        // Then the other feature set and another use case's examples do not count: 900 is not enough, 1000 is
+        assertThat(NewDataTrigger.reasonNotToAsk(settings(POLICY), List.of(), tally, NOW))
                 .hasValueSatisfying(why -> assertThat(why).contains("900 examples").contains("needs 1000"));
+        examples(tally, "card-activity", "card-fraud", 1, 800, 100);
+        assertThat(NewDataTrigger.reasonNotToAsk(settings(POLICY), List.of(), tally, NOW)).isEmpty();
     }
 
     @Test
@@ -43,15 +50,18 @@ class NewDataTriggerTest {
                         0, 3000)));
 
         // Then 999 new examples are not enough and 1000 are
-        assertThat(NewDataTrigger.reasonNotToAsk(settings(POLICY), List.of(last), Map.of(0, 4500L, 1, 3499L), NOW))
-                .isPresent();
-        assertThat(NewDataTrigger.reasonNotToAsk(settings(POLICY), List.of(last), Map.of(0, 4500L, 1, 3500L), NOW))
-                .isEmpty();
+        ExampleTally tally = new ExampleTally();
+        examples(tally, "card-activity", null, 0, 0, 4500);
+        examples(tally, "card-activity", null, 1, 0, 3499);
+        assertThat(NewDataTrigger.reasonNotToAsk(settings(POLICY), List.of(last), tally, NOW)).isPresent();
+        examples(tally, "card-activity", null, 1, 3499, 1);
+        assertThat(NewDataTrigger.reasonNotToAsk(settings(POLICY), List.of(last), tally, NOW)).isEmpty();
     }
 
     @Test
     void theCooldownALiveRunAndThePolicysSignalsHoldItBack() {
-        Map<Integer, Long> plenty = Map.of(0, 100_000L);
+        ExampleTally plenty = new ExampleTally();
+        examples(plenty, "card-activity", null, 0, 0, 100_000);
         RunRecord recent = run(RunStatus.SUCCEEDED, NOW.minus(Duration.ofHours(1)), List.of());
         RunRecord live = run(RunStatus.RUNNING, NOW.minus(Duration.ofMinutes(1)), List.of());
         RetrainingPolicy manualOnly = new RetrainingPolicy(Set.of(TrainingReason.MANUAL), 1, Duration.ZERO, 5);
@@ -62,6 +72,13 @@ class NewDataTriggerTest {
                 .hasValue("a run is live");
         assertThat(NewDataTrigger.reasonNotToAsk(settings(manualOnly), List.of(), plenty, NOW))
                 .hasValue("the policy does not allow new-data");
+    }
+
+    private static void examples(ExampleTally tally, String featureSet, String useCase, int partition, long from,
+            int count) {
+        for (long offset = from; offset < from + count; offset++) {
+            tally.record(featureSet, 1, useCase, partition, offset);
+        }
     }
 
     private static UseCaseSettings settings(RetrainingPolicy policy) {
