@@ -31,6 +31,7 @@ CHECK_ONLY=false
 REBUILD=false
 SIMULATE=true
 REGISTER=true
+FAST_LOOP=true
 STOPPING=false
 
 usage() {
@@ -46,6 +47,8 @@ Ctrl-C / SIGTERM, which stops everything cleanly.
   --rebuild       run './mvnw -B -q -DskipTests install' first even if all artifacts exist
   --no-simulator  start the platform only (no simulated traffic)
   --no-use-cases  do not register the shipped use cases
+  --as-written    register the use cases exactly as written (production policies: 6h cooldowns, 5000 new
+                  examples, minutes of bake); by default the local loop is shortened so a newcomer sees it turn
   --help          this text
 
 Simulator: control API on 127.0.0.1:\$BRIGADE_SIM_CONTROL_PORT (default 8086): GET /status,
@@ -68,6 +71,7 @@ for arg in "$@"; do
     --rebuild) REBUILD=true ;;
     --no-simulator) SIMULATE=false ;;
     --no-use-cases) REGISTER=false ;;
+    --as-written) FAST_LOOP=false ;;
     -h | --help) usage; exit 0 ;;
     *) fail "unknown option: $arg"; usage >&2; exit 2 ;;
   esac
@@ -298,6 +302,7 @@ start_services() {
       BRIGADE_LOG_JSON="${BRIGADE_LOG_JSON:-false}" \
       BRIGADE_REGISTRY_URL="http://127.0.0.1:${PORT[registry-service]}" \
       BRIGADE_FEATURES_URL="http://127.0.0.1:${PORT[feature-service]}" \
+      BRIGADE_MONITOR_WINDOW="$($FAST_LOOP && echo 1m || echo 5m)" \
       "$JAVA" -Xmx384m -XX:+UseSerialGC -jar "$ROOT/$svc/target/quarkus-app/quarkus-run.jar"
   done
 }
@@ -349,15 +354,26 @@ await_services() {
 }
 
 # The shipped use cases, registered as rita (the local registrar); an unchanged spec is a no-op (200).
+# Locally the loop is shortened (unless --as-written) so that it turns in minutes: a 2-minute cooldown, 1500 new
+# labelled examples, 20 runs a day, 30-second bakes, and alert rules over 300 samples held for 2 windows (the
+# monitor's windows are 1 minute long then, see start_services). Everything else is the spec as written.
 register_use_cases() {
-  local spec name code
+  local spec name code body
   for spec in "$ROOT"/use-cases/*.yaml; do
     name="$(basename "$spec" .yaml)"
+    body="$LOG_DIR/spec-$name.yaml"
+    if $FAST_LOOP; then
+      sed -E -e 's/^(  cooldown: ).*/\12m/' -e 's/^(  minNewLabelledExamples: ).*/\11500/' \
+        -e 's/^(  maxRunsPerDay: ).*/\120/' -e 's/^( +bake: ).*/\130s/' \
+        -e 's/^(    minSamples: ).*/\1300/' -e 's/^(    persistence: ).*/\12/' "$spec" >"$body"
+    else
+      cp "$spec" "$body"
+    fi
     code="$(curl -sS --max-time 10 -o "$LOG_DIR/register-$name.json" -w '%{http_code}' -u "rita:${BRIGADE_REGISTRY_RITA_PASSWORD:-rita-local}" \
-      -X PUT -H 'Content-Type: application/yaml' --data-binary "@$spec" \
+      -X PUT -H 'Content-Type: application/yaml' --data-binary "@$body" \
       "http://127.0.0.1:${PORT[registry-service]}/v1/use-cases/$name")"
     case "$code" in
-      201) log "use case $name registered" ;;
+      201) log "use case $name registered$($FAST_LOOP && echo " (local loop: cooldown 2m, 1500 new examples, bakes 30s, alerts over 300 samples x 2 one-minute windows)")" ;;
       200) log "use case $name already registered (unchanged)" ;;
       *) fail "registering use case $name answered HTTP $code: $(cat "$LOG_DIR/register-$name.json" 2>/dev/null)"; exit 1 ;;
     esac
