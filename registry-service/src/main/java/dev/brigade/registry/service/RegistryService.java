@@ -414,7 +414,7 @@ public class RegistryService {
     }
 
     /** The rollout step the version is at, or -1. */
-    private static int stepOf(UseCase current, List<RolloutStep> steps, int version) {
+    static int stepOf(UseCase current, List<RolloutStep> steps, int version) {
         Optional<Alias> alias = current.aliasOf(version);
         if (alias.isEmpty()) {
             return -1;

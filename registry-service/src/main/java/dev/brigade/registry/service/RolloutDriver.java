@@ -114,7 +114,7 @@ public class RolloutDriver {
             return Optional.empty();
         }
         List<RolloutStep> steps = policy.rollout();
-        int at = stepOf(useCase, steps, v);
+        int at = RegistryService.stepOf(useCase, steps, v);
         int next = at + 1;
         while (next < steps.size() && steps.get(next).alias() == Alias.CANARY && champion == null) {
             next++; // no champion to share traffic with: canary steps do not apply
@@ -143,20 +143,5 @@ public class RolloutDriver {
     private static boolean wasTakenBack(List<AliasMove> history, int version) {
         return history.stream().anyMatch(m -> m.fromVersion() != null && m.fromVersion() == version
                 && (m.kind() == AliasMove.Kind.ROLLBACK || m.kind() == AliasMove.Kind.CLEAR));
-    }
-
-    private static int stepOf(UseCase current, List<RolloutStep> steps, int version) {
-        Optional<Alias> alias = current.aliasOf(version);
-        if (alias.isEmpty()) {
-            return -1;
-        }
-        Double percent = alias.get() == Alias.CANARY ? current.canary().trafficPercent() : null;
-        for (int i = 0; i < steps.size(); i++) {
-            RolloutStep step = steps.get(i);
-            if (step.alias() == alias.get() && (percent == null || percent.equals(step.trafficPercent()))) {
-                return i;
-            }
-        }
-        return -1;
     }
 }
