@@ -13,10 +13,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** Calls the scoring API the way an application does before it acts: one request per event, with a timeout. */
-final class ScoringClient {
+public final class ScoringClient {
 
     /** How a call ended; a real application would fall back to its own rule on anything but SCORED. */
-    enum Outcome { SCORED, REFUSED, FAILED }
+    public enum Outcome { SCORED, REFUSED, FAILED }
 
     record Answer(Outcome outcome, int status, Integer modelVersion, String variant) {
     }

@@ -189,6 +189,32 @@ public final class Simulator implements AutoCloseable {
         return out;
     }
 
+    /** Events published so far. */
+    public long events() {
+        return stats.events.get();
+    }
+
+    /** Scoring calls that ended so (SCORED: a 200 with a score). */
+    public long scoring(ScoringClient.Outcome outcome) {
+        return stats.scoring(outcome);
+    }
+
+    /** Answers per "useCase vN VARIANT", as serving named them. */
+    public Map<String, Long> servedBy() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        stats.servedBy.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
+    /** From now on, the use case's world drifts so. */
+    public void drift(String useCase, Drift drift) {
+        World world = worlds.get(useCase);
+        if (world == null) {
+            throw new IllegalArgumentException("not simulated: " + useCase);
+        }
+        world.drift(drift);
+    }
+
     /** Null when the use case is not simulated. */
     World world(String useCase) {
         return worlds.get(useCase);
