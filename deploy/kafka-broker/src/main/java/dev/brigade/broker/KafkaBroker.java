@@ -81,7 +81,8 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Launches the child JVM and returns once the broker answers a describeCluster request.
+     * Launches the child JVM and returns once the broker answers a describeCluster request. Called again after
+     * {@link #stop()}, it starts the broker on the same ports and data dir (a broker outage and its recovery).
      *
      * @throws IllegalStateException if the broker exits or does not answer within the start timeout; the message
      *                               carries the tail of the broker log
@@ -90,16 +91,21 @@ public final class KafkaBroker implements AutoCloseable {
         if (process != null) {
             throw new IllegalStateException("Kafka broker already started on " + bootstrapServers());
         }
-        port = requestedPort == 0 ? FreePorts.pick(host) : requestedPort;
-        if (requestedControllerPort == UNRESOLVED_PORT) {
+        // Started again after stop(): keep the ports it had, so clients holding its bootstrap servers reconnect.
+        boolean restart = port > 0;
+        port = restart ? port : requestedPort == 0 ? FreePorts.pick(host) : requestedPort;
+        if (restart) {
+            FreePorts.requireFree(host, port, "Kafka client");
+            FreePorts.requireFree(host, controllerPort, "Kafka controller");
+        } else if (requestedControllerPort == UNRESOLVED_PORT) {
             controllerPort = requestedPort == 0 ? FreePorts.pickOtherThan(host, port) : port + 1;
         } else {
             controllerPort = requestedControllerPort == 0 ? FreePorts.pickOtherThan(host, port) : requestedControllerPort;
         }
-        if (requestedPort != 0) {
+        if (!restart && requestedPort != 0) {
             FreePorts.requireFree(host, port, "Kafka client");
         }
-        if (requestedControllerPort != 0) {
+        if (!restart && requestedControllerPort != 0) {
             FreePorts.requireFree(host, controllerPort, "Kafka controller");
         }
         long logOffset;

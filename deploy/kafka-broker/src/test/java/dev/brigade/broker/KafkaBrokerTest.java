@@ -90,6 +90,29 @@ class KafkaBrokerTest {
     }
 
     @Test
+    void startedAgainAfterStopItComesBackOnTheSamePortsWithItsTopics() throws Exception {
+        // Given a broker on free ports that created a topic, then stopped (an outage)
+        try (KafkaBroker broker = KafkaBroker.builder().dataDir(dataDir).build().start()) {
+            String bootstrap = broker.bootstrapServers();
+            int controllerPort = broker.controllerPort();
+            createTopic(bootstrap, "brigade.test.outage");
+            broker.stop();
+            assertThat(broker.isRunning()).isFalse();
+
+            // When the same broker is started again
+            broker.start();
+
+            // Then clients find it where it was, with its topic
+            assertThat(broker.bootstrapServers()).isEqualTo(bootstrap);
+            assertThat(broker.controllerPort()).isEqualTo(controllerPort);
+            try (Admin admin = admin(bootstrap)) {
+                assertThat(admin.listTopics().names().get(CLIENT_TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+                        .contains("brigade.test.outage");
+            }
+        }
+    }
+
+    @Test
     void brokerStartedWithExitOnStdinCloseStopsWhenItsLauncherGoesAway() throws Exception {
         // Given KafkaBrokerMain running with --exit-on-stdin-close, as KafkaBroker starts it
         Path log = dataDir.resolve("main.log");
