@@ -35,7 +35,12 @@ public final class SampleEvents {
                         .setFeatures(List.of(new FeatureSpec("amount", ValueType.DOUBLE, "transaction amount"),
                                 new FeatureSpec("txn_count_1h", ValueType.LONG, null)))
                         .setDefinition("name: card-activity\nversion: 1\n").setDefinitionSha256("ab".repeat(32))
-                        .setRegisteredAt(T0).setRegisteredBy("data-team").build(),
+                        .setRegisteredAt(T0).setRegisteredBy("data-team")
+                        .setExpectations(DataExpectations.newBuilder()
+                                .setFeatures(List.of(new FeatureExpectation("amount", 0.0, 50_000.0, null, 0.01)))
+                                .setPositiveShareMin(0.001).setPositiveShareMax(0.5)
+                                .setFreshnessMillis(86_400_000L).build())
+                        .build(),
                 FeatureVector.newBuilder().setEventId("evt-1").setEntityId("card-42").setEventTime(T0)
                         .setFeatureSet("card-activity").setFeatureSetVersion(1)
                         .setValues(Map.of("amount", 42.5, "txn_count_1h", 2L))
