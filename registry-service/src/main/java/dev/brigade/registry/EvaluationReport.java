@@ -10,14 +10,35 @@ import java.util.Map;
  * @param latency training's own timing, informational: the latency gate measures for itself
  * @param baselineComparison the primary metric against the simple baseline fitted on the same split; null when the
  *        trainer fitted none (the baseline gate check is then skipped)
+ * @param worstExamples the holdout rows with the largest loss, worst first; empty when the trainer kept none
  */
 public record EvaluationReport(Holdout holdout, Overall overall, List<SliceResult> slices, Calibration calibration,
         BusinessValue businessMetric, ChampionComparison championComparison, LatencyHints latency,
-        BaselineComparison baselineComparison) {
+        BaselineComparison baselineComparison, List<WorstExample> worstExamples) {
+
+    public EvaluationReport {
+        worstExamples = worstExamples == null ? List.of() : List.copyOf(worstExamples);
+    }
 
     public EvaluationReport(Holdout holdout, Overall overall, List<SliceResult> slices, Calibration calibration,
             BusinessValue businessMetric, ChampionComparison championComparison, LatencyHints latency) {
-        this(holdout, overall, slices, calibration, businessMetric, championComparison, latency, null);
+        this(holdout, overall, slices, calibration, businessMetric, championComparison, latency, null, List.of());
+    }
+
+    public EvaluationReport(Holdout holdout, Overall overall, List<SliceResult> slices, Calibration calibration,
+            BusinessValue businessMetric, ChampionComparison championComparison, LatencyHints latency,
+            BaselineComparison baselineComparison) {
+        this(holdout, overall, slices, calibration, businessMetric, championComparison, latency, baselineComparison,
+                List.of());
+    }
+
+    /**
+     * One of the holdout rows the candidate got most wrong, kept so a person can look at it: its loss (log loss or
+     * absolute error), label and score, its slice values and its input values as the model saw them (before
+     * imputation; null where missing).
+     */
+    public record WorstExample(String eventId, double label, double score, double loss, Map<String, String> slices,
+            Map<String, Object> features) {
     }
 
     public record Holdout(String description, long n, List<Lineage.DatasetRange> ranges) {

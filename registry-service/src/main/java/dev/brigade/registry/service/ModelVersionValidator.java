@@ -325,6 +325,8 @@ public final class ModelVersionValidator {
         }
         ChampionComparison comparison = comparison(fields, o.object("championComparison", false));
         BaselineComparison baseline = baselineComparison(fields, o.object("baselineComparison", false));
+        List<EvaluationReport.WorstExample> worst = worstExamples(fields, o.objects("worstExamples", false, 0,
+                "the holdout rows with the largest loss, worst first"));
         LatencyHints latency = null;
         Fields.Obj l = o.object("latency", false);
         if (l.present()) {
@@ -338,11 +340,72 @@ public final class ModelVersionValidator {
         boolean calibrationRequired = spec == null || spec.isClassification();
         if (overallN == null || overallMetrics == null || !slicesOk || (calibrationRequired && calibration == null)
                 || businessName == null || candidate == null || (o.any("championComparison") != null
-                        && comparison == null) || (o.any("baselineComparison") != null && baseline == null)) {
+                        && comparison == null) || (o.any("baselineComparison") != null && baseline == null)
+                || worst == null) {
             return null;
         }
         return new EvaluationReport(holdout, new Overall(overallN, overallMetrics), List.copyOf(slices), calibration,
-                new BusinessValue(businessName, candidate, champion), comparison, latency, baseline);
+                new BusinessValue(businessName, candidate, champion), comparison, latency, baseline, worst);
+    }
+
+    /** At most this many worst rows per report: they are for a person to read, and they travel in every event. */
+    static final int MAX_WORST_EXAMPLES = 100;
+
+    private static List<EvaluationReport.WorstExample> worstExamples(Fields fields, List<Fields.Obj> items) {
+        if (items == null) {
+            return List.of();
+        }
+        if (items.size() > MAX_WORST_EXAMPLES) {
+            fields.error("evaluationReport.worstExamples", "holds " + items.size() + " rows; at most "
+                    + MAX_WORST_EXAMPLES);
+            return null;
+        }
+        List<EvaluationReport.WorstExample> worst = new ArrayList<>();
+        boolean ok = true;
+        double any = Double.MAX_VALUE;
+        for (Fields.Obj item : items) {
+            String eventId = item.text("eventId", true, "the example's event id");
+            Double label = item.number("label", true, "the realised label", -any, false, any);
+            Double score = item.number("score", true, "the candidate's score", -any, false, any);
+            Double loss = item.number("loss", true, "log loss or absolute error of the row", 0, false, any);
+            Map<String, String> slices = new LinkedHashMap<>();
+            Fields.Obj s = item.object("slices", false);
+            for (Iterator<String> names = s.fieldNames(); names.hasNext();) {
+                String name = names.next();
+                String value = s.text(name, true, "the slice value");
+                if (value == null) {
+                    ok = false;
+                } else {
+                    slices.put(name, value);
+                }
+            }
+            Map<String, Object> features = new LinkedHashMap<>();
+            Fields.Obj f = item.object("features", false);
+            for (Iterator<String> names = f.fieldNames(); names.hasNext();) {
+                String name = names.next();
+                JsonNode value = f.any(name);
+                if (value == null) {
+                    features.put(name, null);
+                } else if (value.isNumber() && Double.isFinite(value.asDouble())) {
+                    features.put(name, value.asDouble());
+                } else if (value.isBoolean()) {
+                    features.put(name, value.asBoolean());
+                } else if (value.isTextual()) {
+                    features.put(name, value.asText());
+                } else {
+                    fields.error(f.path(name), "must be a number, a boolean, text or null");
+                    ok = false;
+                }
+            }
+            item.done();
+            if (eventId == null || label == null || score == null || loss == null) {
+                ok = false;
+            } else {
+                worst.add(new EvaluationReport.WorstExample(eventId, label, score, loss,
+                        java.util.Collections.unmodifiableMap(slices), java.util.Collections.unmodifiableMap(features)));
+            }
+        }
+        return ok ? List.copyOf(worst) : null;
     }
 
     private static Map<String, Double> metrics(Fields fields, Fields.Obj o) {
