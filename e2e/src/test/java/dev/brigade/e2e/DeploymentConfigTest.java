@@ -43,8 +43,8 @@ class DeploymentConfigTest {
         // And each variable set on a service is one of its settings
         List<String> unknown = new ArrayList<>();
         for (String name : services.keySet()) {
-            if (name.equals("kafka")) {
-                continue;
+            if (!map(services.get(name)).containsKey("build")) {
+                continue; // official images (Kafka, Prometheus, Grafana): their settings are theirs, not ours
             }
             Set<String> known = settingsOf(name);
             Map<String, Object> environment = map(map(services.get(name)).get("environment"));
@@ -125,6 +125,81 @@ class DeploymentConfigTest {
         assertThat(deployed).containsAll(SERVICES);
         assertThat(servingAutoscaled).as("an autoscaler for serving").isTrue();
         assertThat(unknown).as("variables the containers do not read").isEmpty();
+    }
+
+    @Test
+    void composeScrapesEveryServiceAndProvisionsGrafanaFromTheRepository() throws IOException {
+        // Given docker-compose.yml and the Prometheus configuration it mounts
+        Map<String, Object> services = map(load(Platform.repoRoot().resolve("docker-compose.yml")).get(0).get("services"));
+        Map<String, Object> prometheus = map(services.get("prometheus"));
+        Map<String, Object> grafana = map(services.get("grafana"));
+
+        // Then both run official images at a pinned version, with their configuration mounted read-only from the repo
+        assertThat((String) prometheus.get("image")).matches("prom/prometheus:v\\d+\\.\\d+\\.\\d+");
+        assertThat((String) grafana.get("image")).matches("grafana/grafana:\\d+\\.\\d+\\.\\d+");
+        for (Map<String, Object> service : List.of(prometheus, grafana)) {
+            for (Object volume : list(service.get("volumes"))) {
+                String[] parts = ((String) volume).split(":");
+                if (parts[0].startsWith("./")) {
+                    assertThat(Platform.repoRoot().resolve(parts[0].substring(2))).as(parts[0]).exists();
+                    assertThat(parts).as((String) volume).hasSize(3).endsWith("ro");
+                }
+            }
+        }
+        assertThat(list(grafana.get("volumes")).toString()).contains("./deploy/grafana/provisioning:",
+                "./deploy/grafana/dashboards:");
+        assertThat(list(prometheus.get("volumes")).toString()).contains("./deploy/prometheus/prometheus.yml:");
+
+        // And Prometheus scrapes /q/metrics of each of the five services on the port it listens on, one job each
+        Map<String, Object> config = load(Platform.repoRoot().resolve("deploy/prometheus/prometheus.yml")).get(0);
+        Map<String, String> targets = new HashMap<>();
+        for (Object job : list(config.get("scrape_configs"))) {
+            Map<String, Object> scrape = map(job);
+            assertThat(scrape.get("metrics_path")).as(scrape.get("job_name").toString()).isEqualTo("/q/metrics");
+            List<?> statics = list(map(list(scrape.get("static_configs")).get(0)).get("targets"));
+            targets.put((String) scrape.get("job_name"), (String) statics.get(0));
+        }
+        Map<String, String> expected = new HashMap<>();
+        for (String service : SERVICES) {
+            expected.put(service, service + ":" + map(map(services.get(service)).get("environment"))
+                    .get("BRIGADE_HTTP_PORT"));
+        }
+        assertThat(targets).isEqualTo(expected);
+
+        // And the Grafana data source points at that Prometheus
+        Map<String, Object> datasources = load(
+                Platform.repoRoot().resolve("deploy/grafana/provisioning/datasources/prometheus.yml")).get(0);
+        Map<String, Object> datasource = map(list(datasources.get("datasources")).get(0));
+        assertThat(datasource.get("type")).isEqualTo("prometheus");
+        assertThat(datasource.get("url")).isEqualTo("http://prometheus:" + ((String) list(prometheus.get("ports"))
+                .get(0)).split(":")[1]);
+    }
+
+    @Test
+    void kubernetesPodsAreScrapedAndTheDashboardIsAConfigMap() throws IOException {
+        // Given the service Deployments under deploy/k8s
+        for (String service : SERVICES) {
+            Map<String, Object> deployment = load(Platform.repoRoot().resolve("deploy/k8s/" + service + ".yaml"))
+                    .stream().filter(d -> "Deployment".equals(d.get("kind"))).findFirst().orElseThrow();
+            Map<String, Object> template = map(map(deployment.get("spec")).get("template"));
+            Map<String, Object> annotations = map(map(template.get("metadata")).get("annotations"));
+            Map<String, Object> container = map(list(map(template.get("spec")).get("containers")).get(0));
+
+            // Then Prometheus is told to scrape /q/metrics on the container's port
+            assertThat(annotations).as(service).containsEntry("prometheus.io/scrape", "true")
+                    .containsEntry("prometheus.io/path", "/q/metrics").containsEntry("prometheus.io/port",
+                            String.valueOf(map(list(container.get("ports")).get(0)).get("containerPort")));
+        }
+
+        // And kustomize builds the dashboard ConfigMap from the very JSON file docker-compose provisions
+        List<Object> resources = List.copyOf(list(load(Platform.repoRoot().resolve("deploy/k8s/kustomization.yaml"))
+                .get(0).get("resources")));
+        assertThat(resources).contains("../grafana");
+        Map<String, Object> generator = map(list(load(Platform.repoRoot().resolve("deploy/grafana/kustomization.yaml"))
+                .get(0).get("configMapGenerator")).get(0));
+        assertThat(List.<Object>copyOf(list(generator.get("files")))).containsExactly("dashboards/brigade.json");
+        assertThat(Platform.repoRoot().resolve("deploy/grafana/dashboards/brigade.json")).exists();
+        assertThat(map(map(generator.get("options")).get("labels"))).containsEntry("grafana_dashboard", "1");
     }
 
     /** The environment variables a service's application.properties reads, or the simulator's list. */
