@@ -17,10 +17,12 @@ import dev.brigade.training.Evaluation;
 import dev.brigade.training.FeatureProfile;
 import dev.brigade.training.InputFeature;
 import dev.brigade.training.InputType;
+import dev.brigade.training.Fairness;
 import dev.brigade.training.LatencySample;
 import dev.brigade.training.ReliabilityBin;
 import dev.brigade.training.SliceResult;
 import dev.brigade.training.UseCaseSettings;
+import dev.brigade.training.WorstExample;
 
 /**
  * The metadata part of a model-version registration, exactly the sections of docs/model-artifacts.md: contract,
@@ -182,11 +184,75 @@ public final class RegistrationMapper {
             b.put("ciHigh", d.ciHigh());
             b.put("n", d.n());
         }
+        // The worst holdout rows, so a person can look at what the candidate got most wrong (the dashboard shows them).
+        ArrayNode worst = e.worst().isEmpty() ? null : report.putArray("worstExamples");
+        for (WorstExample w : e.worst()) {
+            ObjectNode row = worst.addObject();
+            row.put("eventId", w.eventId());
+            row.put("label", w.label());
+            row.put("score", w.score());
+            row.put("loss", w.loss());
+            ObjectNode rowSlices = row.putObject("slices");
+            new java.util.TreeMap<>(w.slices()).forEach(rowSlices::put);
+            ObjectNode rowFeatures = row.putObject("features");
+            w.features().forEach((name, value) -> {
+                if (value == null) {
+                    rowFeatures.putNull(name);
+                } else if (value instanceof Boolean b) {
+                    rowFeatures.put(name, b);
+                } else {
+                    rowFeatures.put(name, ((Number) value).doubleValue());
+                }
+            });
+        }
+        if (e.fairness() != null) {
+            report.set("fairness", fairness(json, e.fairness()));
+        }
         ObjectNode latency = report.putObject("latency");
         latency.put("meanMicros", r.latency().meanMicros());
         latency.put("p99Micros", r.latency().p99Micros());
         latency.put("parameters", r.latency().parameters());
         return report;
+    }
+
+    /** The fairness section: per protected attribute its slices with counts and rates, and the gaps. */
+    static ObjectNode fairness(ObjectMapper json, Fairness f) {
+        ObjectNode section = json.createObjectNode();
+        section.put("minSliceSize", f.minSliceSize());
+        ArrayNode attributes = section.putArray("attributes");
+        for (Fairness.Attribute a : f.attributes()) {
+            ObjectNode attribute = attributes.addObject();
+            attribute.put("attribute", a.attribute());
+            ArrayNode slices = attribute.putArray("slices");
+            for (Fairness.Slice s : a.slices()) {
+                ObjectNode slice = slices.addObject();
+                slice.put("value", s.value());
+                slice.put("n", s.n());
+                if (s.positives() != null) {
+                    slice.put("positives", s.positives());
+                    slice.put("negatives", s.negatives());
+                }
+                ObjectNode metrics = slice.putObject("metrics");
+                s.metrics().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                        .forEach(m -> metrics.put(m.getKey(), m.getValue()));
+            }
+            gaps(attribute.putArray("gaps"), a.gaps());
+            if (a.championGaps() != null) {
+                gaps(attribute.putArray("championGaps"), a.championGaps());
+            }
+        }
+        return section;
+    }
+
+    private static void gaps(ArrayNode out, List<Fairness.Gap> gaps) {
+        for (Fairness.Gap g : gaps) {
+            ObjectNode gap = out.addObject();
+            gap.put("metric", g.metric());
+            gap.put("gap", g.gap());
+            gap.put("highest", g.highest());
+            gap.put("lowest", g.lowest());
+            gap.put("slicesCompared", g.slicesCompared());
+        }
     }
 
     private static ObjectNode profile(ObjectMapper json, Registration r) {

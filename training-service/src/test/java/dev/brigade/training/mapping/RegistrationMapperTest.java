@@ -33,6 +33,7 @@ import dev.brigade.training.LatencySample;
 import dev.brigade.training.RetrainingPolicy;
 import dev.brigade.training.SliceResult;
 import dev.brigade.training.UseCaseSettings;
+import dev.brigade.training.WorstExample;
 
 /** The registration metadata of a regression run: the sections and fields docs/model-artifacts.md lists. */
 class RegistrationMapperTest {
@@ -60,7 +61,7 @@ class RegistrationMapperTest {
                 List.of(new SliceResult("zone", "north", 5, Map.of("mae", 1.8)),
                         new SliceResult("zone", "south", 3, Map.of())),
                 null, settings.costMatrix(), 0.9, Optional.empty(), Optional.empty(), Map.of("mae", 2.4), 0.1,
-                List.of());
+                List.of(new WorstExample("ev-9", 40.0, 22.5, 17.5, Map.of("zone", "south"), worstFeatures())));
         Map<String, FeatureProfile> profile = Map.of(
                 "items", new FeatureProfile(InputType.LONG, List.of(1.0, 2.0, 3.0), null, List.of(0.5, 0.5), 1.5, 0.5,
                         0.0),
@@ -82,7 +83,11 @@ class RegistrationMapperTest {
         assertThat(m.path("lineage").path("hyperparameters").path("seed").asText()).isEqualTo("42");
         ObjectNode report = (ObjectNode) m.path("evaluationReport");
         assertThat(report.fieldNames()).toIterable().containsExactly("holdout", "overall", "slices",
-                "businessMetric", "latency");
+                "businessMetric", "worstExamples", "latency");
+        // the worst row with its slice and its inputs as the model saw them (a missing one as null)
+        assertThat(report.path("worstExamples").toString()).isEqualTo("[{\"eventId\":\"ev-9\",\"label\":40.0,"
+                + "\"score\":22.5,\"loss\":17.5,\"slices\":{\"zone\":\"south\"},"
+                + "\"features\":{\"items\":null,\"distance_km\":12.0}}]");
         assertThat(report.path("overall").path("metrics").path("robustness.mae").asDouble()).isEqualTo(2.4);
         // a slice without any defined metric is left out: the registry wants at least one per slice
         assertThat(report.path("slices")).hasSize(1);
@@ -91,5 +96,12 @@ class RegistrationMapperTest {
         assertThat(m.path("referenceProfile").path("n").asInt()).isEqualTo(32);
         assertThat(m.path("referenceProfile").path("features").path("items").path("edges")).hasSize(3);
         assertThat(m.path("role").asText()).isEqualTo("candidate");
+    }
+
+    private static Map<String, Object> worstFeatures() {
+        Map<String, Object> features = new java.util.LinkedHashMap<>();
+        features.put("items", null);
+        features.put("distance_km", 12.0);
+        return features;
     }
 }

@@ -89,6 +89,11 @@ class EvaluatorTest {
         // the worst rows: the missed positive 0.35 (-ln 0.35), then the false alarm 0.6 (-ln 0.4)
         assertThat(e.worst()).extracting(w -> w.eventId()).containsExactly("e2", "e3");
         assertThat(e.worst().get(0).loss()).isCloseTo(-Math.log(0.35), within(1e-9));
+        // each with its slice and its inputs as the model saw them (e2 is row 2: amount 30)
+        assertThat(e.worst().get(0).slices()).containsEntry("region", "apac");
+        assertThat(e.worst().get(0).features()).containsOnlyKeys("x", "amount").containsEntry("amount", 30.0);
+        assertThat(e.worst().get(0).label()).isEqualTo(1.0);
+        assertThat(e.worst().get(0).score()).isCloseTo(0.35, within(1e-9));
         assertThat(e.robustness()).containsKeys("auc", "logLoss", "accuracy");
         assertThat(e.robustnessMissingShare()).isEqualTo(0.1);
     }
