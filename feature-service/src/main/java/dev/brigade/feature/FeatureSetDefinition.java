@@ -10,13 +10,15 @@ import java.util.Optional;
  * @param source the RawEvent source it reads; empty reads every source
  * @param grace how far behind an entity's newest event a late event may arrive and still count
  * @param slices event attributes carried into training examples for per-slice evaluation
+ * @param contract the data contract ({@code expectations}); {@link DataContract#NONE} when none is declared
  */
 public record FeatureSetDefinition(String name, int version, Optional<String> description, Optional<String> source,
-        Duration grace, List<String> slices, List<FeatureDefinition> features) {
+        Duration grace, List<String> slices, List<FeatureDefinition> features, DataContract contract) {
 
     public FeatureSetDefinition {
         slices = List.copyOf(slices);
         features = List.copyOf(features);
+        contract = contract == null ? DataContract.NONE : contract;
     }
 
     public String id() {

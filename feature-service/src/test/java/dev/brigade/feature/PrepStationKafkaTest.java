@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.brigade.broker.KafkaBrokerResource;
 import dev.brigade.broker.KafkaProbe;
+import dev.brigade.events.FeatureSetRegistered;
 import dev.brigade.events.FeatureVector;
 import dev.brigade.events.LabelEvent;
 import dev.brigade.events.RawEvent;
@@ -223,6 +224,80 @@ class PrepStationKafkaTest {
                 .body(org.hamcrest.Matchers.containsString("brigade_features_outcomes_total"));
         given().when().get("/q/openapi").then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("/v1/feature-sets/{name}/versions/{version}"));
+    }
+
+    @Test
+    void liveVectorsAreCheckedAgainstTheDataContract() {
+        // Given a feature set with a data contract, carried on the feature-sets topic to consumers such as training
+        String name = "contract-" + UUID.randomUUID().toString().substring(0, 8);
+        String source = "src-" + name;
+        String yaml = """
+                name: %s
+                version: 1
+                source: %s
+                features:
+                  - {name: amount, type: double, aggregation: attribute, attribute: amount, default: 0.0}
+                  - {name: region, type: string, aggregation: attribute, attribute: region, default: eu}
+                expectations:
+                  freshness: 1h
+                  features:
+                    amount: {min: 0, max: 100, maxMissingRate: 0.5}
+                    region: {categories: [eu, na]}
+                """.formatted(name, source);
+        given().contentType("application/yaml")
+                .body(yaml.replace("{categories: [eu, na]}", "{categories: [na]}").getBytes(StandardCharsets.UTF_8))
+                .when().put("/v1/feature-sets/" + name + "/versions/1").then().statusCode(422)
+                .body("errors.field", hasItems("expectations.features.region.categories"));
+        given().contentType("application/yaml").body(yaml.getBytes(StandardCharsets.UTF_8))
+                .when().put("/v1/feature-sets/" + name + "/versions/1").then().statusCode(201)
+                .body("expectations.freshness", equalTo("1h"))
+                .body("expectations.features.feature", hasItems("amount", "region"));
+        try (KafkaProbe probe = new KafkaProbe(bootstrapServers)) {
+            FeatureSetRegistered registered = EventCodec.of(FeatureSetRegistered.class).decode(
+                    probe.read(Topics.FEATURE_SETS, r -> (name + "@1").equals(r.key()), 1, WAIT).get(0).value());
+            assertThat(registered.getExpectations().getFreshnessMillis()).isEqualTo(3_600_000L);
+            assertThat(registered.getExpectations().getFeatures()).anySatisfy(e -> {
+                assertThat(e.getFeature()).isEqualTo("amount");
+                assertThat(e.getMax()).isEqualTo(100.0);
+                assertThat(e.getMaxMissingRate()).isEqualTo(0.5);
+            });
+        }
+
+        // When events arrive: one inside the contract, one over the amount's range in an unknown region
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        given().contentType(ContentType.JSON).body("""
+                [{"eventId": "%s", "source": "%s", "entityId": "e-1", "eventTime": "%s",
+                  "attributes": {"amount": 50.0, "region": "eu"}},
+                 {"eventId": "%s", "source": "%s", "entityId": "e-2", "eventTime": "%s",
+                  "attributes": {"amount": 500.0, "region": "mars"}}]
+                """.formatted(id(), source, now.minusSeconds(30), id(), source, now.minusSeconds(20)))
+                .when().post("/v1/events").then().statusCode(202).body("accepted", equalTo(2));
+
+        // Then the contract endpoint names each broken expectation with what was observed
+        await().atMost(WAIT).untilAsserted(() -> given().when()
+                .get("/v1/feature-sets/" + name + "/versions/1/contract")
+                .then().statusCode(200)
+                .body("broken", equalTo(true))
+                .body("expectations.find { it.feature == 'amount' && it.expectation == 'range' }.recentChecked",
+                        equalTo(2))
+                .body("expectations.find { it.feature == 'amount' && it.expectation == 'range' }.broken",
+                        equalTo(true))
+                .body("expectations.find { it.feature == 'amount' && it.expectation == 'range' }.allowed",
+                        equalTo("[0, 100]"))
+                .body("expectations.find { it.feature == 'region' && it.expectation == 'categories' }.broken",
+                        equalTo(true))
+                .body("expectations.find { it.feature == 'amount' && it.expectation == 'missing' }.broken",
+                        equalTo(false))
+                .body("expectations.find { it.expectation == 'freshness' }.broken", equalTo(false)));
+        // And the violations are metrics tagged by set, version, feature and expectation
+        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics.lines().filter(l -> l.startsWith("brigade_features_contract_violations_total{")
+                && l.contains("set=\"" + name + "\"") && l.contains("version=\"1\"")
+                && l.contains("feature=\"amount\"") && l.contains("expectation=\"range\"")))
+                .singleElement().satisfies(l -> assertThat(l).endsWith(" 1.0"));
+        assertThat(metrics).contains("brigade_features_contract_broken{expectation=\"categories\",feature=\"region\",set=\""
+                + name + "\",version=\"1\"} 1.0");
+        given().when().get("/v1/feature-sets/" + name + "/versions/9/contract").then().statusCode(404);
     }
 
     private static void postEvents(String card, List<String> ids, List<Instant> times, List<Double> amounts) {

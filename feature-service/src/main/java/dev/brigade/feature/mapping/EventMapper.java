@@ -4,9 +4,12 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.brigade.events.DataExpectations;
+import dev.brigade.events.FeatureExpectation;
 import dev.brigade.events.FeatureStatus;
 import dev.brigade.events.FeatureVector;
 import dev.brigade.events.RawEvent;
+import dev.brigade.feature.DataContract;
 import dev.brigade.feature.FeatureSetDefinition;
 import dev.brigade.feature.FeatureValue;
 import dev.brigade.feature.PastEvent;
@@ -39,6 +42,25 @@ public final class EventMapper {
                 .setStatuses(statuses)
                 .setSlices(slices(set, event.getAttributes()))
                 .setComputedAt(computedAt)
+                .build();
+    }
+
+    /** The contract as FeatureSetRegistered carries it to consumers (training checks datasets with it). */
+    public static DataExpectations toExpectations(DataContract contract) {
+        if (contract.isEmpty()) {
+            return null;
+        }
+        return DataExpectations.newBuilder()
+                .setFeatures(contract.features().stream().map(f -> FeatureExpectation.newBuilder()
+                        .setFeature(f.feature())
+                        .setMin(f.min().orElse(null))
+                        .setMax(f.max().orElse(null))
+                        .setCategories(f.categories().isEmpty() ? null : f.categories())
+                        .setMaxMissingRate(f.maxMissingRate().orElse(null))
+                        .build()).toList())
+                .setPositiveShareMin(contract.positiveShareMin().orElse(null))
+                .setPositiveShareMax(contract.positiveShareMax().orElse(null))
+                .setFreshnessMillis(contract.freshness().map(java.time.Duration::toMillis).orElse(null))
                 .build();
     }
 

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import dev.brigade.feature.Aggregation;
+import dev.brigade.feature.DataContract;
 import dev.brigade.feature.FeatureDefinition;
 import dev.brigade.feature.FeatureSetDefinition;
 import dev.brigade.feature.FeatureType;
@@ -34,9 +35,12 @@ public final class FeatureSetParser {
     static final int MAX_FEATURES = 200;
 
     private static final Set<String> TOP_LEVEL = Set.of("name", "version", "description", "source", "grace",
-            "slices", "features");
+            "slices", "features", "expectations");
     private static final Set<String> FEATURE_FIELDS = Set.of("name", "type", "aggregation", "attribute", "window",
             "default", "description");
+    private static final Set<String> EXPECTATION_FIELDS = Set.of("freshness", "label", "features");
+    private static final Set<String> FEATURE_EXPECTATION_FIELDS = Set.of("min", "max", "categories",
+            "maxMissingRate");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     /** Either a definition or the problems; never both. */
@@ -96,12 +100,152 @@ public final class FeatureSetParser {
         Duration grace = duration(root, "grace", "grace", errors).orElse(DEFAULT_GRACE);
         List<String> slices = stringList(root, "slices", errors);
         List<FeatureDefinition> features = features(root.get("features"), errors);
+        DataContract contract = expectations(root.get("expectations"), features, errors);
 
         if (!errors.isEmpty()) {
             return Result.failed(errors);
         }
         return Result.ok(new FeatureSetDefinition(name, version, Optional.ofNullable(description),
-                Optional.ofNullable(source), grace, slices, features));
+                Optional.ofNullable(source), grace, slices, features, contract));
+    }
+
+    /**
+     * The data contract: {@code freshness}, {@code label.positiveShare.{min,max}} and, per declared feature,
+     * {@code min}/{@code max} (numbers), {@code categories} (strings) and {@code maxMissingRate}. A bound the
+     * feature's own default breaks is refused: every defaulted value would break the contract.
+     */
+    private static DataContract expectations(JsonNode node, List<FeatureDefinition> features,
+            List<FieldError> errors) {
+        if (node == null || node.isNull()) {
+            return DataContract.NONE;
+        }
+        if (!node.isObject()) {
+            errors.add(new FieldError("expectations", "must be a mapping with freshness, label and features"));
+            return DataContract.NONE;
+        }
+        unknownFields(node, EXPECTATION_FIELDS, "expectations.", errors);
+        Optional<Duration> freshness = duration(node, "freshness", "expectations.freshness", errors);
+        if (freshness.isPresent() && freshness.get().isZero()) {
+            errors.add(new FieldError("expectations.freshness", "must be longer than 0"));
+        }
+        Optional<Double> shareMin = Optional.empty();
+        Optional<Double> shareMax = Optional.empty();
+        JsonNode label = node.get("label");
+        if (label != null && !label.isNull()) {
+            if (!label.isObject()) {
+                errors.add(new FieldError("expectations.label", "must be a mapping with positiveShare"));
+            } else {
+                unknownFields(label, Set.of("positiveShare"), "expectations.label.", errors);
+                JsonNode share = label.get("positiveShare");
+                String at = "expectations.label.positiveShare";
+                if (share == null || share.isNull() || !share.isObject()) {
+                    errors.add(new FieldError(at, "must be a mapping with min and/or max, shares from 0 to 1"));
+                } else {
+                    unknownFields(share, Set.of("min", "max"), at + ".", errors);
+                    shareMin = number(share, "min", at + ".min", errors);
+                    shareMax = number(share, "max", at + ".max", errors);
+                    shareMin.filter(v -> v < 0 || v > 1).ifPresent(
+                            v -> errors.add(new FieldError(at + ".min", "must be between 0 and 1")));
+                    shareMax.filter(v -> v < 0 || v > 1).ifPresent(
+                            v -> errors.add(new FieldError(at + ".max", "must be between 0 and 1")));
+                    if (shareMin.isEmpty() && shareMax.isEmpty() && share.get("min") == null
+                            && share.get("max") == null) {
+                        errors.add(new FieldError(at, "needs min, max or both"));
+                    }
+                    if (shareMin.isPresent() && shareMax.isPresent() && shareMin.get() > shareMax.get()) {
+                        errors.add(new FieldError(at + ".min", "is above max"));
+                    }
+                }
+            }
+        }
+        List<DataContract.FeatureExpectation> expected = new ArrayList<>();
+        JsonNode perFeature = node.get("features");
+        if (perFeature != null && !perFeature.isNull()) {
+            if (!perFeature.isObject()) {
+                errors.add(new FieldError("expectations.features", "must be a mapping from feature name to "
+                        + "its expectations"));
+            } else {
+                for (Iterator<String> it = perFeature.fieldNames(); it.hasNext(); ) {
+                    String feature = it.next();
+                    featureExpectation(feature, perFeature.get(feature), features, errors).ifPresent(expected::add);
+                }
+            }
+        }
+        return new DataContract(expected, shareMin, shareMax, freshness);
+    }
+
+    private static Optional<DataContract.FeatureExpectation> featureExpectation(String feature, JsonNode e,
+            List<FeatureDefinition> features, List<FieldError> errors) {
+        String at = "expectations.features." + feature;
+        Optional<FeatureDefinition> declared = features.stream().filter(f -> f.name().equals(feature)).findFirst();
+        if (declared.isEmpty()) {
+            errors.add(new FieldError(at, "is not a feature of this set"));
+            return Optional.empty();
+        }
+        if (e == null || !e.isObject() || e.isEmpty()) {
+            errors.add(new FieldError(at, "must be a mapping with min, max, categories or maxMissingRate"));
+            return Optional.empty();
+        }
+        int before = errors.size();
+        unknownFields(e, FEATURE_EXPECTATION_FIELDS, at + ".", errors);
+        FeatureDefinition f = declared.get();
+        boolean numeric = f.type() == FeatureType.LONG || f.type() == FeatureType.DOUBLE;
+        Optional<Double> min = number(e, "min", at + ".min", errors);
+        Optional<Double> max = number(e, "max", at + ".max", errors);
+        if (!numeric && (e.has("min") || e.has("max"))) {
+            errors.add(new FieldError(at + (e.has("min") ? ".min" : ".max"), "applies to long and double features "
+                    + "only; " + feature + " is " + f.type().lowerCase()));
+        }
+        if (min.isPresent() && max.isPresent() && min.get() > max.get()) {
+            errors.add(new FieldError(at + ".min", "is above max"));
+        }
+        if (numeric && f.defaultValue() instanceof Number d) {
+            min.filter(m -> d.doubleValue() < m).ifPresent(m -> errors.add(new FieldError(at + ".min",
+                    "is above the feature's default " + d + ": every defaulted value would break it")));
+            max.filter(m -> d.doubleValue() > m).ifPresent(m -> errors.add(new FieldError(at + ".max",
+                    "is below the feature's default " + d + ": every defaulted value would break it")));
+        }
+        List<String> categories = new ArrayList<>();
+        JsonNode cats = e.get("categories");
+        if (cats != null && !cats.isNull()) {
+            if (f.type() != FeatureType.STRING) {
+                errors.add(new FieldError(at + ".categories", "applies to string features only; " + feature
+                        + " is " + f.type().lowerCase()));
+            } else if (!cats.isArray() || cats.isEmpty()) {
+                errors.add(new FieldError(at + ".categories", "must be a non-empty list of values"));
+            } else {
+                for (int i = 0; i < cats.size(); i++) {
+                    if (!cats.get(i).isTextual()) {
+                        errors.add(new FieldError(at + ".categories[" + i + "]", "must be a string"));
+                    } else {
+                        categories.add(cats.get(i).textValue());
+                    }
+                }
+                if (!categories.contains(String.valueOf(f.defaultValue()))) {
+                    errors.add(new FieldError(at + ".categories", "must include the feature's default '"
+                            + f.defaultValue() + "'"));
+                }
+            }
+        }
+        Optional<Double> missing = number(e, "maxMissingRate", at + ".maxMissingRate", errors);
+        missing.filter(v -> v < 0 || v > 1).ifPresent(
+                v -> errors.add(new FieldError(at + ".maxMissingRate", "must be between 0 and 1")));
+        if (errors.size() != before) {
+            return Optional.empty();
+        }
+        return Optional.of(new DataContract.FeatureExpectation(feature, min, max, categories, missing));
+    }
+
+    private static Optional<Double> number(JsonNode node, String field, String at, List<FieldError> errors) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isNumber() || !Double.isFinite(value.doubleValue())) {
+            errors.add(new FieldError(at, "must be a number"));
+            return Optional.empty();
+        }
+        return Optional.of(value.doubleValue());
     }
 
     private static List<FeatureDefinition> features(JsonNode node, List<FieldError> errors) {

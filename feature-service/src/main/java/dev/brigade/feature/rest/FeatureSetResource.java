@@ -1,6 +1,7 @@
 package dev.brigade.feature.rest;
 
 import java.net.URI;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -22,6 +23,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import dev.brigade.feature.FieldError;
 import dev.brigade.feature.RegisteredFeatureSet;
 import dev.brigade.feature.mapping.FeatureSetParser;
+import dev.brigade.feature.service.ContractMonitor;
+import dev.brigade.feature.service.ContractTally;
 import dev.brigade.feature.service.FeatureSetCatalog;
 import dev.brigade.feature.service.FeatureSetService;
 import dev.brigade.feature.streams.FeatureStreams;
@@ -39,6 +42,12 @@ public class FeatureSetResource {
 
     @Inject
     FeatureStreams streams;
+
+    @Inject
+    ContractMonitor contracts;
+
+    @Inject
+    Clock clock;
 
     @PUT
     @Path("/{name}/versions/{version}")
@@ -95,6 +104,20 @@ public class FeatureSetResource {
         return find(name, version)
                 .flatMap(s -> streams.backfill(s.definition().id()))
                 .map(p -> Response.ok(FeatureSetViews.BackfillView.of(p)).build())
+                .orElseGet(() -> notFound(name, version));
+    }
+
+    @GET
+    @Path("/{name}/versions/{version}/contract")
+    @Operation(summary = "The version's data contract checked on live data",
+            description = "Each expectation (every feature's type, declared ranges, categories and missing rates, "
+                    + "label balance, freshness) with its counts since start and over the last minutes on this "
+                    + "instance, and whether it is broken now.")
+    public Response contract(@PathParam("name") String name, @PathParam("version") String version) {
+        return find(name, version)
+                .map(s -> contracts.tally(s.definition().id())
+                        .orElseGet(() -> new ContractTally(s.definition(), clock, ContractTally.ViolationSink.NONE)))
+                .map(t -> Response.ok(FeatureSetViews.ContractView.of(t)).build())
                 .orElseGet(() -> notFound(name, version));
     }
 

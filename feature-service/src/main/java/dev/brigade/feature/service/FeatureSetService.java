@@ -28,6 +28,7 @@ import dev.brigade.events.topics.Topics;
 import dev.brigade.feature.FeatureSetDefinition;
 import dev.brigade.feature.FieldError;
 import dev.brigade.feature.RegisteredFeatureSet;
+import dev.brigade.feature.mapping.EventMapper;
 import dev.brigade.feature.mapping.FeatureSetParser;
 
 /** Registers feature-set versions: validated, immutable, recorded on the feature-sets topic. */
@@ -86,6 +87,7 @@ public class FeatureSetService {
                 .setDefinitionSha256(sha256)
                 .setRegisteredAt(clock.instant())
                 .setRegisteredBy(registeredBy)
+                .setExpectations(EventMapper.toExpectations(definition.contract()))
                 .build();
         RecordMetadata written = write(definition.id(), CODEC.encode(event));
         if (!catalog.awaitApplied(written.offset(), WRITE_TIMEOUT)) {

@@ -34,8 +34,11 @@ import org.jboss.logging.Logger;
 import dev.brigade.events.topics.Topics;
 import dev.brigade.feature.BackfillProgress;
 import dev.brigade.feature.FeatureSetDefinition;
+import dev.brigade.feature.FeatureValue;
 import dev.brigade.feature.config.FeatureServiceConfig;
 import dev.brigade.feature.config.KafkaTopicsConfig;
+import dev.brigade.feature.service.ContractMonitor;
+import dev.brigade.feature.service.ContractTally;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -72,6 +75,9 @@ public class FeatureStreams {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    ContractMonitor contracts;
+
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
@@ -91,7 +97,7 @@ public class FeatureStreams {
         String applicationId = config.applicationIdPrefix() + "-intake";
         Topology topology = IntakeTopology.build(
                 new IntakeTopology.Settings(config.maxLabelDelay(), config.joinSweepInterval()), clock,
-                listener(applicationId, null));
+                listener(applicationId, null, null));
         intake = start(applicationId, topology);
         progress = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "feature-backfill-progress");
@@ -109,8 +115,9 @@ public class FeatureStreams {
         String applicationId = config.applicationIdPrefix() + "-" + set.name() + "-v" + set.version();
         BackfillTracker tracker = new BackfillTracker(set.id(), offsets(OffsetSpec.earliest()),
                 offsets(OffsetSpec.latest()));
+        ContractTally contract = contracts.register(set);
         KafkaStreams streams = start(applicationId, FeatureSetTopology.build(set, clock,
-                listener(applicationId, tracker)));
+                listener(applicationId, tracker, contract)));
         versions.put(set.id(), new VersionApp(set, applicationId, streams, tracker, clock.instant()));
         Gauge.builder("brigade.features.backfill.progress", tracker, t -> t.progress().percent() / 100.0)
                 .description("Share of the raw events present at start that a feature-set version has processed")
@@ -187,7 +194,8 @@ public class FeatureStreams {
         return props;
     }
 
-    private ProcessingListener listener(String applicationId, BackfillTracker tracker) {
+    /** @param contract the version's live contract checks; null for the intake app, which feeds label balances */
+    private ProcessingListener listener(String applicationId, BackfillTracker tracker, ContractTally contract) {
         Map<String, Counter> counters = new ConcurrentHashMap<>();
         return new ProcessingListener() {
             @Override
@@ -202,6 +210,18 @@ public class FeatureStreams {
                 counters.computeIfAbsent(outcome, o -> Counter.builder("brigade.features.outcomes")
                         .description("What the prep station's topologies did with their input")
                         .tag("app", applicationId).tag("outcome", o).register(registry)).increment();
+            }
+
+            @Override
+            public void vector(Map<String, FeatureValue> features, Instant eventTime) {
+                if (contract != null) {
+                    contract.vector(features, eventTime);
+                }
+            }
+
+            @Override
+            public void example(String featureSet, int featureSetVersion, double label) {
+                contracts.example(featureSet, featureSetVersion, label);
             }
         };
     }

@@ -117,6 +117,7 @@ final class FeatureVectorProcessor implements Processor<String, byte[], String, 
         context.forward(new Record<>(event.getEventId(), VECTORS.encode(vector), record.timestamp()),
                 FeatureSetTopology.VECTORS_SINK);
         listener.outcome("vector");
+        listener.vector(features, event.getEventTime());
     }
 
     private void deadLetter(Record<String, byte[]> record, String reason, String cause, String outcome) {

@@ -143,6 +143,7 @@ final class LabelJoinProcessor implements Processor<String, byte[], String, byte
                 context.forward(new Record<>(vector.getEventId(), EXAMPLES.encode(example), clock.millis()),
                         IntakeTopology.EXAMPLES_SINK);
                 listener.outcome("example");
+                listener.example(example.getFeatureSet(), example.getFeatureSetVersion(), example.getLabel());
             }
         }
     }
