@@ -11,13 +11,22 @@ import java.util.Map;
  * @param baselineComparison the primary metric against the simple baseline fitted on the same split; null when the
  *        trainer fitted none (the baseline gate check is then skipped)
  * @param worstExamples the holdout rows with the largest loss, worst first; empty when the trainer kept none
+ * @param fairness per protected attribute, each slice's rates (or error) and the gaps between slices; null when the
+ *        report has none
  */
 public record EvaluationReport(Holdout holdout, Overall overall, List<SliceResult> slices, Calibration calibration,
         BusinessValue businessMetric, ChampionComparison championComparison, LatencyHints latency,
-        BaselineComparison baselineComparison, List<WorstExample> worstExamples) {
+        BaselineComparison baselineComparison, List<WorstExample> worstExamples, FairnessReport fairness) {
 
     public EvaluationReport {
         worstExamples = worstExamples == null ? List.of() : List.copyOf(worstExamples);
+    }
+
+    public EvaluationReport(Holdout holdout, Overall overall, List<SliceResult> slices, Calibration calibration,
+            BusinessValue businessMetric, ChampionComparison championComparison, LatencyHints latency,
+            BaselineComparison baselineComparison, List<WorstExample> worstExamples) {
+        this(holdout, overall, slices, calibration, businessMetric, championComparison, latency, baselineComparison,
+                worstExamples, null);
     }
 
     public EvaluationReport(Holdout holdout, Overall overall, List<SliceResult> slices, Calibration calibration,

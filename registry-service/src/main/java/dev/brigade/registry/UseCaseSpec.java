@@ -2,6 +2,7 @@ package dev.brigade.registry;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
@@ -20,6 +21,20 @@ public record UseCaseSpec(String name, String description, Framing framing, Task
     @JsonIgnore
     public boolean isClassification() {
         return task.type() == TaskType.BINARY_CLASSIFICATION;
+    }
+
+    /** The gap metrics of this task: positive, true-positive and false-positive rate, or the mean absolute error. */
+    @JsonIgnore
+    public List<String> fairnessMetrics() {
+        return isClassification() ? FairnessGuardrails.CLASSIFICATION_GAPS : FairnessGuardrails.REGRESSION_GAPS;
+    }
+
+    /** The fairness guardrails' minSliceSize, or the per-slice guardrails' when the spec sets none. */
+    @JsonIgnore
+    public int fairnessMinSliceSize() {
+        FairnessGuardrails fairness = metrics.guardrails().fairness();
+        return fairness != null && fairness.minSliceSize() != null ? fairness.minSliceSize()
+                : metrics.guardrails().perSlice().minSliceSize();
     }
 
     /** The prediction target, the action taken on it, and what a wrong prediction costs: one sentence each. */
@@ -42,7 +57,29 @@ public record UseCaseSpec(String name, String description, Framing framing, Task
     public record PrimaryMetric(String name, Direction direction) {
     }
 
-    public record Guardrails(List<Guardrail> overall, SliceGuardrails perSlice) {
+    /** @param fairness caps on the gaps between slices of the protected attributes; null when the spec sets none */
+    public record Guardrails(List<Guardrail> overall, SliceGuardrails perSlice, FairnessGuardrails fairness) {
+
+        public Guardrails(List<Guardrail> overall, SliceGuardrails perSlice) {
+            this(overall, perSlice, null);
+        }
+    }
+
+    /**
+     * Caps on the gap (highest minus lowest slice value) of a rate or an error between the slices of each protected
+     * attribute. A rate is compared only across slices with at least minSliceSize rows in its denominator (all rows
+     * for positiveRate and mae, the positives for truePositiveRate, the negatives for falsePositiveRate), so a
+     * handful of rows never decides a gap.
+     *
+     * @param minSliceSize null: the per-slice guardrails' minSliceSize
+     * @param maxGaps gap metric -> largest acceptable gap; classification positiveRate, truePositiveRate,
+     *        falsePositiveRate; regression mae
+     */
+    public record FairnessGuardrails(Integer minSliceSize, Map<String, Double> maxGaps) {
+
+        public static final List<String> CLASSIFICATION_GAPS = List.of("positiveRate", "truePositiveRate",
+                "falsePositiveRate");
+        public static final List<String> REGRESSION_GAPS = List.of("mae");
     }
 
     /** A bound on one metric: min, max or both. */

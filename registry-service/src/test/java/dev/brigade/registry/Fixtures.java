@@ -140,6 +140,7 @@ public final class Fixtures {
         private double businessCandidate;
         private Double businessChampion;
         private String featureSet;
+        private double fairnessGap = 0.005;
         private final Map<String, Object> extra = new LinkedHashMap<>();
 
         Metadata(boolean classification) {
@@ -165,6 +166,15 @@ public final class Fixtures {
         public Metadata business(double candidate, Double champion) {
             this.businessCandidate = candidate;
             this.businessChampion = champion;
+            return this;
+        }
+
+        /**
+         * The gap of the fairness section's capped metric between two large slices: falsePositiveRate across devices
+         * (card-fraud caps it at 0.03) or mae across zones (delivery-eta caps it at 2.5); 0.005 by default.
+         */
+        public Metadata fairnessGap(double gap) {
+            this.fairnessGap = gap;
             return this;
         }
 
@@ -247,6 +257,19 @@ public final class Fixtures {
                 report.put("championComparison", comparison);
             }
             report.put("latency", Map.of("meanMicros", 3.0, "p99Micros", 9.0, "parameters", 193));
+            report.put("fairness", classification
+                    ? Map.of("minSliceSize", 500, "attributes", List.of(
+                            Map.of("attribute", "region", "slices", List.of(
+                                    rates("eu", 5200, 208, 0.05, 0.72, 0.02),
+                                    rates("apac", 150, 6, 0.06, 0.5, 0.04)), "gaps", List.of()),
+                            Map.of("attribute", "device", "slices", List.of(
+                                    rates("mobile", 4100, 164, 0.05, 0.70, 0.02),
+                                    rates("web", 3900, 156, 0.05, 0.73, 0.02 + fairnessGap)), "gaps", List.of())))
+                    : Map.of("minSliceSize", 300, "attributes", List.of(
+                            Map.of("attribute", "zone", "slices", List.of(
+                                    Map.of("value", "north", "n", 4000, "metrics", Map.of("mae", 6.0)),
+                                    Map.of("value", "south", "n", 4000, "metrics", Map.of("mae", 6.0 + fairnessGap))),
+                                    "gaps", List.of()))));
 
             Map<String, Object> metadata = new LinkedHashMap<>();
             metadata.put("contract", contract);
@@ -264,6 +287,13 @@ public final class Fixtures {
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
+        }
+
+        private static Map<String, Object> rates(String value, long n, long positives, double positiveRate,
+                double truePositiveRate, double falsePositiveRate) {
+            return Map.of("value", value, "n", n, "positives", positives, "negatives", n - positives, "metrics",
+                    Map.of("positiveRate", positiveRate, "truePositiveRate", truePositiveRate,
+                            "falsePositiveRate", falsePositiveRate));
         }
 
         private static Map<String, Object> slice(String slice, String value, long n, Map<String, Double> metrics) {

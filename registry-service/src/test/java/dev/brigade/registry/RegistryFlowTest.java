@@ -107,7 +107,7 @@ class RegistryFlowTest {
         assertThat(v1.getString("version.artifactSha256")).isEqualTo(sha256(v1Artifact));
         assertThat(v1.getBoolean("version.gate.passed")).isTrue();
         assertThat(v1.getList("version.gate.checks.outcome")).containsExactly("SKIPPED", "PASSED", "PASSED",
-                "PASSED", "SKIPPED", "SKIPPED");
+                "PASSED", "SKIPPED", "SKIPPED", "PASSED");
         assertThat(v1.getString("version.gate.checks[5].detail")).contains("no baseline comparison");
         assertThat(v1.getString("version.gate.checks[0].detail")).contains("no champion yet");
         assertThat(v1.getFloat("version.gate.checks[3].numbers.predictions")).isEqualTo(2000f);
@@ -218,6 +218,28 @@ class RegistryFlowTest {
         move("dave", name, "shadow", 1, null).then().statusCode(409).body("detail", containsString("calibration"));
         given().get("/v1/use-cases/" + name + "/versions").then().statusCode(200)
                 .body("[0].gatePassed", equalTo(false));
+    }
+
+    @Test
+    void aFairnessGapBeyondItsCapBlocksTheGate() {
+        // Given card-fraud, which caps the false-positive-rate gap between slices at 0.03: a candidate whose web
+        // customers are falsely held 8.2% of the time and mobile ones 2%, and one at 2.5% against 2%
+        String name = fresh("fraud");
+        putSpec("rita", name, Fixtures.specYaml("card-fraud.yaml", name)).then().statusCode(201);
+        register("rita", name, Fixtures.cardArtifact(251), Fixtures.card().fairnessGap(0.062).json()).then()
+                .statusCode(201)
+                .body("version.gate.passed", equalTo(false))
+                .body("version.gate.checks[6].name", equalTo("fairness"))
+                .body("version.gate.checks[6].outcome", equalTo("FAILED"))
+                .body("version.gate.checks[6].detail", containsString(
+                        "device falsePositiveRate gap 0.062 (web 0.082 vs mobile 0.02, 2 slices) exceeds the cap 0.03"));
+        register("rita", name, Fixtures.cardArtifact(252), Fixtures.card().json()).then().statusCode(201)
+                .body("version.gate.passed", equalTo(true))
+                .body("version.gate.checks[6].outcome", equalTo("PASSED"))
+                .body("version.evaluationReport.fairness.attributes[1].slices[1].negatives", equalTo(3744));
+
+        // Then the blocked one cannot even enter shadow, and the refusal names the check
+        move("dave", name, "shadow", 1, null).then().statusCode(409).body("detail", containsString("fairness"));
     }
 
     @Test

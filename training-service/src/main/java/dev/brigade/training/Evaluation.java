@@ -17,11 +17,21 @@ import java.util.Optional;
  * @param robustness the candidate's metrics when a share of the inputs is removed and imputed
  * @param robustnessMissingShare that share (e.g. 0.1)
  * @param worst the rows with the largest loss, worst first
+ * @param fairness the gaps between the slices of each protected attribute (the champion's too when there is one);
+ *        null when the spec names no protected attributes
  */
 public record Evaluation(long n, Map<String, Double> overall, Map<String, Double> championOverall,
         List<SliceResult> slices, Calibration calibration, CostMatrix costMatrix, double businessCandidate,
         Optional<Double> businessChampion, Optional<DeltaInterval> comparison, Map<String, Double> robustness,
-        double robustnessMissingShare, List<WorstExample> worst) {
+        double robustnessMissingShare, List<WorstExample> worst, Fairness fairness) {
+
+    public Evaluation(long n, Map<String, Double> overall, Map<String, Double> championOverall,
+            List<SliceResult> slices, Calibration calibration, CostMatrix costMatrix, double businessCandidate,
+            Optional<Double> businessChampion, Optional<DeltaInterval> comparison, Map<String, Double> robustness,
+            double robustnessMissingShare, List<WorstExample> worst) {
+        this(n, overall, championOverall, slices, calibration, costMatrix, businessCandidate, businessChampion,
+                comparison, robustness, robustnessMissingShare, worst, null);
+    }
 
     public Evaluation {
         overall = Map.copyOf(overall);

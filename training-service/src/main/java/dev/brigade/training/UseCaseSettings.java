@@ -15,14 +15,31 @@ import dev.brigade.model.ModelTask;
  * @param owner the training owner, written into the runtime contract
  * @param hyperparameters the spec's training.hyperparameters by name (empty when the spec has none), applied over
  *        the defaults and under a request's overrides
+ * @param protectedAttributes the slice attributes whose gaps the report measures (empty when the spec names none)
+ * @param fairnessMinSliceSize least rows in a rate's denominator for a slice to count in a gap
  */
 public record UseCaseSettings(String name, int specVersion, ModelTask task, String featureSet, int featureSetVersion,
         String primaryMetric, List<String> sliceAttributes, CostMatrix costMatrix, Double decisionThreshold,
-        double latencyBudgetMs, String owner, RetrainingPolicy retraining, Map<String, String> hyperparameters) {
+        double latencyBudgetMs, String owner, RetrainingPolicy retraining, Map<String, String> hyperparameters,
+        List<String> protectedAttributes, int fairnessMinSliceSize) {
 
     public UseCaseSettings {
         sliceAttributes = List.copyOf(sliceAttributes);
         hyperparameters = Map.copyOf(hyperparameters);
+        protectedAttributes = List.copyOf(protectedAttributes);
+    }
+
+    /** Without protected attributes: no fairness section. */
+    public UseCaseSettings(String name, int specVersion, ModelTask task, String featureSet, int featureSetVersion,
+            String primaryMetric, List<String> sliceAttributes, CostMatrix costMatrix, Double decisionThreshold,
+            double latencyBudgetMs, String owner, RetrainingPolicy retraining, Map<String, String> hyperparameters) {
+        this(name, specVersion, task, featureSet, featureSetVersion, primaryMetric, sliceAttributes, costMatrix,
+                decisionThreshold, latencyBudgetMs, owner, retraining, hyperparameters, List.of(), 1);
+    }
+
+    /** What the evaluation's fairness section measures. */
+    public Fairness.Settings fairness() {
+        return new Fairness.Settings(protectedAttributes, fairnessMinSliceSize);
     }
 
     /** The defaults, then the spec's values, then the request's overrides: the most specific wins. */

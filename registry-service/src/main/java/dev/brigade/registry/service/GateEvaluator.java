@@ -13,12 +13,14 @@ import java.util.TreeSet;
 import dev.brigade.registry.EvaluationReport;
 import dev.brigade.registry.EvaluationReport.ChampionComparison;
 import dev.brigade.registry.EvaluationReport.SliceResult;
+import dev.brigade.registry.FairnessReport;
 import dev.brigade.registry.GateCheck;
 import dev.brigade.registry.GateCheck.Outcome;
 import dev.brigade.registry.GateResult;
 import dev.brigade.registry.UseCaseSpec;
 import dev.brigade.registry.UseCaseSpec.Check;
 import dev.brigade.registry.UseCaseSpec.Direction;
+import dev.brigade.registry.UseCaseSpec.FairnessGuardrails;
 import dev.brigade.registry.UseCaseSpec.Guardrail;
 import dev.brigade.registry.UseCaseSpec.PromotionPolicy;
 import dev.brigade.registry.UseCaseSpec.SliceGuardrails;
@@ -53,7 +55,7 @@ public final class GateEvaluator {
 
     public static GateResult evaluate(Input in, Instant at) {
         List<GateCheck> checks = List.of(primaryMetric(in), guardrails(in), calibration(in), latency(in),
-                economics(in), beatsBaseline(in));
+                economics(in), beatsBaseline(in), fairness(in));
         boolean passed = checks.stream().noneMatch(c -> c.outcome() == Outcome.FAILED);
         return new GateResult(passed, checks, in.championVersion(), in.specVersion(), at);
     }
@@ -152,6 +154,106 @@ public final class GateEvaluator {
                 + (b.baselineVersion() == null ? "" : " (v" + b.baselineVersion() + ")") + " " + fmt(b.baseline())
                 + ": lift " + fmt(lift) + (pass ? ", the candidate beats the baseline"
                         : ", the candidate does not beat the baseline"), numbers);
+    }
+
+    /** The check every version faces when the spec names protected attributes: the gaps between their slices. */
+    public static final String FAIRNESS = "fairness";
+
+    /**
+     * For each protected attribute and each gap metric of the task, the gap between the highest and the lowest slice
+     * among those with at least minSliceSize rows in the metric's denominator, recomputed from the report's slices;
+     * fails when a gap exceeds its cap in the spec's fairness guardrails, or when the report has no slices for a
+     * protected attribute. A gap with fewer than two slices to compare is reported as not measured.
+     */
+    static GateCheck fairness(Input in) {
+        List<String> attributes = in.spec().protectedAttributes();
+        if (attributes == null || attributes.isEmpty()) {
+            return skipped(FAIRNESS, "the use case names no protected attributes");
+        }
+        FairnessGuardrails guard = in.spec().metrics().guardrails().fairness();
+        Map<String, Double> caps = guard == null ? Map.of() : guard.maxGaps();
+        int minSliceSize = in.spec().fairnessMinSliceSize();
+        Map<String, Double> numbers = new LinkedHashMap<>();
+        numbers.put("minSliceSize", (double) minSliceSize);
+        FairnessReport report = in.report().fairness();
+        if (report == null) {
+            return failed(FAIRNESS, "the evaluation report has no fairness section for the protected attributes "
+                    + String.join(", ", attributes), numbers);
+        }
+        List<String> failures = new ArrayList<>();
+        List<String> held = new ArrayList<>();
+        List<String> unmeasured = new ArrayList<>();
+        for (String attribute : attributes) {
+            FairnessReport.Attribute section = report.attribute(attribute);
+            if (section == null || section.slices().isEmpty()) {
+                failures.add("the report has no fairness slices for " + attribute);
+                continue;
+            }
+            for (String metric : in.spec().fairnessMetrics()) {
+                Double cap = caps.get(metric);
+                MeasuredGap gap = gap(section.slices(), metric, minSliceSize);
+                if (gap == null) {
+                    unmeasured.add(attribute + " " + metric);
+                    continue;
+                }
+                String key = attribute + "." + metric;
+                numbers.put(key + ".gap", gap.gap());
+                numbers.put(key + ".slicesCompared", (double) gap.slicesCompared());
+                if (cap != null) {
+                    numbers.put(key + ".maxGap", cap);
+                }
+                String text = attribute + " " + metric + " gap " + fmt(gap.gap()) + " (" + gap.highest() + " "
+                        + fmt(gap.highestValue()) + " vs " + gap.lowest() + " " + fmt(gap.lowestValue()) + ", "
+                        + gap.slicesCompared() + " slices)";
+                if (cap != null && gap.gap() > cap) {
+                    failures.add(text + " exceeds the cap " + fmt(cap));
+                } else {
+                    held.add(cap == null ? text + ", no cap" : text + " <= cap " + fmt(cap));
+                }
+            }
+        }
+        String rest = (held.isEmpty() ? "" : "; within: " + String.join("; ", held))
+                + (unmeasured.isEmpty() ? "" : "; not measured (fewer than 2 slices with >= " + minSliceSize
+                        + " rows in the rate's denominator): " + String.join(", ", unmeasured));
+        if (!failures.isEmpty()) {
+            return failed(FAIRNESS, String.join("; ", failures) + rest, numbers);
+        }
+        return new GateCheck(FAIRNESS, Outcome.PASSED, (caps.isEmpty() ? "gaps measured, none capped by the spec"
+                : "every measured gap within its cap") + rest, numbers);
+    }
+
+    /** A gap between two named slices over the slices compared. */
+    public record MeasuredGap(String metric, double gap, String highest, double highestValue, String lowest,
+            double lowestValue, int slicesCompared) {
+    }
+
+    /**
+     * The gap of one metric over the slices with at least minSliceSize rows in its denominator and a value for it;
+     * null with fewer than two such slices. Ties go to the first slice in the report's order.
+     */
+    public static MeasuredGap gap(List<FairnessReport.Slice> slices, String metric, int minSliceSize) {
+        FairnessReport.Slice high = null;
+        FairnessReport.Slice low = null;
+        int compared = 0;
+        for (FairnessReport.Slice slice : slices) {
+            Double value = slice.metrics().get(metric);
+            if (value == null || !Double.isFinite(value) || slice.support(metric) < minSliceSize) {
+                continue;
+            }
+            compared++;
+            if (high == null || value > high.metrics().get(metric)) {
+                high = slice;
+            }
+            if (low == null || value < low.metrics().get(metric)) {
+                low = slice;
+            }
+        }
+        if (compared < 2) {
+            return null;
+        }
+        double hv = high.metrics().get(metric);
+        double lv = low.metrics().get(metric);
+        return new MeasuredGap(metric, hv - lv, high.value(), hv, low.value(), lv, compared);
     }
 
     static GateCheck guardrails(Input in) {

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.brigade.model.ModelTask;
 import dev.brigade.model.Scorer;
 import dev.brigade.registry.EvaluationReport;
+import dev.brigade.registry.FairnessReport;
 import dev.brigade.registry.EvaluationReport.BusinessValue;
 import dev.brigade.registry.EvaluationReport.Calibration;
 import dev.brigade.registry.EvaluationReport.BaselineComparison;
@@ -327,6 +328,7 @@ public final class ModelVersionValidator {
         BaselineComparison baseline = baselineComparison(fields, o.object("baselineComparison", false));
         List<EvaluationReport.WorstExample> worst = worstExamples(fields, o.objects("worstExamples", false, 0,
                 "the holdout rows with the largest loss, worst first"));
+        FairnessReport fairness = FairnessSection.read(fields, o.object("fairness", false));
         LatencyHints latency = null;
         Fields.Obj l = o.object("latency", false);
         if (l.present()) {
@@ -341,11 +343,11 @@ public final class ModelVersionValidator {
         if (overallN == null || overallMetrics == null || !slicesOk || (calibrationRequired && calibration == null)
                 || businessName == null || candidate == null || (o.any("championComparison") != null
                         && comparison == null) || (o.any("baselineComparison") != null && baseline == null)
-                || worst == null) {
+                || worst == null || (o.any("fairness") != null && fairness == null)) {
             return null;
         }
         return new EvaluationReport(holdout, new Overall(overallN, overallMetrics), List.copyOf(slices), calibration,
-                new BusinessValue(businessName, candidate, champion), comparison, latency, baseline, worst);
+                new BusinessValue(businessName, candidate, champion), comparison, latency, baseline, worst, fairness);
     }
 
     /** At most this many worst rows per report: they are for a person to read, and they travel in every event. */

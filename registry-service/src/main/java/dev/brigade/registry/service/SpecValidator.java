@@ -3,7 +3,10 @@ package dev.brigade.registry.service;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,6 +25,7 @@ import dev.brigade.registry.UseCaseSpec.CostMatrix;
 import dev.brigade.registry.UseCaseSpec.Direction;
 import dev.brigade.registry.UseCaseSpec.Economics;
 import dev.brigade.registry.UseCaseSpec.FeatureSetRef;
+import dev.brigade.registry.UseCaseSpec.FairnessGuardrails;
 import dev.brigade.registry.UseCaseSpec.Framing;
 import dev.brigade.registry.UseCaseSpec.Guardrail;
 import dev.brigade.registry.UseCaseSpec.Guardrails;
@@ -79,7 +83,12 @@ public final class SpecValidator {
         RetrainingPolicy retraining = retrainingPolicy(fields, root.object("retrainingPolicy", true));
         List<AlertRule> alertRules = alertRules(fields, root);
         List<String> protectedAttributes = root.texts("protectedAttributes", false, 1,
-                "slice attributes whose groups must each meet the per-slice guardrails");
+                "slice attributes whose groups must each meet the per-slice guardrails, and whose gaps are measured");
+        if (metrics != null && metrics.guardrails().fairness() != null
+                && (protectedAttributes == null || protectedAttributes.isEmpty())) {
+            fields.error("metrics.guardrails.fairness", "caps gaps between the slices of the protectedAttributes,"
+                    + " but the spec names none: add protectedAttributes (e.g. [region])");
+        }
         if (protectedAttributes != null && metrics != null) {
             List<String> sliced = metrics.guardrails().perSlice() == null ? List.of()
                     : metrics.guardrails().perSlice().slices();
@@ -144,6 +153,7 @@ public final class SpecValidator {
         List<Guardrail> sliceRules = guardrails(fields, perSliceObj.objects("rules", true, 1,
                 "metrics that must hold in every slice"));
         perSliceObj.done();
+        FairnessGuardrails fairness = fairness(fields, guard.object("fairness", false), type);
         guard.done();
 
         Fields.Obj business = o.object("businessMetric", true);
@@ -156,8 +166,54 @@ public final class SpecValidator {
             return null;
         }
         return new Metrics(new PrimaryMetric(primaryName, direction),
-                new Guardrails(overall, new SliceGuardrails(slices, minSliceSize.intValue(), sliceRules)),
+                new Guardrails(overall, new SliceGuardrails(slices, minSliceSize.intValue(), sliceRules), fairness),
                 new BusinessMetric(businessName, matrix));
+    }
+
+    /**
+     * Optional caps on the gaps between the slices of the protected attributes: {@code minSliceSize} (default the
+     * per-slice one) and {@code maxGaps}, gap metric -> cap, the metrics depending on the task.
+     */
+    private static FairnessGuardrails fairness(Fields fields, Fields.Obj o, TaskType type) {
+        if (!o.present()) {
+            return null;
+        }
+        Long minSliceSize = o.integer("minSliceSize", false,
+                "least rows in a rate's denominator for a slice to count in its gap", 1, Integer.MAX_VALUE);
+        Fields.Obj caps = o.object("maxGaps", true);
+        o.done();
+        List<String> allowed = type == TaskType.REGRESSION ? FairnessGuardrails.REGRESSION_GAPS
+                : FairnessGuardrails.CLASSIFICATION_GAPS;
+        if (!caps.present()) {
+            caps.reportSelfMissing("gap metric -> largest acceptable gap, with metrics " + String.join(", ", allowed));
+            return null;
+        }
+        Map<String, Double> maxGaps = new LinkedHashMap<>();
+        boolean named = false;
+        for (Iterator<String> names = caps.fieldNames(); names.hasNext();) {
+            String metric = names.next();
+            named = true;
+            if (!allowed.contains(metric)) {
+                fields.error(caps.path(metric), "must be one of " + String.join(", ", allowed)
+                        + (type == null ? "" : " for " + type.wire()) + ", is \"" + metric + "\"");
+                caps.any(metric);
+                continue;
+            }
+            // A rate's gap lies in [0, 1]; an error's in minutes, euros or whatever the label's unit is.
+            Double cap = caps.number(metric, true, "largest acceptable gap between slices", 0, false,
+                    metric.equals("mae") ? Double.MAX_VALUE : 1);
+            if (cap != null) {
+                maxGaps.put(metric, cap);
+            }
+        }
+        caps.done();
+        if (maxGaps.isEmpty()) {
+            if (!named) {
+                fields.error(caps.ownPath(), "must cap at least one of " + String.join(", ", allowed));
+            }
+            return null;
+        }
+        return new FairnessGuardrails(minSliceSize == null ? null : minSliceSize.intValue(), Map.copyOf(maxGaps));
     }
 
     private static List<Guardrail> guardrails(Fields fields, List<Fields.Obj> items) {

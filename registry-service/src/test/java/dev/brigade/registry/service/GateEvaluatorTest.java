@@ -9,12 +9,15 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import dev.brigade.registry.EvaluationReport;
 import dev.brigade.registry.EvaluationReport.BusinessValue;
 import dev.brigade.registry.EvaluationReport.Calibration;
 import dev.brigade.registry.EvaluationReport.ChampionComparison;
 import dev.brigade.registry.EvaluationReport.Overall;
 import dev.brigade.registry.EvaluationReport.SliceResult;
+import dev.brigade.registry.FairnessReport;
 import dev.brigade.registry.Fixtures;
 import dev.brigade.registry.GateCheck;
 import dev.brigade.registry.GateCheck.Outcome;
@@ -82,7 +85,7 @@ class GateEvaluatorTest {
         GateResult gate = GateEvaluator.evaluate(input(FRAUD, report(null), null), AT);
 
         // Then primary-metric and economics are skipped and marked so, the rest is evaluated, and the gate passes
-        assertThat(gate.passed()).isTrue();
+        assertThat(gate.passed()).as("%s", gate.checks()).isTrue();
         assertThat(gate.championVersion()).isNull();
         assertThat(gate.checks()).extracting(GateCheck::name, GateCheck::outcome).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("primary-metric", Outcome.SKIPPED),
@@ -90,7 +93,8 @@ class GateEvaluatorTest {
                 org.assertj.core.groups.Tuple.tuple("calibration", Outcome.PASSED),
                 org.assertj.core.groups.Tuple.tuple("latency", Outcome.PASSED),
                 org.assertj.core.groups.Tuple.tuple("economics", Outcome.SKIPPED),
-                org.assertj.core.groups.Tuple.tuple("beats-baseline", Outcome.SKIPPED));
+                org.assertj.core.groups.Tuple.tuple("beats-baseline", Outcome.SKIPPED),
+                org.assertj.core.groups.Tuple.tuple("fairness", Outcome.PASSED));
         assertThat(gate.checks().get(0).detail()).contains("no champion yet");
     }
 
@@ -211,7 +215,8 @@ class GateEvaluatorTest {
                 comparison(3, "auc", 0.007, 0.003, 0.011), null);
 
         // When the whole gate runs against champion v3
-        GateResult gate = GateEvaluator.evaluate(new GateEvaluator.Input(FRAUD, 2, report, 3, FAST, CHAMPION_SPEED,
+        GateResult gate = GateEvaluator.evaluate(new GateEvaluator.Input(FRAUD, 2, fair(FRAUD, report), 3, FAST,
+                CHAMPION_SPEED,
                 null), AT);
 
         // Then economics passes with the hand-computed numbers, and so does the gate
@@ -255,9 +260,124 @@ class GateEvaluatorTest {
         return GateEvaluator.primaryMetric(input(spec, report(comparison), comparison.championVersion()));
     }
 
+    @Test
+    void aFairnessGapBeyondItsCapBlocksTheGate() {
+        // Given card-fraud's caps (falsePositiveRate gap <= 0.03 over slices with >= 500 negatives): device mobile
+        // holds 2% of its 3936 honest customers, web 10% of its 3744 -> gap 0.08; and the same with web at 4%
+        GateResult blocked = GateEvaluator.evaluate(input(FRAUD, fair(report(null), fraudFairness(0.10)), null), AT);
+        GateResult within = GateEvaluator.evaluate(input(FRAUD, fair(report(null), fraudFairness(0.04)), null), AT);
+
+        // Then the first is blocked naming attribute, metric, gap, cap and slices; the second passes with gap 0.02
+        assertThat(blocked.passed()).isFalse();
+        GateCheck check = blocked.checks().get(6);
+        assertThat(check.name()).isEqualTo("fairness");
+        assertThat(check.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(check.detail()).startsWith("device falsePositiveRate gap 0.08 (web 0.1 vs mobile 0.02, 2 slices)"
+                + " exceeds the cap 0.03");
+        assertThat(check.numbers().get("device.falsePositiveRate.gap")).isCloseTo(0.08, within(1e-12));
+        assertThat(check.numbers()).containsEntry("device.falsePositiveRate.maxGap", 0.03)
+                .containsEntry("minSliceSize", 500.0);
+        assertThat(within.passed()).isTrue();
+        GateCheck ok = within.checks().get(6);
+        assertThat(ok.outcome()).isEqualTo(Outcome.PASSED);
+        assertThat(ok.numbers().get("device.falsePositiveRate.gap")).isCloseTo(0.02, within(1e-12));
+        // The positive-rate gap across devices is measured (0.06 - 0.05); region's apac (150 rows) is too small, so
+        // region has one slice per rate and no gap, and no slice has 500 frauds for a true-positive-rate gap
+        assertThat(ok.numbers().get("device.positiveRate.gap")).isCloseTo(0.01, within(1e-12));
+        assertThat(ok.detail()).contains("not measured").contains("region positiveRate")
+                .contains("device truePositiveRate");
+    }
+
+    @Test
+    void aRegressionCapsTheErrorGapAndTheCheckIsSkippedWithoutProtectedAttributes() {
+        // Given delivery-eta (mae gap <= 2.5 across zones of >= 300 deliveries): north 6.0, south 9.0, east 250 rows
+        FairnessReport zones = new FairnessReport(300, List.of(new FairnessReport.Attribute("zone", List.of(
+                new FairnessReport.Slice("north", 4000, null, null, Map.of("mae", 6.0)),
+                new FairnessReport.Slice("south", 3000, null, null, Map.of("mae", 9.0)),
+                new FairnessReport.Slice("east", 250, null, null, Map.of("mae", 20.0))), List.of(), null)));
+        GateCheck eta = GateEvaluator.fairness(input(ETA, fair(report(null), zones), null));
+        ObjectNode document = (ObjectNode) SpecValidatorTest.yaml(Fixtures.specYaml("delivery-eta.yaml"));
+        document.remove("protectedAttributes");
+        ((ObjectNode) document.get("metrics").get("guardrails")).remove("fairness");
+        UseCaseSpec unprotected = SpecValidator.validate(document, "delivery-eta").spec();
+        GateCheck skipped = GateEvaluator.fairness(input(unprotected, report(null), null));
+        GateCheck missing = GateEvaluator.fairness(new GateEvaluator.Input(ETA, 1, report(null), null, FAST, null,
+                null));
+
+        // Then 9.0 - 6.0 = 3.0 > 2.5 fails (east is too small to count), no attributes skips, no section fails
+        assertThat(eta.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(eta.detail()).startsWith("zone mae gap 3 (south 9 vs north 6, 2 slices) exceeds the cap 2.5");
+        assertThat(skipped.outcome()).isEqualTo(Outcome.SKIPPED);
+        assertThat(skipped.detail()).isEqualTo("the use case names no protected attributes");
+        assertThat(missing.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(missing.detail()).contains("no fairness section").contains("zone");
+    }
+
+    @Test
+    void aGapComparesOnlySlicesWithEnoughRowsInTheRatesDenominator() {
+        // Given three slices: a 1000 positives / 9000 negatives, b 100 / 900, c 600 / 400
+        List<FairnessReport.Slice> slices = List.of(
+                new FairnessReport.Slice("a", 10_000, 1000L, 9000L, Map.of("positiveRate", 0.10,
+                        "truePositiveRate", 0.80, "falsePositiveRate", 0.02)),
+                new FairnessReport.Slice("b", 1000, 100L, 900L, Map.of("positiveRate", 0.30,
+                        "truePositiveRate", 0.20, "falsePositiveRate", 0.30)),
+                new FairnessReport.Slice("c", 1000, 600L, 400L, Map.of("positiveRate", 0.45,
+                        "truePositiveRate", 0.70, "falsePositiveRate", 0.075)));
+
+        // When gaps are taken at minSliceSize 500
+        GateEvaluator.MeasuredGap positive = GateEvaluator.gap(slices, "positiveRate", 500);
+        GateEvaluator.MeasuredGap tpr = GateEvaluator.gap(slices, "truePositiveRate", 500);
+        GateEvaluator.MeasuredGap fpr = GateEvaluator.gap(slices, "falsePositiveRate", 500);
+
+        // Then the positive rate compares all three (0.45 - 0.10); TPR a and c (b has 100 positives): 0.80 - 0.70;
+        // FPR a and b (c has 400 negatives): 0.30 - 0.02
+        assertThat(positive.gap()).isCloseTo(0.35, within(1e-12));
+        assertThat(positive.highest()).isEqualTo("c");
+        assertThat(positive.lowest()).isEqualTo("a");
+        assertThat(positive.slicesCompared()).isEqualTo(3);
+        assertThat(tpr.gap()).isCloseTo(0.10, within(1e-12));
+        assertThat(tpr.slicesCompared()).isEqualTo(2);
+        assertThat(fpr.gap()).isCloseTo(0.28, within(1e-12));
+        assertThat(fpr.highest()).isEqualTo("b");
+        assertThat(GateEvaluator.gap(slices, "truePositiveRate", 700)).isNull();
+    }
+
+    /** card-fraud's fairness section: regions eu and a small apac, devices mobile (FPR 2%) and web (FPR given). */
+    private static FairnessReport fraudFairness(double webFalsePositiveRate) {
+        return new FairnessReport(500, List.of(
+                new FairnessReport.Attribute("region", List.of(
+                        rates("eu", 5200, 208, 0.05, 0.72, 0.02), rates("apac", 150, 6, 0.06, 0.5, 0.04)),
+                        List.of(), null),
+                new FairnessReport.Attribute("device", List.of(
+                        rates("mobile", 4100, 164, 0.05, 0.70, 0.02),
+                        rates("web", 3900, 156, 0.06, 0.73, webFalsePositiveRate)), List.of(), null)));
+    }
+
+    private static FairnessReport.Slice rates(String value, long n, long positives, double positiveRate,
+            double truePositiveRate, double falsePositiveRate) {
+        return new FairnessReport.Slice(value, n, positives, n - positives, Map.of("positiveRate", positiveRate,
+                "truePositiveRate", truePositiveRate, "falsePositiveRate", falsePositiveRate));
+    }
+
+    /** The report with the spec's fairness section, within its caps, unless it has one. */
+    private static EvaluationReport fair(UseCaseSpec spec, EvaluationReport report) {
+        if (report.fairness() != null || spec.protectedAttributes().isEmpty()) {
+            return report;
+        }
+        return fair(report, spec.isClassification() ? fraudFairness(0.03)
+                : new FairnessReport(300, List.of(new FairnessReport.Attribute("zone", List.of(
+                        new FairnessReport.Slice("north", 4000, null, null, Map.of("mae", 6.0)),
+                        new FairnessReport.Slice("south", 4000, null, null, Map.of("mae", 6.4))), List.of(), null))));
+    }
+
+    private static EvaluationReport fair(EvaluationReport r, FairnessReport fairness) {
+        return new EvaluationReport(r.holdout(), r.overall(), r.slices(), r.calibration(), r.businessMetric(),
+                r.championComparison(), r.latency(), r.baselineComparison(), r.worstExamples(), fairness);
+    }
+
     private static GateEvaluator.Input input(UseCaseSpec spec, EvaluationReport report, Integer champion) {
-        return new GateEvaluator.Input(spec, 1, report, champion, FAST, champion == null ? null : CHAMPION_SPEED,
-                null);
+        return new GateEvaluator.Input(spec, 1, fair(spec, report), champion, FAST,
+                champion == null ? null : CHAMPION_SPEED, null);
     }
 
     private static ChampionComparison comparison(int version, String metric, double delta, double low, double high) {

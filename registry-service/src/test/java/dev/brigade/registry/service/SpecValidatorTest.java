@@ -123,7 +123,12 @@ class SpecValidatorTest {
         "training.hyperparameters.validationFraction;0.5;must be < 0.5",
         "training.hyperparameters.maxEpochs;0;must be between 1",
         "training.hyperparameters.hiddenLayers;'32,16';must be a list of up to 8 widths",
-        "training.hyperparameters.hiddenLayers;[32, 0];must be a list of up to 8 widths"})
+        "training.hyperparameters.hiddenLayers;[32, 0];must be a list of up to 8 widths",
+        "metrics.guardrails.fairness.maxGaps.falsePositiveRate;1.5;must be >= 0 and <= 1",
+        "metrics.guardrails.fairness.maxGaps.positiveRate;-0.1;must be >= 0",
+        "metrics.guardrails.fairness.maxGaps.mae;2;must be one of positiveRate, truePositiveRate, falsePositiveRate",
+        "metrics.guardrails.fairness.maxGaps;{};must cap at least one of",
+        "metrics.guardrails.fairness.minSliceSize;0;must be between 1"})
     void invalidValuesAreNamedWithWhatIsAllowed(String field, String yamlValue, String message) {
         // Given the card-fraud spec with one value replaced
         ObjectNode spec = (ObjectNode) yaml(Fixtures.specYaml("card-fraud.yaml"));
@@ -216,6 +221,34 @@ class SpecValidatorTest {
         assertThat(SpecValidator.validate(spec, "card-fraud").errors()).singleElement()
                 .satisfies(e -> assertThat(e.field()).isEqualTo("protectedAttributes"))
                 .satisfies(e -> assertThat(e.message()).contains("age_band"));
+    }
+
+    @Test
+    void fairnessCapsGapsOfTheProtectedAttributes() {
+        // Given the shipped specs: card-fraud caps three rate gaps at its own minSliceSize, delivery-eta the mae gap
+        UseCaseSpec card = SpecValidator.validate(yaml(Fixtures.specYaml("card-fraud.yaml")), "card-fraud").spec();
+        UseCaseSpec eta = SpecValidator.validate(yaml(Fixtures.specYaml("delivery-eta.yaml")), "delivery-eta").spec();
+
+        // Then the caps are read, and the eta's minSliceSize falls back to the per-slice guardrails' 300
+        assertThat(card.protectedAttributes()).containsExactly("region", "device");
+        assertThat(card.metrics().guardrails().fairness().maxGaps()).containsEntry("positiveRate", 0.05)
+                .containsEntry("truePositiveRate", 0.10).containsEntry("falsePositiveRate", 0.03);
+        assertThat(card.fairnessMinSliceSize()).isEqualTo(500);
+        assertThat(eta.metrics().guardrails().fairness().maxGaps()).containsOnlyKeys("mae");
+        assertThat(eta.fairnessMinSliceSize()).isEqualTo(300);
+        assertThat(eta.fairnessMetrics()).containsExactly("mae");
+
+        // And caps without protected attributes, or a rate gap for a regression, are refused naming the field
+        ObjectNode unprotected = (ObjectNode) yaml(Fixtures.specYaml("card-fraud.yaml"));
+        unprotected.remove("protectedAttributes");
+        assertThat(SpecValidator.validate(unprotected, "card-fraud").errors()).singleElement()
+                .satisfies(e -> assertThat(e.field()).isEqualTo("metrics.guardrails.fairness"))
+                .satisfies(e -> assertThat(e.message()).contains("protectedAttributes"));
+        ObjectNode rateForEta = (ObjectNode) yaml(Fixtures.specYaml("delivery-eta.yaml"));
+        set(rateForEta, "metrics.guardrails.fairness.maxGaps.positiveRate", yaml("0.1"));
+        assertThat(SpecValidator.validate(rateForEta, "delivery-eta").errors()).singleElement()
+                .satisfies(e -> assertThat(e.field()).isEqualTo("metrics.guardrails.fairness.maxGaps.positiveRate"))
+                .satisfies(e -> assertThat(e.message()).contains("must be one of mae for regression"));
     }
 
     @Test

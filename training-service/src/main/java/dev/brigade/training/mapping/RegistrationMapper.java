@@ -17,6 +17,7 @@ import dev.brigade.training.Evaluation;
 import dev.brigade.training.FeatureProfile;
 import dev.brigade.training.InputFeature;
 import dev.brigade.training.InputType;
+import dev.brigade.training.Fairness;
 import dev.brigade.training.LatencySample;
 import dev.brigade.training.ReliabilityBin;
 import dev.brigade.training.SliceResult;
@@ -204,11 +205,54 @@ public final class RegistrationMapper {
                 }
             });
         }
+        if (e.fairness() != null) {
+            report.set("fairness", fairness(json, e.fairness()));
+        }
         ObjectNode latency = report.putObject("latency");
         latency.put("meanMicros", r.latency().meanMicros());
         latency.put("p99Micros", r.latency().p99Micros());
         latency.put("parameters", r.latency().parameters());
         return report;
+    }
+
+    /** The fairness section: per protected attribute its slices with counts and rates, and the gaps. */
+    public static ObjectNode fairness(ObjectMapper json, Fairness f) {
+        ObjectNode section = json.createObjectNode();
+        section.put("minSliceSize", f.minSliceSize());
+        ArrayNode attributes = section.putArray("attributes");
+        for (Fairness.Attribute a : f.attributes()) {
+            ObjectNode attribute = attributes.addObject();
+            attribute.put("attribute", a.attribute());
+            ArrayNode slices = attribute.putArray("slices");
+            for (Fairness.Slice s : a.slices()) {
+                ObjectNode slice = slices.addObject();
+                slice.put("value", s.value());
+                slice.put("n", s.n());
+                if (s.positives() != null) {
+                    slice.put("positives", s.positives());
+                    slice.put("negatives", s.negatives());
+                }
+                ObjectNode metrics = slice.putObject("metrics");
+                s.metrics().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                        .forEach(m -> metrics.put(m.getKey(), m.getValue()));
+            }
+            gaps(attribute.putArray("gaps"), a.gaps());
+            if (a.championGaps() != null) {
+                gaps(attribute.putArray("championGaps"), a.championGaps());
+            }
+        }
+        return section;
+    }
+
+    private static void gaps(ArrayNode out, List<Fairness.Gap> gaps) {
+        for (Fairness.Gap g : gaps) {
+            ObjectNode gap = out.addObject();
+            gap.put("metric", g.metric());
+            gap.put("gap", g.gap());
+            gap.put("highest", g.highest());
+            gap.put("lowest", g.lowest());
+            gap.put("slicesCompared", g.slicesCompared());
+        }
     }
 
     private static ObjectNode profile(ObjectMapper json, Registration r) {

@@ -62,7 +62,21 @@ public final class SpecMapper {
                 modelTask == ModelTask.REGRESSION ? null : decisionThreshold,
                 required(serving, "latencyBudgetMs").asDouble(),
                 text(required(spec, "owners"), "training"),
-                retraining(required(spec, "retrainingPolicy")), hyperparameters(spec.path("training")));
+                retraining(required(spec, "retrainingPolicy")), hyperparameters(spec.path("training")),
+                texts(spec.path("protectedAttributes")), fairnessMinSliceSize(metrics.path("guardrails")));
+    }
+
+    /** The fairness guardrails' minSliceSize, else the per-slice guardrails' (as the registry's gate reads it). */
+    private static int fairnessMinSliceSize(JsonNode guardrails) {
+        JsonNode own = guardrails.path("fairness").path("minSliceSize");
+        JsonNode perSlice = guardrails.path("perSlice").path("minSliceSize");
+        return own.isIntegralNumber() ? own.asInt() : perSlice.isIntegralNumber() ? perSlice.asInt() : 1;
+    }
+
+    private static List<String> texts(JsonNode list) {
+        List<String> out = new ArrayList<>();
+        list.forEach(item -> out.add(item.asText()));
+        return out;
     }
 
     /**

@@ -19,6 +19,7 @@ import dev.brigade.training.DeltaInterval;
 import dev.brigade.training.Evaluation;
 import dev.brigade.training.EvaluationSettings;
 import dev.brigade.training.Example;
+import dev.brigade.training.Fairness;
 import dev.brigade.training.InputFeature;
 import dev.brigade.training.SliceResult;
 import dev.brigade.training.WorstExample;
@@ -44,6 +45,16 @@ public final class Evaluator {
      */
     public Evaluation evaluate(ModelTask task, List<InputFeature> inputs, List<Example> holdout, Scorer candidate,
             Optional<Champion> champion, String primaryMetric, List<String> sliceAttributes, CostMatrix costs) {
+        return evaluate(task, inputs, holdout, candidate, champion, primaryMetric, sliceAttributes, costs,
+                Fairness.Settings.none());
+    }
+
+    /**
+     * As above, plus the gaps between the slices of each protected attribute (the champion's on the same rows too).
+     */
+    public Evaluation evaluate(ModelTask task, List<InputFeature> inputs, List<Example> holdout, Scorer candidate,
+            Optional<Champion> champion, String primaryMetric, List<String> sliceAttributes, CostMatrix costs,
+            Fairness.Settings fairnessSettings) {
         if (holdout.isEmpty()) {
             throw new TrainingFailedException("the holdout is empty: nothing to evaluate on");
         }
@@ -63,10 +74,12 @@ public final class Evaluator {
         Map<String, Double> championOverall = Map.of();
         Optional<Double> businessChampion = Optional.empty();
         Optional<DeltaInterval> comparison = Optional.empty();
+        double[] championScores = null;
+        double championThreshold = 0.5;
         if (champion.isPresent()) {
             Scorer scorer = champion.get().scorer();
-            double championThreshold = scorer.decisionThreshold().orElse(0.5);
-            double[] championScores = score(scorer, inputs, holdout);
+            championThreshold = scorer.decisionThreshold().orElse(0.5);
+            championScores = score(scorer, inputs, holdout);
             championOverall = Metrics.all(task, championScores, labels, championThreshold);
             businessChampion = Optional.of(costModel.expectedCost(championScores, labels, championThreshold));
             var championPrimary = Metrics.named(primaryMetric, task, championThreshold);
@@ -78,10 +91,12 @@ public final class Evaluator {
         Calibration calibration = task == ModelTask.BINARY_CLASSIFICATION
                 ? CalibrationMetrics.of(scores, labels, settings.calibrationBins())
                 : null;
+        Fairness fairness = FairnessMetrics.of(task, holdout, scores, labels, threshold, championScores,
+                championThreshold, fairnessSettings);
         return new Evaluation(n, overall, championOverall,
                 slices(task, holdout, scores, labels, threshold, sliceAttributes), calibration, costs,
                 businessCandidate, businessChampion, comparison, robustness(task, candidate, inputs, holdout, labels),
-                settings.robustnessMissingShare(), worst(task, inputs, holdout, scores, labels));
+                settings.robustnessMissingShare(), worst(task, inputs, holdout, scores, labels), fairness);
     }
 
     /**

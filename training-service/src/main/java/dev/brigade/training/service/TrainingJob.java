@@ -181,7 +181,7 @@ public class TrainingJob {
         Scorer candidate = Scorer.load(bytes);
         Optional<Champion> champion = registry.champion(run.useCase);
         Evaluation evaluation = evaluator.evaluate(settings.task(), inputs, split.holdout(), candidate, champion,
-                settings.primaryMetric(), settings.sliceAttributes(), settings.costMatrix());
+                settings.primaryMetric(), settings.sliceAttributes(), settings.costMatrix(), settings.fairness());
         run.evaluation = evaluation;
         run.store(store);
 
@@ -202,7 +202,8 @@ public class TrainingJob {
         byte[] baselineBytes = ModelArtifactCodec.encode(baselineArtifact);
         Scorer baseline = Scorer.load(baselineBytes);
         Evaluation baselineEvaluation = evaluator.evaluate(settings.task(), inputs, split.holdout(), baseline,
-                champion, settings.primaryMetric(), settings.sliceAttributes(), settings.costMatrix());
+                champion, settings.primaryMetric(), settings.sliceAttributes(), settings.costMatrix(),
+                settings.fairness());
         int baselineVersion = registry.register(run.useCase, baselineBytes, RegistrationMapper.metadata(json,
                 new RegistrationMapper.Registration(settings, inputs, baselineArtifact, run.runId, run.codeVersion,
                         dataset, params.withOverrides(Map.of(Hyperparameters.HIDDEN_LAYERS, "")).asStrings(),

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,8 @@ class SpecMapperTest {
         assertThat(s.retraining().cooldown()).isEqualTo(Duration.ofHours(6));
         assertThat(s.retraining().maxRunsPerDay()).isEqualTo(2);
         assertThat(s.hyperparameters()).containsEntry("hiddenLayers", "32,16").containsEntry("maxEpochs", "30");
+        assertThat(s.protectedAttributes()).containsExactly("region", "device");
+        assertThat(s.fairnessMinSliceSize()).isEqualTo(500);
     }
 
     @Test
@@ -96,6 +99,8 @@ class SpecMapperTest {
         assertThat(s.decisionThreshold()).isNull();
         assertThat(s.retraining().signals()).doesNotContain(TrainingReason.SCHEDULE);
         assertThat(s.retraining().cooldown()).isEqualTo(Duration.ofHours(12));
+        // No minSliceSize of its own: the per-slice guardrails' 300, as the registry's gate reads it
+        assertThat(s.fairness()).isEqualTo(new dev.brigade.training.Fairness.Settings(List.of("zone"), 300));
     }
 
     @Test
