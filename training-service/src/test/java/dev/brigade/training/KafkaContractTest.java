@@ -6,6 +6,10 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -34,6 +38,7 @@ import dev.brigade.events.serde.EventDecodingException;
 import dev.brigade.events.topics.Topics;
 import dev.brigade.training.service.TrainingRunPublisher;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** The training-service against a real broker: its events on the wire, its dead-letter path, its probes. */
@@ -49,6 +54,9 @@ class KafkaContractTest {
 
     @Inject
     TrainingRunPublisher publisher;
+
+    @TestHTTPResource("/v1/use-cases/card-fraud/trainings")
+    URI trainings;
 
     private KafkaProbe probe;
 
@@ -104,6 +112,55 @@ class KafkaContractTest {
 
         // And both good events were processed: the consumer did not stall on the poison record
         await().atMost(WAIT).untilAsserted(() -> assertThat(consumedCount()).isEqualTo(consumedBefore + 2));
+    }
+
+    @Test
+    void aRecordNearTheBrokerLimitIsDeadLetteredWithoutCopiesAndTheChannelStaysUp() {
+        // Given a corrupt record of almost 1 MB (a producer's default limit), then a good event, on one partition
+        EventCodec<TrainingRequested> codec = EventCodec.of(TrainingRequested.class);
+        String key = "huge-" + UUID.randomUUID();
+        byte[] huge = new byte[1_000_000];
+        Arrays.fill(huge, (byte) 0x5A);
+        double consumedBefore = consumedCount();
+
+        // When both are sent to the service's input topic
+        probe.send(Topics.TRAINING_REQUESTS, key, huge);
+        probe.send(Topics.TRAINING_REQUESTS, key, codec.encode(trainingRequested("evt-" + UUID.randomUUID())));
+
+        // Then it is dead-lettered with its reason, cut to a size the broker takes (SmallRye's copies of the bytes
+        // in headers would make it 3 MB), with the original size and hash to recognise it
+        List<ConsumerRecord<String, byte[]>> dead = probe.read(Topics.dlq(Topics.TRAINING_REQUESTS),
+                r -> key.equals(r.key()), 1, WAIT);
+        assertThat(dead).hasSize(1);
+        ConsumerRecord<String, byte[]> letter = dead.get(0);
+        assertThat(letter.value()).isEqualTo(Arrays.copyOf(huge, 256 * 1024));
+        assertThat(KafkaProbe.header(letter, "dead-letter-reason")).contains("BAD_MARKER");
+        assertThat(KafkaProbe.header(letter, "dead-letter-original-size")).isEqualTo("1000000");
+        assertThat(KafkaProbe.header(letter, "dead-letter-original-sha256")).hasSize(64);
+
+        // And the good event after it was processed, with the channel still healthy
+        await().atMost(WAIT).untilAsserted(() -> assertThat(consumedCount()).isEqualTo(consumedBefore + 1));
+        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    @Test
+    void hostileRequestsAnswerProblemBodiesThatNameTheProblem() throws Exception {
+        // Malformed and deeply nested JSON: a 400 problem, not an empty body
+        given().contentType("application/json").body("{\"requestedBy\": ")
+                .when().post("/v1/use-cases/card-fraud/trainings")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("urn:brigade:problem:malformed-json"));
+        // (sent with the JDK client: RestAssured's request log would pretty-print 10,000 levels)
+        HttpResponse<String> nested = HttpClient.newHttpClient().send(HttpRequest.newBuilder(trainings)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("[".repeat(10_000) + "]".repeat(10_000))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(nested.statusCode()).isEqualTo(400);
+        assertThat(nested.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        // A path that matches nothing: a 404 problem, not an HTML page
+        given().when().get("/v1/runs/a/..%2F..%2Fetc").then().statusCode(404)
+                .contentType("application/problem+json").body("title", equalTo("Not found"));
     }
 
     @Test
