@@ -17,7 +17,13 @@ public record EntityHistory(List<PastEvent> events) {
     }
 
     public boolean contains(String eventId) {
-        return events.stream().anyMatch(e -> e.eventId().equals(eventId));
+        // Newest first: a redelivered event is usually recent. A plain loop: this runs for every event.
+        for (int i = events.size() - 1; i >= 0; i--) {
+            if (events.get(i).eventId().equals(eventId)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public Optional<Instant> newest() {

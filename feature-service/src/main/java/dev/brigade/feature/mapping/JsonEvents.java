@@ -144,7 +144,7 @@ public final class JsonEvents {
     }
 
     private static void checkId(String field, String value, List<FieldError> errors) {
-        if (value != null && !RawEventRules.ID.matcher(value).matches()) {
+        if (value != null && !RawEventRules.isId(value)) {
             errors.add(new FieldError(field, "must be 1 to 128 of letters, digits and . _ : @ -"));
         }
     }

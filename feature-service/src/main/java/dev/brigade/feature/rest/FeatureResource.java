@@ -99,7 +99,7 @@ public class FeatureResource {
     private Response lookup(String method, String set, String entityId, String version, String asOf,
             Map<String, Object> attributes, String body, String routedBy) {
         List<FieldError> errors = new ArrayList<>(FeatureSetResource.PathChecks.set(set));
-        if (!RawEventRules.ID.matcher(entityId).matches()) {
+        if (!RawEventRules.isId(entityId)) {
             errors.add(new FieldError("entityId", "must be 1 to 128 of letters, digits and . _ : @ -"));
         }
         Optional<Integer> parsedVersion = Optional.empty();

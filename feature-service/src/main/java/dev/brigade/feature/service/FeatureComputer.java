@@ -62,8 +62,8 @@ public final class FeatureComputer {
             case MEAN -> w.stats(f, windowMillis).mean();
             case MIN -> w.stats(f, windowMillis).min();
             case MAX -> w.stats(f, windowMillis).max();
-            case LAST -> last(f, w.history, start, end);
-            case DISTINCT_COUNT -> Optional.of(distinct(f, w.history, start, end));
+            case LAST -> last(f, w, start, end);
+            case DISTINCT_COUNT -> Optional.of(distinct(f, w, start, end));
             case TIME_SINCE_LAST -> end > start ? Optional.of((w.at - w.times[end - 1]) / 1000.0) : Optional.empty();
             case RATIO_TO_MEAN -> ratioToMean(f, w.stats(f, windowMillis), current);
             case ATTRIBUTE -> throw new IllegalStateException("handled above");
@@ -73,7 +73,8 @@ public final class FeatureComputer {
     }
 
     /**
-     * The history as seen from one instant: times as plain longs for the window searches, and the numeric
+     * The history as seen from one instant: times as plain longs for the window searches, each attribute's values
+     * read out of the events' maps once (a column) however many windows and features use it, and the numeric
      * statistics of each (attribute, window) pair computed once however many features share them.
      */
     private static final class Window {
@@ -82,6 +83,7 @@ public final class FeatureComputer {
         final long at;
         final int end;
         private final Map<String, Stats> stats = new HashMap<>();
+        private final Map<String, Object[]> columns = new HashMap<>();
 
         Window(List<PastEvent> history, long at) {
             this.history = history;
@@ -104,7 +106,20 @@ public final class FeatureComputer {
         Stats stats(FeatureDefinition f, long windowMillis) {
             String attribute = f.attribute().orElseThrow();
             return stats.computeIfAbsent(attribute + "@" + windowMillis,
-                    k -> numbers(attribute, history, start(windowMillis), end));
+                    k -> numbers(column(attribute), start(windowMillis), end));
+        }
+
+        /** The attribute's value in each event before the instant (null where an event lacks it). */
+        Object[] column(String attribute) {
+            Object[] column = columns.get(attribute);
+            if (column == null) {
+                column = new Object[end];
+                for (int i = 0; i < end; i++) {
+                    column[i] = history.get(i).attributes().get(attribute);
+                }
+                columns.put(attribute, column);
+            }
+            return column;
         }
     }
 
@@ -119,10 +134,10 @@ public final class FeatureComputer {
                 .map(mean -> n.doubleValue() / mean);
     }
 
-    private static Optional<Object> last(FeatureDefinition f, List<PastEvent> history, int start, int end) {
-        String attribute = f.attribute().orElseThrow();
+    private static Optional<Object> last(FeatureDefinition f, Window w, int start, int end) {
+        Object[] column = w.column(f.attribute().orElseThrow());
         for (int i = end - 1; i >= start; i--) {
-            Optional<Object> v = f.type().coerce(history.get(i).attributes().get(attribute));
+            Optional<Object> v = f.type().coerce(column[i]);
             if (v.isPresent()) {
                 return v;
             }
@@ -130,11 +145,11 @@ public final class FeatureComputer {
         return Optional.empty();
     }
 
-    private static long distinct(FeatureDefinition f, List<PastEvent> history, int start, int end) {
-        String attribute = f.attribute().orElseThrow();
+    private static long distinct(FeatureDefinition f, Window w, int start, int end) {
+        Object[] column = w.column(f.attribute().orElseThrow());
         Set<Object> seen = new HashSet<>();
         for (int i = start; i < end; i++) {
-            Object v = history.get(i).attributes().get(attribute);
+            Object v = column[i];
             if (v != null) {
                 seen.add(v);
             }
@@ -142,10 +157,10 @@ public final class FeatureComputer {
         return seen.size();
     }
 
-    private static Stats numbers(String attribute, List<PastEvent> history, int start, int end) {
+    private static Stats numbers(Object[] column, int start, int end) {
         Stats stats = new Stats();
         for (int i = start; i < end; i++) {
-            if (history.get(i).attributes().get(attribute) instanceof Number n && Double.isFinite(n.doubleValue())) {
+            if (column[i] instanceof Number n && Double.isFinite(n.doubleValue())) {
                 stats.add(n.doubleValue());
             }
         }

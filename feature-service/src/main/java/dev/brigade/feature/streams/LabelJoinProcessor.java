@@ -204,7 +204,7 @@ final class LabelJoinProcessor implements Processor<String, byte[], String, byte
     }
 
     private String invalid(LabelEvent label) {
-        if (!RawEventRules.ID.matcher(label.getEventId()).matches()) {
+        if (!RawEventRules.isId(label.getEventId())) {
             return "eventId is not a valid event id";
         }
         if (!Double.isFinite(label.getLabel())) {
