@@ -59,6 +59,12 @@ import dev.brigade.feature.streams.ProcessingListener;
 public final class FeatureBenchmark {
 
     public static void main(String[] args) throws Exception {
+        // Keep-alive for every load worker: the JDK's default pool (5 per host) would make the other workers open a
+        // new connection for each request, and the figures would measure TCP set-up instead of the look-up.
+        System.setProperty("http.maxConnections", "64");
+        // Log at INFO like the services: without a configuration the log manager lets Kafka's TRACE lines through,
+        // and formatting them (every record, on the stream and producer threads) was a tenth of the measured time.
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.INFO);
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int entities = args.length > 1 ? Integer.parseInt(args[1]) : 5_000;
         int rate = args.length > 2 ? Integer.parseInt(args[2]) : 500;
@@ -75,18 +81,52 @@ public final class FeatureBenchmark {
             System.out.printf("Producing %,d raw events for %,d entities...%n", events, entities);
             produce(bootstrap, events, entities);
 
+            ProcessHandle brokerProcess = broker.processHandle().orElse(null);
+            long[] cpu0 = cpu(brokerProcess);
             double passThrough = passThrough(bootstrap, events);
+            long[] cpu1 = cpu(brokerProcess);
             double topology = topology(bootstrap, events, work.resolve("streams"));
+            long[] cpu2 = cpu(brokerProcess);
             System.out.println();
             System.out.println("== Ingestion (events/s, same broker, same events) ==");
-            System.out.printf("plain consume-and-produce pass-through : %,10.0f%n", passThrough);
-            System.out.printf("card-activity topology (EOS, 10 features): %,10.0f%n", topology);
-            System.out.printf("ratio topology / pass-through          : %10.2f   (target >= 0.50)%n",
-                    topology / passThrough);
+            System.out.printf("%-40s %10s %16s %16s%n", "", "events/s", "client CPU us/ev", "broker CPU us/ev");
+            System.out.printf("%-40s %,10.0f %16.1f %16.1f%n", "plain consume-and-produce pass-through", passThrough,
+                    (cpu1[0] - cpu0[0]) / 1e3 / events, (cpu1[1] - cpu0[1]) / 1e3 / events);
+            System.out.printf("%-40s %,10.0f %16.1f %16.1f%n", "card-activity topology (EOS, 10 features)",
+                    topology, (cpu2[0] - cpu1[0]) / 1e3 / events, (cpu2[1] - cpu1[1]) / 1e3 / events);
+            System.out.printf("ratio topology / pass-through: %.2f   (target >= 0.50)%n", topology / passThrough);
 
             if (!ingestOnly) {
+                String cpus = System.getProperty("bench.service-cpus", "").trim();
+                if (!cpus.isEmpty()) {
+                    String others = "0-" + (Integer.parseInt(cpus) - 1);
+                    pin(others, ProcessHandle.current().pid());
+                    broker.processHandle().ifPresent(p -> pin(others, p.pid()));
+                }
                 lookups(bootstrap, entities, rate, seconds, work);
             }
+        }
+    }
+
+    /** CPU nanoseconds used so far by this JVM and by the broker's. */
+    private static long[] cpu(ProcessHandle brokerProcess) {
+        return new long[] {cpuNanos(ProcessHandle.current()), brokerProcess == null ? 0 : cpuNanos(brokerProcess)};
+    }
+
+    private static long cpuNanos(ProcessHandle process) {
+        return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    }
+
+    /** Moves every thread of a process to the given CPUs (taskset -a). */
+    private static void pin(String cpus, long pid) {
+        try {
+            Process p = new ProcessBuilder("taskset", "-a", "-p", "-c", cpus, Long.toString(pid))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (p.waitFor() != 0) {
+                System.out.println("(could not pin process " + pid + " to CPUs " + cpus + ")");
+            }
+        } catch (IOException | InterruptedException e) {
+            System.out.println("(could not pin process " + pid + " to CPUs " + cpus + ": " + e + ")");
         }
     }
 
@@ -181,8 +221,16 @@ public final class FeatureBenchmark {
             port = socket.getLocalPort();
         }
         Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx512m", "-XX:+UseSerialGC", "-jar", jar.toString());
+        List<String> command = new ArrayList<>();
+        // The service on a core of its own (run.sh keeps this JVM, its load and the broker off it), so the load
+        // generator's threads do not take turns with the service's event loop and inflate the tail of both probes.
+        String cpus = System.getProperty("bench.service-cpus", "").trim();
+        if (!cpus.isEmpty()) {
+            command.addAll(List.of("taskset", "-c", cpus));
+        }
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "-XX:+UseSerialGC", "-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
         builder.environment().put("BRIGADE_DATA_DIR", work.resolve("service").toString());
@@ -211,6 +259,7 @@ public final class FeatureBenchmark {
             print("GET /v1/features/card-activity/{id}", lookup);
             System.out.printf("look-up p99 / baseline p99: %.2f   (target: look-up p99 <= 5 ms)%n",
                     percentile(lookup, 0.99) / Math.max(1e-9, percentile(baseline, 0.99)));
+            System.out.printf("(service pinned to CPU %s)%n", cpus.isEmpty() ? "none" : cpus);
         } finally {
             service.destroy();
             service.waitFor(20, TimeUnit.SECONDS);
