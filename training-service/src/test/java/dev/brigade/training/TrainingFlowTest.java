@@ -26,8 +26,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.brigade.broker.KafkaBrokerResource;
 import dev.brigade.broker.KafkaProbe;
+import dev.brigade.events.DataExpectations;
 import dev.brigade.events.DriftDetected;
 import dev.brigade.events.DriftEvent;
+import dev.brigade.events.FeatureExpectation;
 import dev.brigade.events.FeatureSetRegistered;
 import dev.brigade.events.FeatureSpec;
 import dev.brigade.events.RunFailed;
@@ -81,10 +83,14 @@ class TrainingFlowTest {
 
     @Test
     void aRequestBecomesARegisteredModelEvaluatedAgainstTheChampion() throws Exception {
-        // Given a use case on its own feature set, 300 labelled examples, and a policy allowing back-to-back runs
+        // Given a use case on its own feature set (with a data contract its examples keep), 300 labelled examples,
+        // and a policy allowing back-to-back runs
         String useCase = "uc-" + shortId();
         String featureSet = "fs-" + shortId();
-        registerFeatureSet(featureSet);
+        registerFeatureSet(featureSet, DataExpectations.newBuilder()
+                .setFeatures(List.of(new FeatureExpectation("amount", 0.0, null, null, 0.2),
+                        new FeatureExpectation("txn_count_1h", 0.0, 1000.0, null, 0.2)))
+                .setPositiveShareMin(0.01).setPositiveShareMax(0.99).build());
         publishExamples(featureSet, 300, Label.BOTH_CLASSES);
         StubRegistry.spec(useCase, permissive(StubRegistry.cardFraudView(useCase, featureSet)));
 
@@ -195,6 +201,30 @@ class TrainingFlowTest {
     }
 
     @Test
+    void aBrokenDataContractFailsTheRunWithTheReason() throws Exception {
+        // Given a feature set whose contract its examples break: amounts at most 1 (theirs are larger), at least 90%
+        // positive labels, and the newest example at most a day old (they are from the 20th of November)
+        String useCase = "uc-" + shortId();
+        String featureSet = "fs-" + shortId();
+        registerFeatureSet(featureSet, DataExpectations.newBuilder()
+                .setFeatures(List.of(new FeatureExpectation("amount", null, 1.0, null, null)))
+                .setPositiveShareMin(0.9).setFreshnessMillis(Duration.ofDays(1).toMillis()).build());
+        publishExamples(featureSet, 120, Label.BOTH_CLASSES);
+        StubRegistry.spec(useCase, permissive(StubRegistry.cardFraudView(useCase, featureSet)));
+
+        // When a manual run is requested, Then it fails before fitting, naming each broken expectation
+        assertFailure(useCase, "the dataset breaks the data contract of " + featureSet + " v1: ");
+        RunFailed failed = (RunFailed) first(runEvents(useCase, RunFailed.class, 1), RunFailed.class).getPayload();
+        assertThat(failed.getReason())
+                .containsPattern("amount: range \\[-inf, 1\\] broken by \\d+ of 120 values")
+                .containsPattern("label balance: positive share [0-9.]+ \\(\\d+ of 120 examples\\) outside the "
+                        + "allowed \\[0.9, 1\\]")
+                .contains("freshness: the newest example (" + T0.plusSeconds(60L * 119) + ")")
+                .contains("at most 1d allowed");
+        assertThat(runEvents(useCase, RunFailed.class, 1)).noneMatch(e -> e.getPayload() instanceof RunProgress);
+    }
+
+    @Test
     void aDriftEventTheRetrainingPolicyDoesNotAllowIsSkipped() throws Exception {
         // Given a use case whose policy allows manual runs only
         String useCase = "uc-" + shortId();
@@ -266,13 +296,17 @@ class TrainingFlowTest {
     }
 
     private void registerFeatureSet(String name) {
+        registerFeatureSet(name, null);
+    }
+
+    private void registerFeatureSet(String name, DataExpectations expectations) {
         List<FeatureSpec> features = new ArrayList<>();
         for (InputFeature input : SyntheticData.INPUTS) {
             features.add(new FeatureSpec(input.name(), ValueType.valueOf(input.type().name()), null));
         }
         FeatureSetRegistered set = FeatureSetRegistered.newBuilder().setName(name).setVersion(1)
                 .setFeatures(features).setDefinition("name: " + name).setDefinitionSha256("0".repeat(64))
-                .setRegisteredAt(T0).build();
+                .setRegisteredAt(T0).setExpectations(expectations).build();
         probe.send(Topics.FEATURE_SETS, name + "@1", EventCodec.of(FeatureSetRegistered.class).encode(set));
     }
 

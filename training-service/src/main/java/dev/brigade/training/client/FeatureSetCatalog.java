@@ -3,7 +3,9 @@ package dev.brigade.training.client;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -14,11 +16,14 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
+import dev.brigade.events.DataExpectations;
+import dev.brigade.events.FeatureExpectation;
 import dev.brigade.events.FeatureSetRegistered;
 import dev.brigade.events.FeatureSpec;
 import dev.brigade.events.serde.EventCodec;
 import dev.brigade.events.serde.EventDecodingException;
 import dev.brigade.events.topics.Topics;
+import dev.brigade.training.DataContract;
 import dev.brigade.training.InputFeature;
 import dev.brigade.training.InputType;
 import dev.brigade.training.service.TrainingFailedException;
@@ -39,8 +44,17 @@ public class FeatureSetCatalog {
         this.timeout = timeout;
     }
 
+    /** A version as training needs it: the model's inputs in contract order and the data contract. */
+    public record Definition(List<InputFeature> inputs, DataContract contract) {
+    }
+
     /** @throws TrainingFailedException when the version is not registered or has an input the model cannot take */
     public List<InputFeature> inputs(String name, int version) {
+        return definition(name, version).inputs();
+    }
+
+    /** @throws TrainingFailedException when the version is not registered or has an input the model cannot take */
+    public Definition definition(String name, int version) {
         String key = name + "@" + version;
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -62,7 +76,8 @@ public class FeatureSetCatalog {
                         continue;
                     }
                     try {
-                        return toInputs(key, codec.decode(record.value()));
+                        FeatureSetRegistered set = codec.decode(record.value());
+                        return new Definition(toInputs(key, set), toContract(set));
                     } catch (EventDecodingException e) {
                         // A damaged record is not the version's definition; a later one may be.
                     }
@@ -73,6 +88,28 @@ public class FeatureSetCatalog {
             throw new TrainingFailedException("cannot read " + Topics.FEATURE_SETS + ": " + e.getMessage(), e);
         }
         throw new TrainingFailedException("feature set " + key + " is not registered");
+    }
+
+    static DataContract toContract(FeatureSetRegistered set) {
+        Map<String, String> types = new LinkedHashMap<>();
+        for (FeatureSpec spec : set.getFeatures()) {
+            types.put(spec.getName(), spec.getValueType().name());
+        }
+        DataExpectations e = set.getExpectations();
+        if (e == null) {
+            return new DataContract(types, List.of(), Optional.empty(), Optional.empty(), Optional.empty());
+        }
+        List<DataContract.FeatureExpectation> features = new ArrayList<>();
+        for (FeatureExpectation f : e.getFeatures()) {
+            features.add(new DataContract.FeatureExpectation(f.getFeature(), Optional.ofNullable(f.getMin()),
+                    Optional.ofNullable(f.getMax()),
+                    f.getCategories() == null ? List.of()
+                            : f.getCategories().stream().map(CharSequence::toString).toList(),
+                    Optional.ofNullable(f.getMaxMissingRate())));
+        }
+        return new DataContract(types, features, Optional.ofNullable(e.getPositiveShareMin()),
+                Optional.ofNullable(e.getPositiveShareMax()),
+                Optional.ofNullable(e.getFreshnessMillis()).map(Duration::ofMillis));
     }
 
     static List<InputFeature> toInputs(String key, FeatureSetRegistered set) {

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Consumer;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -53,6 +54,13 @@ public class DatasetReader {
      */
     public Dataset read(String useCase, String featureSet, int featureSetVersion, List<InputFeature> inputs,
             Instant cutoff, Map<Integer, Long> previousEnd) {
+        return read(useCase, featureSet, featureSetVersion, inputs, cutoff, previousEnd, example -> {
+        });
+    }
+
+    /** As above; {@code observer} sees each example of the dataset as it is on the topic (the contract check). */
+    public Dataset read(String useCase, String featureSet, int featureSetVersion, List<InputFeature> inputs,
+            Instant cutoff, Map<Integer, Long> previousEnd, Consumer<TrainingExample> observer) {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(properties())) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo info : consumer.partitionsFor(Topics.TRAINING_EXAMPLES, timeout)) {
@@ -65,7 +73,8 @@ public class DatasetReader {
             for (TopicPartition tp : partitions) {
                 ranges.add(new DatasetRange(tp.topic(), tp.partition(), begin.get(tp), end.get(tp)));
             }
-            return read(consumer, ranges, useCase, featureSet, featureSetVersion, inputs, cutoff, previousEnd);
+            return read(consumer, ranges, useCase, featureSet, featureSetVersion, inputs, cutoff, previousEnd,
+                    observer);
         } catch (KafkaException e) {
             throw new TrainingFailedException("cannot read " + Topics.TRAINING_EXAMPLES + ": " + e.getMessage(), e);
         }
@@ -75,13 +84,15 @@ public class DatasetReader {
     public Dataset reread(List<DatasetRange> ranges, String useCase, String featureSet, int featureSetVersion,
             List<InputFeature> inputs, Instant cutoff) {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(properties())) {
-            return read(consumer, ranges, useCase, featureSet, featureSetVersion, inputs, cutoff, Map.of());
+            return read(consumer, ranges, useCase, featureSet, featureSetVersion, inputs, cutoff, Map.of(),
+                    example -> {
+                    });
         }
     }
 
     private Dataset read(KafkaConsumer<String, byte[]> consumer, List<DatasetRange> ranges, String useCase,
             String featureSet, int featureSetVersion, List<InputFeature> inputs, Instant cutoff,
-            Map<Integer, Long> previousEnd) {
+            Map<Integer, Long> previousEnd, Consumer<TrainingExample> observer) {
         Map<TopicPartition, Long> until = new HashMap<>();
         for (DatasetRange range : ranges) {
             if (range.toOffset() > range.fromOffset()) {
@@ -127,6 +138,7 @@ public class DatasetReader {
                     late++;
                 } else {
                     rows.add(ExampleMapper.toExample(example, inputs));
+                    observer.accept(example);
                     if (record.offset() >= previousEnd.getOrDefault(record.partition(), 0L)) {
                         fresh++;
                     }

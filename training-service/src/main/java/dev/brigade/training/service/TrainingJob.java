@@ -148,9 +148,12 @@ public class TrainingJob {
             skip(run, skip.get());
             return;
         }
-        List<InputFeature> inputs = catalog.inputs(settings.featureSet(), settings.featureSetVersion());
+        FeatureSetCatalog.Definition featureSet = catalog.definition(settings.featureSet(),
+                settings.featureSetVersion());
+        List<InputFeature> inputs = featureSet.inputs();
+        ContractCheck contract = new ContractCheck(featureSet.contract(), settings.task());
         Dataset dataset = reader.read(run.useCase, settings.featureSet(), settings.featureSetVersion(), inputs, now,
-                previousEnds(history, settings));
+                previousEnds(history, settings), contract::observe);
         run.ranges = dataset.ranges();
         run.cutoff = dataset.cutoff();
         run.newExamples = dataset.newExamples();
@@ -162,6 +165,14 @@ public class TrainingJob {
         run.startedAt = clock.instant();
         run.status(RunStatus.RUNNING, null);
         publish(RunEventMapper.started(run.store(store), run.startedAt));
+
+        // The data contract before anything is fitted: a dataset that breaks it would train a model on data
+        // the feature set's owners say is wrong.
+        List<String> broken = contract.broken(dataset.cutoff());
+        if (!broken.isEmpty()) {
+            throw new TrainingFailedException("the dataset breaks the data contract of " + settings.featureSet()
+                    + " v" + settings.featureSetVersion() + ": " + String.join("; ", broken));
+        }
 
         DatasetSplit split = DatasetSplitter.split(dataset, settings.task(), config.dataset().holdoutFraction(),
                 params.validationFraction(), config.dataset().minExamples());
