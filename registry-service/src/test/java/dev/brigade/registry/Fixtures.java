@@ -171,7 +171,7 @@ public final class Fixtures {
 
         /**
          * The gap of the fairness section's capped metric between two large slices: falsePositiveRate across devices
-         * (card-fraud caps it at 0.03) or mae across zones (delivery-eta caps it at 2.5); 0.005 by default.
+         * (card-fraud caps it at 0.03 over slices of 1000) or mae across zones (delivery-eta: 2.5); 0.005 by default.
          */
         public Metadata fairnessGap(double gap) {
             this.fairnessGap = gap;

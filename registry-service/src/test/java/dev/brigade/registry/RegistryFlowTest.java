@@ -133,7 +133,7 @@ class RegistryFlowTest {
         assertThat(v2.getBoolean("version.gate.passed")).isTrue();
         assertThat(v2.getInt("version.gate.championVersion")).isEqualTo(1);
         assertThat(v2.getList("version.gate.checks.outcome")).containsExactly("PASSED", "PASSED", "PASSED",
-                "PASSED", "PASSED", "SKIPPED");
+                "PASSED", "PASSED", "SKIPPED", "PASSED");
         assertThat(v2.getFloat("version.gate.checks[0].numbers.liftCiLow")).isEqualTo(0.003f);
         assertThat(v2.getFloat("version.gate.checks[4].numbers.valuePerDay")).isEqualTo(100_000f);
 

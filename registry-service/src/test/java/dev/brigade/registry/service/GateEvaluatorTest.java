@@ -262,7 +262,7 @@ class GateEvaluatorTest {
 
     @Test
     void aFairnessGapBeyondItsCapBlocksTheGate() {
-        // Given card-fraud's caps (falsePositiveRate gap <= 0.03 over slices with >= 500 negatives): device mobile
+        // Given card-fraud's caps (falsePositiveRate gap <= 0.03 over slices with >= 1000 negatives): device mobile
         // holds 2% of its 3936 honest customers, web 10% of its 3744 -> gap 0.08; and the same with web at 4%
         GateResult blocked = GateEvaluator.evaluate(input(FRAUD, fair(report(null), fraudFairness(0.10)), null), AT);
         GateResult within = GateEvaluator.evaluate(input(FRAUD, fair(report(null), fraudFairness(0.04)), null), AT);
@@ -276,7 +276,7 @@ class GateEvaluatorTest {
                 + " exceeds the cap 0.03");
         assertThat(check.numbers().get("device.falsePositiveRate.gap")).isCloseTo(0.08, within(1e-12));
         assertThat(check.numbers()).containsEntry("device.falsePositiveRate.maxGap", 0.03)
-                .containsEntry("minSliceSize", 500.0);
+                .containsEntry("minSliceSize", 1000.0);
         assertThat(within.passed()).isTrue();
         GateCheck ok = within.checks().get(6);
         assertThat(ok.outcome()).isEqualTo(Outcome.PASSED);

@@ -233,7 +233,7 @@ class SpecValidatorTest {
         assertThat(card.protectedAttributes()).containsExactly("region", "device");
         assertThat(card.metrics().guardrails().fairness().maxGaps()).containsEntry("positiveRate", 0.05)
                 .containsEntry("truePositiveRate", 0.10).containsEntry("falsePositiveRate", 0.03);
-        assertThat(card.fairnessMinSliceSize()).isEqualTo(500);
+        assertThat(card.fairnessMinSliceSize()).isEqualTo(1000);
         assertThat(eta.metrics().guardrails().fairness().maxGaps()).containsOnlyKeys("mae");
         assertThat(eta.fairnessMinSliceSize()).isEqualTo(300);
         assertThat(eta.fairnessMetrics()).containsExactly("mae");

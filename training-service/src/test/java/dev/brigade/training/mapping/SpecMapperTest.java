@@ -50,7 +50,7 @@ class SpecMapperTest {
         assertThat(s.retraining().maxRunsPerDay()).isEqualTo(2);
         assertThat(s.hyperparameters()).containsEntry("hiddenLayers", "32,16").containsEntry("maxEpochs", "30");
         assertThat(s.protectedAttributes()).containsExactly("region", "device");
-        assertThat(s.fairnessMinSliceSize()).isEqualTo(500);
+        assertThat(s.fairnessMinSliceSize()).isEqualTo(1000);
     }
 
     @Test
