@@ -332,7 +332,8 @@ public final class KafkaBroker implements AutoCloseable {
         private String maxHeap = "512m";
         private final List<String> extraJvmOptions = new ArrayList<>();
         private boolean autoCreateTopics;
-        private Duration startTimeout = Duration.ofSeconds(60);
+        // Generous: a loaded 2-core CI host has taken over a minute to bring a fresh KRaft broker up.
+        private Duration startTimeout = Duration.ofMinutes(3);
         private Duration stopTimeout = Duration.ofSeconds(30);
 
         private Builder() {
