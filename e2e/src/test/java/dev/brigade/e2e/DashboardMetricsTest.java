@@ -99,7 +99,7 @@ class DashboardMetricsTest {
         assertThat(names).allMatch(n -> n.matches("[a-z_:][a-z0-9_:]*"))
                 .doesNotContain("le", "by", "sum", "rate", "histogram_quantile", "use_case", "variant", "job",
                         "label_values", "vector", "increase", "changes");
-        assertThat(names).containsAll(DashboardMetrics.AFTER_FAILURES_ONLY);
+        assertThat(names).containsAll(DashboardMetrics.ABSENT_UNTIL.keySet());
     }
 
     @Test
