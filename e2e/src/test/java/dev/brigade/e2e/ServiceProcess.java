@@ -119,6 +119,11 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** The operating-system process id, or -1 when not running: a restart shows as a new pid. */
+    public synchronized long pid() {
+        return process == null ? -1 : process.pid();
+    }
+
     public synchronized boolean isAlive() {
         return process != null && process.isAlive();
     }
