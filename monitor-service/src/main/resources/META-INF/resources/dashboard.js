@@ -28,6 +28,13 @@
           get('/v1/use-cases/' + name + '/runs')]);
         $('empty').hidden = true; $('view').hidden = false;
         render(detail, windows, alerts, runs);
+        // The registry's view and the bad examples are extras: a registry that is down must not blank the charts.
+        const soft = p => get(p).catch(e => ({ unavailable: e.message }));
+        const [stages, holdoutWorst, windowWorst] = await Promise.all([soft('/v1/use-cases/' + name + '/stages'),
+          soft('/v1/use-cases/' + name + '/holdout-worst'), soft('/v1/use-cases/' + name + '/windows/latest/worst')]);
+        renderStages(stages);
+        renderHoldoutWorst(holdoutWorst);
+        renderWindowWorst(windowWorst);
       }
       $('status').className = 'status live';
       $('status').textContent = 'live · updated ' + new Date().toISOString().substring(11, 19) + 'Z';
@@ -73,6 +80,7 @@
     renderDrift(detail, mine, labels);
     renderPerformance(detail, mine, labels);
     renderSkew(mine, labels);
+    renderFairness(mine);
     renderDistribution(mine);
     renderScores(detail, mine, labels);
     renderAlerts(alerts);
@@ -93,6 +101,85 @@
       `<div class="owner">${esc(s.owner)}</div><div class="station">${esc(s.station)}</div></div>` +
       (i < detail.loop.length - 1 ? '<div class="arrow">→</div>' : '')).join('') +
       '<div class="loopback">monitor ⟲ training: drift or degraded performance (retrain action) under the retraining policy</div>';
+  }
+
+  function fmtValue(v) {
+    if (v === null || v === undefined) return '–';
+    if (typeof v === 'number') return Math.abs(v) >= 1000 || Number.isInteger(v) ? String(v) : v.toPrecision(4);
+    if (Array.isArray(v)) return v.map(fmtValue).join(', ');
+    if (typeof v === 'object') return Object.entries(v).map(([k, x]) => k + ' ' + fmtValue(x)).join(', ');
+    return String(v);
+  }
+
+  function allMet(list) { return (list || []).every(c => c.met === true); }
+
+  /** Six nodes in a ring, clockwise from the top; the monitor's way back to training dashed. */
+  function renderStages(stages) {
+    const box = $('stages');
+    if (!stages || stages.unavailable || !stages.stages) {
+      box.innerHTML = '<p class="muted" id="stages-unavailable">registry unavailable: ' + esc(stages && stages.unavailable) + '</p>';
+      return;
+    }
+    state.stages = stages;
+    const cx = 150, cy = 150, r = 105, n = stages.stages.length;
+    const at = i => ({ x: cx + r * Math.sin(2 * Math.PI * i / n), y: cy - r * Math.cos(2 * Math.PI * i / n) });
+    let svg = '<svg viewBox="0 0 300 300" role="img" aria-label="the loop\'s stages">';
+    stages.stages.forEach((s, i) => {
+      const a = at(i), b = at((i + 1) % n);
+      const back = i === n - 1;
+      const done = back ? allMet(s.exit) : s.exited;
+      svg += `<path class="edge${back ? ' back' : ''}${done ? ' done' : ''}" d="M${a.x.toFixed(1)},${a.y.toFixed(1)} L${b.x.toFixed(1)},${b.y.toFixed(1)}"/>`;
+    });
+    stages.stages.forEach((s, i) => {
+      const p = at(i);
+      const met = allMet(s.entry) && allMet(s.exit);
+      const crit = [...s.entry.map(c => 'entry ' + c.id + ': ' + c.met), ...s.exit.map(c => 'exit ' + c.id + ': ' + c.met)].join('\n');
+      svg += `<g class="node ${met ? 'met' : 'unmet'} ${esc(s.status)}${state.stage === s.name ? ' selected' : ''}" data-stage="${esc(s.name)}" data-status="${esc(s.status)}" data-met="${met}">` +
+        `<title>${esc(s.name + ' (' + s.status + ', owner ' + s.owner + ')\n' + crit)}</title>` +
+        `<circle cx="${p.x.toFixed(1)}" cy="${p.y.toFixed(1)}" r="34"/>` +
+        `<text x="${p.x.toFixed(1)}" y="${(p.y - 2).toFixed(1)}">${esc(s.name)}</text>` +
+        `<text class="owner" x="${p.x.toFixed(1)}" y="${(p.y + 11).toFixed(1)}">${esc(s.status)}</text></g>`;
+    });
+    svg += `<text x="150" y="146" text-anchor="middle" fill="#8796a5" font-size="11">turn ${esc(stages.turn)}</text>` +
+      `<text x="150" y="162" text-anchor="middle" fill="#8796a5" font-size="11">${stages.championVersion ? 'champion v' + esc(stages.championVersion) : 'no champion'}</text></svg>`;
+    box.innerHTML = svg;
+    box.querySelectorAll('.node').forEach(g => { g.onclick = () => { state.stage = g.dataset.stage; renderStages(state.stages); }; });
+    renderStageDetail();
+  }
+
+  function renderStageDetail() {
+    const s = state.stages && state.stages.stages.find(x => x.name === (state.stage || (state.stages.stages.find(y => y.status === 'current') || {}).name));
+    if (!s) return;
+    const row = (side, c) => `<div class="crit" data-criterion="${esc(c.id)}" data-met="${esc(c.met)}"><span class="m-${esc(c.met)}">${c.met === true ? '✔' : c.met === false ? '✘' : '?'}</span> ` +
+      `<b>${esc(side)}</b> ${esc(c.text)}<div class="ev">${esc(fmtValue(c.evidence))}</div></div>`;
+    $('stage-detail').innerHTML = `<div><b>${esc(s.name)}</b> · ${esc(s.status)} · owner <span class="owner">${esc(s.owner)}</span></div>` +
+      s.entry.map(c => row('entry', c)).join('') + s.exit.map(c => row('exit', c)).join('');
+  }
+
+  function featuresText(f) { return Object.entries(f || {}).map(([k, v]) => k + '=' + fmtValue(v)).join(' · '); }
+  function slicesText(s) { return Object.entries(s || {}).map(([k, v]) => k + '=' + v).join(', '); }
+
+  function renderHoldoutWorst(list) {
+    const box = $('holdout-worst');
+    if (!list || list.unavailable) { box.innerHTML = '<p class="muted">registry unavailable: ' + esc(list && list.unavailable) + '</p>'; return; }
+    if (!list.length) { box.innerHTML = '<p class="muted">no trained version yet</p>'; return; }
+    box.innerHTML = list.map(v => {
+      const rows = (v.worstExamples || []).slice(0, 10);
+      return `<h3>v${esc(v.version)} ${v.alias ? '<span class="tag ' + esc(v.alias) + '">' + esc(v.alias) + '</span>' : '(newest candidate)'}</h3>` +
+        (rows.length ? `<table class="worst" id="holdout-worst-v${esc(v.version)}"><tr><th>event</th><th>label</th><th>score</th><th>loss</th><th>slice</th><th>features</th></tr>` +
+          rows.map(w => `<tr class="worst-row"><td>${esc(w.eventId)}</td><td>${esc(fmtValue(w.label))}</td><td>${esc(fmtValue(w.score))}</td><td>${esc(fmtValue(w.loss))}</td>` +
+            `<td>${esc(slicesText(w.slices))}</td><td class="features">${esc(featuresText(w.features))}</td></tr>`).join('') + '</table>'
+          : '<p class="muted">the report keeps no worst rows</p>');
+    }).join('');
+  }
+
+  function renderWindowWorst(w) {
+    const box = $('window-worst');
+    if (!w || w.unavailable) { box.innerHTML = '<p class="muted">unavailable: ' + esc(w && w.unavailable) + '</p>'; return; }
+    if (!w.errors || !w.errors.length) { box.innerHTML = '<p class="muted">no realised error yet (labels arrive later)</p>'; return; }
+    box.innerHTML = `<div class="muted">window from ${esc(when(w.windowStart))}</div><table class="worst" id="window-worst-table"><tr><th>event</th><th>version</th><th>outcome</th><th>cost</th><th>score</th><th>label</th><th>slice</th><th>features as served</th></tr>` +
+      w.errors.map(e => `<tr class="worst-row" data-event="${esc(e.eventId)}"><td>${esc(e.eventId)}</td><td>v${esc(e.version)} ${esc(e.variant)}</td><td>${esc(e.outcome)}</td>` +
+        `<td>${esc(fmtValue(e.cost))}</td><td>${esc(fmtValue(e.score))}</td><td>${esc(fmtValue(e.label))}</td><td>${esc(slicesText(e.slices))}</td><td class="features">${esc(featuresText(e.features))}</td></tr>`).join('') + '</table>';
   }
 
   function renderCards(detail, mine, alerts) {
@@ -151,6 +238,20 @@
     C.line($('chart-skew'), labels, names.map(n => ({
       name: n, values: mine.map(w => { const s = w.skew.find(x => x.feature === n); return s && s.compared ? s.mismatchRate : null; })
     })), { yMin: 0, empty: 'no offline vectors joined yet' });
+  }
+
+  function renderFairness(mine) {
+    const latest = mine.slice().reverse().find(w => w.fairness && w.fairness.slices.length);
+    if (!mine.some(w => w.fairness)) { $('fairness').innerHTML = '<p class="muted">The use case names no protected attributes.</p>'; return; }
+    if (!latest) { $('fairness').innerHTML = '<p class="muted">No labels with protected slices yet.</p>'; return; }
+    const f = latest.fairness;
+    const gaps = f.gaps.length ? '<table id="fairness-gaps"><tr><th>attribute</th><th>metric</th><th>gap</th><th>highest</th><th>lowest</th><th>slices</th></tr>' +
+      f.gaps.map(g => `<tr><td>${esc(g.attribute)}</td><td>${esc(g.metric)}</td><td>${C.fmt(g.gap)}</td><td>${esc(g.highest)}</td><td>${esc(g.lowest)}</td><td>${g.slicesCompared}</td></tr>`).join('') + '</table>'
+      : `<p class="muted">No gap yet: fewer than two slices with ${f.minSliceSize} labels in a rate's denominator.</p>`;
+    const names = [...new Set(f.slices.flatMap(s => Object.keys(s.metrics)))];
+    $('fairness').innerHTML = gaps + `<table id="fairness-slices"><tr><th>slice</th><th>labelled</th>${names.map(n => `<th>${esc(n)}</th>`).join('')}</tr>` +
+      f.slices.map(s => `<tr><td>${esc(s.attribute)}=${esc(s.value)}</td><td>${s.labelled}</td>${names.map(n => `<td>${s.metrics[n] === undefined ? '' : C.fmt(s.metrics[n])}</td>`).join('')}</tr>`).join('') +
+      `</table><p class="muted">window from ${when(latest.windowStart)}; a slice counts in a gap with at least ${f.minSliceSize} labels in the rate's denominator</p>`;
   }
 
   function renderDistribution(mine) {

@@ -28,8 +28,23 @@ public sealed interface Observation permits Observation.Served, Observation.Labe
             long cpuMicros, double score, boolean error, Map<String, Value> features) implements Observation {
     }
 
+    /**
+     * A prediction that met its label. eventId, features (as served, null where missing) and slices (from the
+     * offline vector) are what the costliest-errors list shows; they are empty when the join no longer had them.
+     */
     record Labelled(String id, String useCase, int version, String variant, long time, long servedAt, double score,
-            double label, Map<String, Double> costValues) implements Observation {
+            double label, Map<String, Double> costValues, String eventId, Map<String, Object> features,
+            Map<String, String> slices) implements Observation {
+
+        public Labelled {
+            features = features == null ? Map.of() : features;
+            slices = slices == null ? Map.of() : slices;
+        }
+
+        public Labelled(String id, String useCase, int version, String variant, long time, long servedAt,
+                double score, double label, Map<String, Double> costValues) {
+            this(id, useCase, version, variant, time, servedAt, score, label, costValues, null, Map.of(), Map.of());
+        }
     }
 
     enum SkewOutcome {

@@ -68,6 +68,10 @@ public interface MonitorConfig {
         /** Closed windows kept per model version for the dashboard and the API (2016 = a week of 5 minutes). */
         @WithDefault("2016")
         int history();
+
+        /** The costliest realised errors kept per window and model version (0: none, and no served features kept). */
+        @WithDefault("10")
+        int worstKept();
     }
 
     interface Drift {

@@ -56,6 +56,18 @@ public final class ObservationCodec {
                     out.writeUTF(e.getKey());
                     out.writeDouble(e.getValue());
                 }
+                // A trailing section, absent in records written before it: event id, features as served, slices.
+                out.writeUTF(l.eventId() == null ? "" : l.eventId());
+                out.writeInt(l.features().size());
+                for (Map.Entry<String, Object> e : l.features().entrySet()) {
+                    out.writeUTF(e.getKey());
+                    value(out, e.getValue());
+                }
+                out.writeInt(l.slices().size());
+                for (Map.Entry<String, String> e : l.slices().entrySet()) {
+                    out.writeUTF(e.getKey());
+                    out.writeUTF(e.getValue());
+                }
             } else if (o instanceof Observation.Skew k) {
                 out.writeByte(SKEW);
                 common(out, o);
@@ -109,7 +121,22 @@ public final class ObservationCodec {
                     for (int i = 0; i < n; i++) {
                         cost.put(in.readUTF(), in.readDouble());
                     }
-                    return new Observation.Labelled(id, useCase, version, variant, time, servedAt, score, label, cost);
+                    String eventId = null;
+                    Map<String, Object> served = new LinkedHashMap<>();
+                    Map<String, String> slices = new LinkedHashMap<>();
+                    if (in.available() > 0) {
+                        eventId = in.readUTF();
+                        int f = count(in);
+                        for (int i = 0; i < f; i++) {
+                            served.put(in.readUTF(), value(in));
+                        }
+                        int k = count(in);
+                        for (int i = 0; i < k; i++) {
+                            slices.put(in.readUTF(), in.readUTF());
+                        }
+                    }
+                    return new Observation.Labelled(id, useCase, version, variant, time, servedAt, score, label, cost,
+                            eventId == null || eventId.isEmpty() ? null : eventId, served, slices);
                 }
                 case SKEW: {
                     int n = count(in);

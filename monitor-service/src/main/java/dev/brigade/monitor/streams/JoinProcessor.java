@@ -107,7 +107,7 @@ final class JoinProcessor implements Processor<String, byte[], String, byte[]> {
             emit(observation);
             byte[] labelBytes = labels.get(p.getEventId());
             if (labelBytes != null) {
-                entry = joinLabel(entry, JoinState.decodeLabel(labelBytes), uc);
+                entry = joinLabel(entry, JoinState.decodeLabel(labelBytes), uc, p.getEventId());
             }
             byte[] vectorBytes = vectors.get(p.getEventId());
             if (vectorBytes != null) {
@@ -149,7 +149,7 @@ final class JoinProcessor implements Processor<String, byte[], String, byte[]> {
                 List<JoinState.Served> updated = new ArrayList<>();
                 for (JoinState.Served s : known) {
                     UseCaseSettings uc = registry.settings(s.useCase()).orElse(null);
-                    updated.add(s.labelled() ? s : joinLabel(s, label, uc));
+                    updated.add(s.labelled() ? s : joinLabel(s, label, uc, l.getEventId()));
                     keep = Math.max(keep, uc == null ? 0 : uc.maxLabelDelay().toMillis());
                 }
                 served.put(l.getEventId(), JoinState.encode(updated));
@@ -184,20 +184,29 @@ final class JoinProcessor implements Processor<String, byte[], String, byte[]> {
         metrics.consumed(Topics.FEATURE_VECTORS);
     }
 
-    private JoinState.Served joinLabel(JoinState.Served s, JoinState.Label label, UseCaseSettings uc) {
+    private JoinState.Served joinLabel(JoinState.Served s, JoinState.Label label, UseCaseSettings uc,
+            String eventId) {
         long delay = label.labelTime() - s.servedAt();
         if (uc != null && delay > uc.maxLabelDelay().toMillis()) {
             metrics.expiredLabel();
             return s.asLabelled();
         }
+        Map<String, Object> servedValues = new LinkedHashMap<>();
+        if (s.features() != null) {
+            new java.util.TreeMap<>(s.features().features()).forEach((name, value) -> servedValues.put(name,
+                    value.imputed() ? null : value.value()));
+        }
         emit(new Observation.Labelled(s.predictionId(), s.useCase(), s.version(), s.variant(),
-                Math.max(label.labelTime(), s.servedAt()), s.servedAt(), s.score(), label.label(), s.costValues()));
+                Math.max(label.labelTime(), s.servedAt()), s.servedAt(), s.score(), label.label(), s.costValues(),
+                eventId, servedValues, s.slices()));
         return s.asLabelled();
     }
 
     private JoinState.Served joinVector(JoinState.Served s, FeatureVector v) {
+        Map<String, String> slices = new LinkedHashMap<>();
+        v.getSlices().forEach((k, value) -> slices.put(k.toString(), value.toString()));
         if (s.features() == null) {
-            return s.asSkewChecked();
+            return s.asSkewChecked(false, slices);
         }
         Map<String, Observation.SkewOutcome> outcomes = new LinkedHashMap<>();
         for (Map.Entry<String, Observation.Value> e : s.features().features().entrySet()) {
@@ -214,7 +223,7 @@ final class JoinProcessor implements Processor<String, byte[], String, byte[]> {
         }
         emit(new Observation.Skew(s.predictionId(), s.useCase(), s.version(), s.variant(),
                 Math.max(s.servedAt(), v.getComputedAt().toEpochMilli()), outcomes));
-        return s.asSkewChecked();
+        return s.asSkewChecked(settings.worstKept() > 0, slices);
     }
 
     static boolean same(Object servedValue, Object offline) {
@@ -303,7 +312,9 @@ final class JoinProcessor implements Processor<String, byte[], String, byte[]> {
         byte[] bytes = served.get(eventId);
         if (bytes != null) {
             List<JoinState.Served> updated = JoinState.decode(bytes).stream()
-                    .map(s -> s.features() == null ? s : s.asSkewChecked()).toList();
+                    .map(s -> s.features() == null || s.skewChecked() ? s
+                            : s.asSkewChecked(settings.worstKept() > 0, s.slices()))
+                    .toList();
             served.put(eventId, JoinState.encode(updated));
         }
     }

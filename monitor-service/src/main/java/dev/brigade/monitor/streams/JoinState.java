@@ -23,16 +23,33 @@ final class JoinState {
 
     record Served(String predictionId, String useCase, int version, String variant, double score, long servedAt,
             long arrivedAt, boolean labelled, boolean skewChecked, Map<String, Double> costValues,
-            Observation.Served features) {
+            Observation.Served features, Map<String, String> slices) {
 
+        Served {
+            slices = slices == null ? Map.of() : slices;
+        }
+
+        Served(String predictionId, String useCase, int version, String variant, double score, long servedAt,
+                long arrivedAt, boolean labelled, boolean skewChecked, Map<String, Double> costValues,
+                Observation.Served features) {
+            this(predictionId, useCase, version, variant, score, servedAt, arrivedAt, labelled, skewChecked,
+                    costValues, features, Map.of());
+        }
+
+        // The served features are kept until both the skew check and the label are done: the label needs them for
+        // the costliest-errors list (keepForLabel), the skew check to compare. Then they go, to bound the state.
         Served asLabelled() {
             return new Served(predictionId, useCase, version, variant, score, servedAt, arrivedAt, true, skewChecked,
-                    costValues, features);
+                    costValues, skewChecked ? null : features, slices);
+        }
+
+        Served asSkewChecked(boolean keepForLabel, Map<String, String> vectorSlices) {
+            return new Served(predictionId, useCase, version, variant, score, servedAt, arrivedAt, labelled, true,
+                    costValues, keepForLabel && !labelled ? features : null, vectorSlices);
         }
 
         Served asSkewChecked() {
-            return new Served(predictionId, useCase, version, variant, score, servedAt, arrivedAt, labelled, true,
-                    costValues, null);
+            return asSkewChecked(false, slices);
         }
     }
 
@@ -65,6 +82,14 @@ final class JoinState {
                 byte[] features = s.features() == null ? new byte[0] : ObservationCodec.encode(s.features());
                 out.writeInt(features.length);
                 out.write(features);
+            }
+            // A trailing section, absent in state written before it: the slices of each prediction's event.
+            for (Served s : served) {
+                out.writeInt(s.slices().size());
+                for (Map.Entry<String, String> e : s.slices().entrySet()) {
+                    out.writeUTF(e.getKey());
+                    out.writeUTF(e.getValue());
+                }
             }
             out.flush();
             return bytes.toByteArray();
@@ -105,6 +130,19 @@ final class JoinState {
                 }
                 out.add(new Served(id, useCase, version, variant, score, servedAt, arrivedAt, labelled, skew, cost,
                         features));
+            }
+            if (in.available() > 0) {
+                for (int i = 0; i < n; i++) {
+                    int k = in.readInt();
+                    Map<String, String> slices = new LinkedHashMap<>();
+                    for (int j = 0; j < k; j++) {
+                        slices.put(in.readUTF(), in.readUTF());
+                    }
+                    Served s = out.get(i);
+                    out.set(i, new Served(s.predictionId(), s.useCase(), s.version(), s.variant(), s.score(),
+                            s.servedAt(), s.arrivedAt(), s.labelled(), s.skewChecked(), s.costValues(), s.features(),
+                            slices));
+                }
             }
             return out;
         } catch (IOException e) {

@@ -71,7 +71,7 @@ public class MonitorStreams {
                 new DriftSettings(config.drift().alpha(), config.drift().minKsDistance(),
                         config.drift().minCramersV()),
                 config.join().skewWait(), config.join().pendingLabelWait(), config.join().sweep(),
-                config.window().maxInputLag());
+                config.window().maxInputLag(), config.window().worstKept());
         KafkaStreams s = new KafkaStreams(MonitorTopology.build(settings, registry, metrics, Clock.systemUTC(),
                 this::inputLag), properties());
         s.setUncaughtExceptionHandler(e -> {
@@ -149,6 +149,16 @@ public class MonitorStreams {
         }
         limited.sort(Comparator.comparingLong(WindowSummary::windowStart).thenComparingInt(WindowSummary::version));
         return limited;
+    }
+
+    /** The costliest realised errors of one window of a use case (all versions), window start -> per-version lists. */
+    public java.util.TreeMap<Long, List<List<dev.brigade.monitor.CostlyError>>> worst(String useCase) {
+        java.util.TreeMap<Long, List<List<dev.brigade.monitor.CostlyError>>> out = new java.util.TreeMap<>();
+        scan(MonitorTopology.WORST_STORE, useCase, null, (k, v) -> {
+            long start = Long.parseLong(k.substring(k.lastIndexOf('\0') + 1));
+            out.computeIfAbsent(start, s -> new ArrayList<>()).add(WindowProcessor.readWorst(v));
+        });
+        return out;
     }
 
     /** Windows still open (counts so far), for the "now" figures on the dashboard. */

@@ -39,11 +39,20 @@ public final class MonitorTopology {
     public static final String OPEN_WINDOWS_STORE = "windows-open";
     public static final String HISTORY_STORE = "windows-history";
     public static final String RULES_STORE = "alert-rules-state";
+    /** The costliest realised errors per window (same keys as the history), open and closed windows alike. */
+    public static final String WORST_STORE = "windows-worst";
     static final String OBSERVATIONS = "observations";
 
     public record Settings(Duration windowLength, Duration grace, Duration quiet, Duration idleClose, Duration tick, int history,
             Duration cooldown, DriftSettings drift, Duration skewWait, Duration pendingLabelWait, Duration sweep,
-            long maxInputLag) {
+            long maxInputLag, int worstKept) {
+
+        public Settings(Duration windowLength, Duration grace, Duration quiet, Duration idleClose, Duration tick,
+                int history, Duration cooldown, DriftSettings drift, Duration skewWait, Duration pendingLabelWait,
+                Duration sweep, long maxInputLag) {
+            this(windowLength, grace, quiet, idleClose, tick, history, cooldown, drift, skewWait, pendingLabelWait,
+                    sweep, maxInputLag, 10);
+        }
     }
 
     private MonitorTopology() {
@@ -57,7 +66,7 @@ public final class MonitorTopology {
             java.util.function.LongSupplier inputLag) {
         StreamsBuilder builder = new StreamsBuilder();
         for (String store : List.of(SERVED_STORE, LABELS_STORE, VECTORS_STORE, EXPIRY_STORE, OPEN_WINDOWS_STORE,
-                HISTORY_STORE, RULES_STORE)) {
+                HISTORY_STORE, RULES_STORE, WORST_STORE)) {
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.String(),
                     Serdes.ByteArray()));
         }
@@ -77,7 +86,7 @@ public final class MonitorTopology {
                 .mapValues(Routes::strip, Named.as("observations-strip"))
                 .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName(OBSERVATIONS));
         observations.process(() -> new WindowProcessor(settings, registry, metrics, clock, inputLag), Named.as("windows"),
-                OPEN_WINDOWS_STORE, HISTORY_STORE, RULES_STORE)
+                OPEN_WINDOWS_STORE, HISTORY_STORE, RULES_STORE, WORST_STORE)
                 .mapValues(Routes::strip, Named.as("windows-strip"))
                 .to(Routes.extractor(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("windows-sink"));
         return builder.build();

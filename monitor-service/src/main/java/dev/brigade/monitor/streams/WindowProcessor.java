@@ -38,6 +38,7 @@ import dev.brigade.monitor.WindowSummary;
 import dev.brigade.monitor.mapping.ObservationCodec;
 import dev.brigade.monitor.service.RegistryView;
 import dev.brigade.monitor.service.StationMetrics;
+import dev.brigade.monitor.stats.CostlyErrors;
 import dev.brigade.monitor.stats.RuleEngine;
 import dev.brigade.monitor.stats.WindowCounts;
 import dev.brigade.monitor.stats.WindowStatistics;
@@ -68,6 +69,7 @@ final class WindowProcessor implements Processor<String, byte[], String, byte[]>
     private KeyValueStore<String, byte[]> open;
     private KeyValueStore<String, byte[]> history;
     private KeyValueStore<String, byte[]> rules;
+    private KeyValueStore<String, byte[]> worst;
     /** Open windows, decoded; the store is the truth and is written on every change. */
     private final TreeMap<String, WindowCounts> cache = new TreeMap<>();
     /** Event time per use case: the latest observation time seen (each use case has its own clock). */
@@ -90,6 +92,7 @@ final class WindowProcessor implements Processor<String, byte[], String, byte[]>
         this.open = context.getStateStore(MonitorTopology.OPEN_WINDOWS_STORE);
         this.history = context.getStateStore(MonitorTopology.HISTORY_STORE);
         this.rules = context.getStateStore(MonitorTopology.RULES_STORE);
+        this.worst = context.getStateStore(MonitorTopology.WORST_STORE);
         // A (re)start counts as an update: the idle clock must not run while the station was down, or every open
         // window would close before the backlog that belongs to it is read.
         long now = clock.millis();
@@ -134,6 +137,7 @@ final class WindowProcessor implements Processor<String, byte[], String, byte[]>
                 return;
             }
             w.add(l, uc);
+            keepIfCostly(key, l, uc);
         } else if (o instanceof Observation.Skew k) {
             w.add(k);
         }
@@ -191,6 +195,7 @@ final class WindowProcessor implements Processor<String, byte[], String, byte[]>
         history.put(key, json(summary));
         long keepFrom = w.start - (long) settings.history() * settings.windowLength().toMillis();
         history.delete(MonitorTopology.windowKey(w.useCase, w.version, keepFrom));
+        worst.delete(MonitorTopology.windowKey(w.useCase, w.version, keepFrom));
         rules.put(closedKey(w.useCase, w.version), Long.toString(w.start).getBytes());
         metrics.windowClosed(w.useCase);
         LOG.infof("Window closed: %s v%d [%s, %s) %d predictions, %d labels, %d drifted features", w.useCase,
@@ -280,6 +285,35 @@ final class WindowProcessor implements Processor<String, byte[], String, byte[]>
                 .setRule(rule.name()).setPayload(payload).build();
         context.forward(Routes.to(Topics.DRIFT_EVENTS, uc.name(), DRIFTS.encode(event), wallNow));
         LOG.infof("Drift event %s for %s (%s)", event.getEventId(), uc.name(), signal);
+    }
+
+    /** Offers a realised error to its window's costliest list; the store is written only when the list changes. */
+    private void keepIfCostly(String key, Observation.Labelled l, UseCaseSettings uc) {
+        dev.brigade.monitor.CostlyError error = CostlyErrors.of(l, uc);
+        if (error == null || settings.worstKept() <= 0) {
+            return;
+        }
+        List<dev.brigade.monitor.CostlyError> kept = readWorst(worst.get(key));
+        List<dev.brigade.monitor.CostlyError> next = CostlyErrors.offer(kept, error, settings.worstKept());
+        if (next != null) {
+            worst.put(key, json(next));
+        }
+    }
+
+    static final com.fasterxml.jackson.core.type.TypeReference<List<dev.brigade.monitor.CostlyError>> WORST_LIST =
+            new com.fasterxml.jackson.core.type.TypeReference<>() {
+            };
+
+    static List<dev.brigade.monitor.CostlyError> readWorst(byte[] bytes) {
+        if (bytes == null) {
+            return List.of();
+        }
+        try {
+            return JSON.readValue(bytes, WORST_LIST);
+        } catch (java.io.IOException e) {
+            LOG.warnf("Unreadable costliest-errors list reset: %s", e.getMessage());
+            return List.of();
+        }
     }
 
     private RuleState ruleState(String key) {

@@ -1,0 +1,159 @@
+package dev.brigade.monitor.rest;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.brigade.monitor.CostlyError;
+import dev.brigade.monitor.client.RegistryReads;
+import dev.brigade.monitor.service.RegistryView;
+import dev.brigade.monitor.stats.CostlyErrors;
+import dev.brigade.monitor.streams.MonitorStreams;
+
+/**
+ * What the dashboard shows beside the charts: the loop's stages (from the registry), the worst holdout rows of the
+ * champion and the newest candidate (from their evaluation reports in the registry), and the costliest realised
+ * errors per window (from this station's state). Read-only.
+ */
+// The same root as DashboardResource: a longer root path would shadow its /v1/use-cases/{name}/... endpoints.
+@Path("/v1")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "monitor", description = "Windows, drift, skew, realised performance, alerts and runs per use case")
+public class LoopResource {
+
+    private static final Logger LOG = Logger.getLogger(LoopResource.class);
+    private static final Pattern NAME = Pattern.compile("^[a-z0-9][a-z0-9-]{0,62}$");
+    static final int MAX_WORST = 100;
+
+    private final RegistryView registry;
+    private final MonitorStreams streams;
+    private final RegistryReads reads;
+
+    LoopResource(RegistryView registry, MonitorStreams streams, RegistryReads reads) {
+        this.registry = registry;
+        this.streams = streams;
+        this.reads = reads;
+    }
+
+    @GET
+    @Path("/use-cases/{name}/stages")
+    @Operation(summary = "The loop's six stages with owner, criteria and evidence, as the registry derives them")
+    public JsonNode stages(@PathParam("name") String name) {
+        find(name);
+        RegistryReads.Answer answer = call(() -> reads.stages(name));
+        return answer.body();
+    }
+
+    /** The worst holdout rows of one model version's evaluation report. */
+    public record HoldoutWorst(int version, String role, String alias, JsonNode worstExamples) {
+    }
+
+    @GET
+    @Path("/use-cases/{name}/holdout-worst")
+    @Operation(summary = "The worst holdout rows of the champion and the newest candidate (their evaluation reports)")
+    public List<HoldoutWorst> holdoutWorst(@PathParam("name") String name) {
+        RegistryView.UseCase u = find(name);
+        Integer champion = u.aliases().get("champion");
+        Integer newest = u.versions().values().stream().filter(v -> "candidate".equals(v.role()) && !v.archived())
+                .map(RegistryView.Version::version).max(Integer::compare).orElse(null);
+        List<HoldoutWorst> out = new ArrayList<>();
+        for (Integer version : new java.util.LinkedHashSet<>(java.util.Arrays.asList(champion, newest))) {
+            if (version == null) {
+                continue;
+            }
+            RegistryReads.Answer answer = call(() -> reads.version(name, version));
+            JsonNode v = answer.body().path("version");
+            String alias = answer.body().path("alias").isMissingNode() || answer.body().path("alias").isNull() ? null
+                    : answer.body().path("alias").asText();
+            out.add(new HoldoutWorst(version, v.path("role").asText(null), alias,
+                    v.path("evaluationReport").path("worstExamples")));
+        }
+        return out;
+    }
+
+    /** The costliest realised errors of one window (every version that served in it), costliest first. */
+    public record WindowWorst(String useCase, long windowStart, int kept, List<CostlyError> errors) {
+    }
+
+    @GET
+    @Path("/use-cases/{name}/windows/{window}/worst")
+    @Operation(summary = "The costliest realised errors of a window: {window} is its start (epoch millis or an "
+            + "ISO instant) or latest (the newest window with any)")
+    public WindowWorst windowWorst(@PathParam("name") String name, @PathParam("window") String window,
+            @QueryParam("limit") Integer limit) {
+        find(name);
+        int n = limit == null ? MAX_WORST : Math.max(1, Math.min(limit, MAX_WORST));
+        var all = streams.worst(name);
+        Long start;
+        if ("latest".equals(window)) {
+            start = all.isEmpty() ? null : all.lastKey();
+            if (start == null) {
+                return new WindowWorst(name, 0, 0, List.of());
+            }
+        } else {
+            start = parseWindow(window);
+        }
+        List<List<CostlyError>> lists = all.getOrDefault(start, List.of());
+        List<CostlyError> merged = CostlyErrors.merge(lists, n);
+        return new WindowWorst(name, start, merged.size(), merged);
+    }
+
+    private static long parseWindow(String window) {
+        try {
+            return Long.parseLong(window);
+        } catch (NumberFormatException e) {
+            try {
+                return Instant.parse(window).toEpochMilli();
+            } catch (DateTimeParseException e2) {
+                throw new ProblemException(400, "invalid-window", "Invalid window",
+                        "window must be its start in epoch milliseconds, an ISO instant, or latest", "window");
+            }
+        }
+    }
+
+    private RegistryView.UseCase find(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new ProblemException(400, "invalid-name", "Invalid use-case name",
+                    "name must match " + NAME.pattern(), "name");
+        }
+        return registry.useCase(name).orElseThrow(() -> new ProblemException(404, "not-found",
+                "Unknown use case", "the registry has no use case " + name, "name"));
+    }
+
+    interface Call {
+        RegistryReads.Answer run() throws Exception;
+    }
+
+    /** A registry that is down or answers an error is a 502 problem: the dashboard shows it and keeps polling. */
+    private static RegistryReads.Answer call(Call call) {
+        RegistryReads.Answer answer;
+        try {
+            answer = call.run();
+        } catch (Exception e) {
+            LOG.debugf("Registry read failed: %s", e.getMessage());
+            throw new ProblemException(502, "registry-unavailable", "Registry unavailable",
+                    "the registry did not answer: " + e.getMessage(), "registry");
+        }
+        if (!answer.ok()) {
+            throw new ProblemException(502, "registry-unavailable", "Registry error",
+                    "the registry answered " + answer.status(), "registry");
+        }
+        return answer;
+    }
+}
