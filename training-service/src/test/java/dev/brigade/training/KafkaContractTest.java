@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -21,7 +22,12 @@ import jakarta.inject.Inject;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -141,6 +147,35 @@ class KafkaContractTest {
         // And the good event after it was processed, with the channel still healthy
         await().atMost(WAIT).untilAsserted(() -> assertThat(consumedCount()).isEqualTo(consumedBefore + 1));
         given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    @Test
+    void aRequestFromAnAbortedTransactionIsNeverActedOn() throws Exception {
+        // Given a transactional producer (as the monitor is for drift-events) that aborts one request and commits one
+        EventCodec<TrainingRequested> codec = EventCodec.of(TrainingRequested.class);
+        double consumedBefore = consumedCount();
+        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "contract-test-" + UUID.randomUUID());
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(Topics.TRAINING_REQUESTS, "aborted",
+                    codec.encode(trainingRequested("evt-aborted-" + UUID.randomUUID())))).get(30, TimeUnit.SECONDS);
+            producer.abortTransaction();
+
+            // When the next request commits
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(Topics.TRAINING_REQUESTS, "committed",
+                    codec.encode(trainingRequested("evt-" + UUID.randomUUID())))).get(30, TimeUnit.SECONDS);
+            producer.commitTransaction();
+        }
+
+        // Then only the committed one is consumed (read_committed), the aborted one never
+        await().atMost(WAIT).untilAsserted(
+                () -> assertThat(consumedCount()).isGreaterThanOrEqualTo(consumedBefore + 1));
+        Thread.sleep(3000);
+        assertThat(consumedCount()).isEqualTo(consumedBefore + 1);
     }
 
     @Test
