@@ -2,9 +2,15 @@ package dev.brigade.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -26,7 +32,9 @@ import dev.brigade.simulator.SimulatorConfig;
  * playing the delivery application. New labelled data trains the first model, which passes its gate and walks the
  * rollout to champion; then the couriers' trips get longer (covariate drift), the monitor detects it and asks for a
  * retrain, the kitchen trains on the drifted data, the new candidate is gated against the champion and walks shadow,
- * canary 5%, canary 25% to champion, and serving answers with it. No scoring request fails once a model serves.
+ * canary 5%, canary 25% to champion, and serving answers with it. Then a deliberately crippled run is stopped by
+ * its gate, and a candidate that is good on paper but an hour late in production is cleared from its canary by the
+ * monitor's guardrail. No scoring request fails once a model serves.
  * The loop is shortened as run-local shortens it (small windows and bakes), not changed.
  */
 class ClosedLoopIT {
@@ -44,7 +52,10 @@ class ClosedLoopIT {
                         "BRIGADE_MONITOR_WINDOW", "20s",
                         "BRIGADE_MONITOR_WINDOW_GRACE", "3s",
                         "BRIGADE_MONITOR_WINDOW_QUIET", "3s",
-                        "BRIGADE_MONITOR_WINDOW_IDLE_CLOSE", "20s"));
+                        "BRIGADE_MONITOR_WINDOW_IDLE_CLOSE", "20s",
+                        // DL4J's native code on one thread: on a small host shared with other work an OpenMP team
+                        // mostly waits for its members, and the kitchen's runs take many times longer
+                        "OMP_NUM_THREADS", "1"));
     }
 
     @AfterAll
@@ -60,7 +71,8 @@ class ClosedLoopIT {
     @Test
     void driftRetrainsAndTheNewChampionServesWithoutAFailedRequest() throws Exception {
         // Given delivery-eta with the local loop's short policy: 1000 new examples, 20 s cooldown, 5 s bakes, alert
-        // rules over 200 samples held for 2 windows
+        // rules over 200 samples held for 2 windows; the latency budget's rule lifted to 1 s, because a test host
+        // shared with parallel builds breaks 50 ms at times, and a latency rollback is not what this test is about
         String spec = Files.readString(Platform.repoRoot().resolve("use-cases/" + USE_CASE + ".yaml"))
                 .replaceAll("(?m)^(  minNewLabelledExamples: ).*$", "$1" + "1000")
                 .replaceAll("(?m)^(  cooldown: ).*$", "$1" + "20s")
@@ -68,7 +80,9 @@ class ClosedLoopIT {
                 .replaceAll("(?m)^( +bake: ).*$", "$1" + "5s")
                 .replaceAll("(?m)^(    minSamples: ).*$", "$1" + "200")
                 .replaceAll("(?m)^(    persistence: ).*$", "$1" + "2")
-                .replace("maxEpochs: 30", "maxEpochs: 8");
+                .replace("maxEpochs: 30", "maxEpochs: 8")
+                .replaceAll("(metric: p99LatencyMs\\s+when: above\\s+threshold: )50", "$1" + "1000");
+        assertThat(spec).contains("threshold: 1000");
         Http.Answer registered = Http.put(platform.url(Platform.REGISTRY) + "/v1/use-cases/" + USE_CASE,
                 "application/yaml", spec, "rita", "rita-local");
         assertThat(registered.status()).as(registered.body()).isEqualTo(201);
@@ -85,19 +99,31 @@ class ClosedLoopIT {
             "--use-cases=" + USE_CASE, "--rate=60", "--label-delay-ms=2000", "--score-timeout-ms=2000"}, Map.of()));
         simulator.start();
 
-        // When enough labelled orders arrived, Then a first model is trained, gated and rolled out to champion
-        int initial = await("a first champion", Duration.ofMinutes(4 + history / 10_000), () -> champion());
-        await("serving to answer with champion v" + initial, Duration.ofMinutes(1),
-                () -> simulator.servedBy().containsKey(USE_CASE + " v" + initial + " CHAMPION") ? initial : null);
-        long failedBefore = simulator.scoring(Outcome.FAILED) + simulator.scoring(Outcome.REFUSED);
+        // When enough labelled orders arrived, Then the kitchen starts a first run by itself (NEW_DATA)
+        await("a first run", Duration.ofMinutes(4 + history / 10_000), () -> {
+            for (JsonNode r : Http.get(platform.url(Platform.TRAINING) + "/v1/runs?useCase=" + USE_CASE).json()) {
+                if (!r.get("status").asText().equals("SKIPPED") && !r.get("status").asText().equals("QUEUED")) {
+                    return Boolean.TRUE;
+                }
+            }
+            return null;
+        });
 
-        // And from now on the team retrains on evidence only (spec v2 drops new-data), so the next model comes from
-        // the monitor's signal and not from the steady trickle of new examples
-        String evidenceOnly = spec.replaceAll("(?m)^(  signals: ).*$", "$1" + "[drift, degraded, manual]");
+        // And from now on the team retrains on evidence of drift only (spec v2 drops new-data and degraded), so the
+        // next model comes from the monitor's drift signal, not from the steady trickle of new examples, nor from
+        // the first model's realised error, which grows by itself as the couriers' hourly load outgrows the first
+        // minutes of orders it learnt from
+        String evidenceOnly = spec.replaceAll("(?m)^(  signals: ).*$", "$1" + "[drift, manual]");
         assertThat(evidenceOnly).isNotEqualTo(spec);
         Http.Answer v2 = Http.put(platform.url(Platform.REGISTRY) + "/v1/use-cases/" + USE_CASE,
                 "application/yaml", evidenceOnly, "rita", "rita-local");
         assertThat(v2.status()).as(v2.body()).isEqualTo(201);
+
+        // And the first model is gated and rolled out to champion, and serving answers with it
+        int initial = await("a first champion", Duration.ofMinutes(6 + history / 10_000), () -> champion());
+        await("serving to answer with champion v" + initial, Duration.ofMinutes(1),
+                () -> simulator.servedBy().containsKey(USE_CASE + " v" + initial + " CHAMPION") ? initial : null);
+        long failedBefore = simulator.scoring(Outcome.FAILED) + simulator.scoring(Outcome.REFUSED);
         awaitIdleKitchen();
         int first = await("a settled rollout", Duration.ofMinutes(2), () -> {
             JsonNode aliases = Http.get(platform.url(Platform.REGISTRY) + "/v1/use-cases/" + USE_CASE + "/aliases")
@@ -160,6 +186,295 @@ class ClosedLoopIT {
         System.out.printf("closed loop: first champion v%d, drift at %s, alert, run %s (%s), champion v%d;"
                 + " answers by version %s%n", first, drifted, runId, run.get("reason").asText(), next,
                 simulator.servedBy());
+
+        // And a worse candidate stops at the gate, and a canary that breaks a guardrail in production loses its
+        // traffic, while the champion keeps answering every request
+        // (Spec v3: from here on runs only by hand, realised error is guarded live, and a rollout is one long 25%
+        // canary; see guardedSpec.)
+        Http.Answer v3 = Http.put(platform.url(Platform.REGISTRY) + "/v1/use-cases/" + USE_CASE,
+                "application/yaml", guardedSpec(evidenceOnly), "rita", "rita-local");
+        assertThat(v3.status()).as(v3.body()).isEqualTo(201);
+        worseCandidateIsBlockedByTheGate(next);
+        canaryOverItsGuardrailIsClearedByTheMonitor(next);
+        assertThat(simulator.scoring(Outcome.FAILED) + simulator.scoring(Outcome.REFUSED))
+                .as("failed scoring calls over the whole run").isEqualTo(failedBefore);
+    }
+
+    /**
+     * Someone asks the kitchen for a run with crippling hyperparameters (one hidden unit, one epoch, a learning rate
+     * that barely moves the weights): the run completes and registers its candidate, the gate fails it against the
+     * champion, no alias moves to it and serving keeps answering with the champion.
+     */
+    private static void worseCandidateIsBlockedByTheGate(int champion) {
+        Instant asked = Instant.now();
+        long championAnswers = answers(champion, "CHAMPION");
+
+        // When a manual run asks for a model that cannot learn the delivery times (on an idle kitchen: a request
+        // joins a live run and trains with that run's parameters)
+        JsonNode run = await("a finished crippled run", Duration.ofMinutes(8), () -> {
+            awaitIdleKitchen();
+            Http.Answer accepted = Http.postJson(platform.url(Platform.TRAINING) + "/v1/use-cases/" + USE_CASE
+                    + "/trainings", Map.of("requestedBy", "closed-loop-it", "hyperparameterOverrides", Map.of(
+                            "hiddenLayers", "1", "maxEpochs", "1", "batchSize", "4096", "learningRate", "0.000001")));
+            assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+            String id = accepted.json().get("runId").asText();
+            JsonNode ended = await("run " + id + " to end", Duration.ofMinutes(5), () -> {
+                JsonNode r = Http.get(platform.url(Platform.TRAINING) + "/v1/runs/" + id).json();
+                String status = r.get("status").asText();
+                return status.equals("QUEUED") || status.equals("RUNNING") ? null : r;
+            });
+            if (ended.get("status").asText().equals("SKIPPED") || !ended.get("reason").asText().equals("MANUAL")) {
+                // the policy's cooldown or too few new examples since the DRIFT run, or our request joined a run
+                // someone else asked for: ask again a little later
+                ServiceProcess.sleep(3000);
+                return null;
+            }
+            return ended;
+        });
+        assertThat(run.get("status").asText()).as(run.path("statusReason").asText()).isEqualTo("SUCCEEDED");
+        assertThat(run.get("reason").asText()).isEqualTo("MANUAL");
+        assertThat(run.get("hyperparameters").get("hiddenLayers").asText()).isEqualTo("1");
+        int worse = run.get("modelVersion").asInt();
+        Instant registered = Instant.now();
+
+        // Then the registry holds it with a failed gate that names the primary-metric check against the champion
+        JsonNode version = Http.get(platform.url(Platform.REGISTRY) + "/v1/use-cases/" + USE_CASE + "/versions/"
+                + worse).json().get("version");
+        JsonNode gate = version.get("gate");
+        assertThat(gate.get("passed").asBoolean()).as(gate.toString()).isFalse();
+        assertThat(gate.get("championVersion").asInt()).isEqualTo(champion);
+        List<String> failed = new java.util.ArrayList<>();
+        for (JsonNode check : gate.get("checks")) {
+            if (check.get("outcome").asText().equalsIgnoreCase("failed")) {
+                failed.add(check.get("name").asText());
+            }
+        }
+        assertThat(failed).as(gate.toString()).contains("primary-metric");
+
+        // And over a few rollout intervals (longer than a bake) no alias moves to it and the champion keeps serving
+        ServiceProcess.sleep(8000);
+        JsonNode aliases = Http.get(platform.url(Platform.REGISTRY) + "/v1/use-cases/" + USE_CASE + "/aliases")
+                .json();
+        assertThat(aliases.get("champion").get("version").asInt()).isEqualTo(champion);
+        assertThat(aliases.path("canary").isNull() && aliases.path("shadow").isNull()).as(aliases.toString())
+                .isTrue();
+        for (JsonNode move : Http.get(platform.url(Platform.REGISTRY) + "/v1/use-cases/" + USE_CASE
+                + "/aliases/history").json()) {
+            assertThat(move.path("toVersion").asInt(-1)).as(move.toString()).isNotEqualTo(worse);
+        }
+        assertThat(simulator.servedBy().keySet()).noneMatch(k -> k.startsWith(USE_CASE + " v" + worse + " "));
+        assertThat(answers(champion, "CHAMPION")).isGreaterThan(championAnswers);
+        System.out.printf("worse candidate: run %s (%s) -> v%d registered %.1f s after the request, gate failed %s;"
+                + " champion v%d still answering%n", run.get("runId").asText(), run.get("hyperparameters"), worse,
+                Duration.between(asked, registered).toMillis() / 1000.0, failed, champion);
+    }
+
+    /**
+     * A version that looks good offline but is bad live enters a 25% canary; the monitor's realised-error guardrail
+     * fires on its windows, its rollback action clears the canary as monitor-service, serving stops routing to it,
+     * and the rollout driver leaves it alone from then on.
+     */
+    private static void canaryOverItsGuardrailIsClearedByTheMonitor(int champion) throws Exception {
+        // Given a candidate whose offline report is as good as the champion's but which predicts every delivery an
+        // hour late. It stands for what canaries exist to catch: an offline evaluation that does not carry over
+        // to production (a leak into the holdout, a bug between evaluation and export). It is registered openly by
+        // the registrar rita over the registry's API, with the champion's network and report (compared with the
+        // champion, a small claimed gain), and its artifact's output shifted by +60 minutes; nothing is faked
+        // inside the platform: the registry gates it on that report as it would any candidate.
+        int bad = registerLateCandidate(champion);
+        Instant entered = awaitInstant("v" + bad + " in the canary", () -> {
+            JsonNode canary = Http.get(platform.url(Platform.REGISTRY) + "/v1/use-cases/" + USE_CASE + "/aliases")
+                    .json().path("canary");
+            return canary.path("version").asInt(-1) == bad ? Instant.now() : null;
+        }, Duration.ofMinutes(1));
+        await("serving to route to canary v" + bad, Duration.ofMinutes(1),
+                () -> answers(bad, "CANARY") > 0 ? Boolean.TRUE : null);
+
+        // When its realised error breaks the guardrail, Then the monitor raises the alert for it
+        JsonNode alert = await("a mae-guardrail alert on v" + bad, Duration.ofMinutes(5), () -> {
+            JsonNode alerts = Http.get(platform.url(Platform.MONITOR) + "/v1/use-cases/" + USE_CASE + "/alerts")
+                    .json();
+            for (JsonNode a : alerts.get("recent")) {
+                if (a.get("rule").asText().equals("mae-guardrail") && a.path("modelVersion").asInt(-1) == bad
+                        && a.get("kind").asText().equals("raised")) {
+                    return a;
+                }
+            }
+            return null;
+        });
+        assertThat(alert.get("value").asDouble()).isGreaterThan(30.0);
+
+        // And its rollback action clears the canary in the registry, as the monitor's account, with the alert as why
+        JsonNode clear = await("the canary cleared", Duration.ofMinutes(1), () -> {
+            for (JsonNode move : Http.get(platform.url(Platform.REGISTRY) + "/v1/use-cases/" + USE_CASE
+                    + "/aliases/history").json()) {
+                if (move.path("fromVersion").asInt(-1) == bad && move.get("alias").asText().equalsIgnoreCase("canary")
+                        && move.get("kind").asText().equalsIgnoreCase("clear")) {
+                    return move;
+                }
+            }
+            return null;
+        });
+        assertThat(clear.get("actor").asText()).isEqualTo("monitor-service");
+        assertThat(clear.get("why").asText()).contains(alert.get("alertId").asText());
+        Instant cleared = Instant.parse(clear.get("at").asText());
+        // (the monitor records the action once the registry answered, which is after the clear is in the history)
+        JsonNode action = await("the monitor's record of its rollback action", Duration.ofMinutes(1), () -> {
+            for (JsonNode a : Http.get(platform.url(Platform.MONITOR) + "/v1/use-cases/" + USE_CASE + "/alerts")
+                    .json().get("actions")) {
+                if (a.get("alertId").asText().equals(alert.get("alertId").asText())) {
+                    return a;
+                }
+            }
+            return null;
+        });
+        assertThat(action.get("outcome").asText()).as(action.toString()).isEqualTo("done");
+        assertThat(action.get("detail").asText()).contains("v" + bad + " (canary)");
+
+        // And serving stops routing to it within seconds: its canary answers stop growing
+        long[] last = {answers(bad, "CANARY"), System.nanoTime()};
+        Instant stopped = await("serving to stop routing to v" + bad, Duration.ofMinutes(1), () -> {
+            long now = answers(bad, "CANARY");
+            if (now != last[0]) {
+                last[0] = now;
+                last[1] = System.nanoTime();
+                return null;
+            }
+            long quiet = System.nanoTime() - last[1];
+            return quiet >= Duration.ofSeconds(5).toNanos()
+                    ? Instant.now().minusNanos(quiet) : null;
+        });
+        assertThat(Duration.between(cleared, stopped)).as("last canary answer after the clear")
+                .isLessThan(Duration.ofSeconds(30));
+
+        // And the rollout driver does not take it back, the champion is unchanged and nobody was refused
+        JsonNode aliases = Http.get(platform.url(Platform.REGISTRY) + "/v1/use-cases/" + USE_CASE + "/aliases")
+                .json();
+        assertThat(aliases.path("canary").isNull()).as(aliases.toString()).isTrue();
+        assertThat(aliases.get("champion").get("version").asInt()).isEqualTo(champion);
+        System.out.printf("canary rollback: v%d canary at %s, alert %s (mae %.2f) %.1f s later, canary cleared by"
+                + " %s %.1f s after the alert, last canary answer %.1f s after the clear; answers %s%n", bad, entered,
+                alert.get("alertId").asText(), alert.get("value").asDouble(),
+                (alert.get("at").asLong() - entered.toEpochMilli()) / 1000.0, clear.get("actor").asText(),
+                (cleared.toEpochMilli() - alert.get("at").asLong()) / 1000.0,
+                Duration.between(cleared, stopped).toMillis() / 1000.0, simulator.servedBy());
+    }
+
+    /**
+     * Spec v3 of the IT's spec. Runs only by hand from now on (no drift or degraded run may bring a new champion in
+     * the middle of the two phases). Realised error is guarded live: mae above 30 minutes in one window of 20
+     * labelled deliveries rolls the version back (a gross failure needs few, and a starved host labels few a window);
+     * the champion is near 4 and nowhere near 30 even as the world moves on. The rollout is one long 25% canary: shadow is left out so that the alert meets the version in its
+     * canary, as this phase means to show (the monitor's rollback leaves a shadow alone, so with a shadow step the
+     * outcome would depend on which alias the version holds when its first window closes).
+     */
+    private static String guardedSpec(String spec) {
+        String guarded = spec.replaceAll("(?m)^(  signals: ).*$", "$1" + "[manual]")
+                .replaceAll("(?s)(  rollout:\n).*?(\ntraining:)", "$1    - alias: canary\n"
+                        + "      trafficPercent: 25\n      bake: 10m\n    - alias: champion\n$2")
+                .stripTrailing()
+                + "\n  - name: mae-guardrail\n    metric: mae\n    when: above\n    threshold: 30.0\n"
+                + "    minSamples: 20\n    persistence: 1\n    severity: page\n"
+                + "    owner: logistics-platform-oncall\n"
+                + "    playbook: A version half an hour off on average is broken; it loses its traffic at once.\n"
+                + "    action: rollback\n";
+        assertThat(guarded).contains("signals: [manual]").contains("bake: 10m")
+                .contains("mae-guardrail");
+        return guarded;
+    }
+
+    /** Registers the champion's network with its output shifted an hour late, under the champion's report. */
+    private static int registerLateCandidate(int champion) throws Exception {
+        String registry = platform.url(Platform.REGISTRY);
+        JsonNode view = Http.get(registry + "/v1/use-cases/" + USE_CASE + "/versions/" + champion).json();
+        JsonNode championVersion = view.get("version");
+        byte[][] bytes = new byte[1][];
+        Http.Answer download = Http.getBytes(registry + "/v1/artifacts/" + championVersion.get("artifactSha256")
+                .asText(), b -> bytes[0] = b);
+        assertThat(download.status()).isEqualTo(200);
+        dev.brigade.model.ModelArtifact artifact = dev.brigade.model.ModelArtifactCodec.decode(bytes[0]);
+        dev.brigade.model.OutputScale scale = artifact.getOutputScale();
+        byte[] late = dev.brigade.model.ModelArtifactCodec.encode(dev.brigade.model.ModelArtifact.newBuilder(artifact)
+                .setOutputScale(scale == null ? new dev.brigade.model.OutputScale(60.0, 1.0)
+                        : new dev.brigade.model.OutputScale(scale.getMean() + 60.0, scale.getStd()))
+                .build());
+
+        com.fasterxml.jackson.databind.node.ObjectNode report = withoutNulls(championVersion.get("evaluationReport"));
+        report.remove(List.of("worstExamples", "fairness", "latency"));
+        double mae = report.get("overall").get("metrics").get("mae").asDouble();
+        com.fasterxml.jackson.databind.node.ObjectNode comparison = report.putObject("championComparison");
+        comparison.put("championVersion", champion).put("metric", "mae").put("candidate", mae - 0.05)
+                .put("champion", mae).put("delta", (mae - 0.05) - mae).put("ciLow", -0.15).put("ciHigh", 0.05)
+                .put("n", report.get("overall").get("n").asLong()).put("confidence", 0.95).put("resamples", 1000);
+        com.fasterxml.jackson.databind.node.ObjectNode business =
+                (com.fasterxml.jackson.databind.node.ObjectNode) report.get("businessMetric");
+        double cost = business.get("candidate").asDouble();
+        business.put("candidate", cost - 0.01).put("champion", cost);
+        com.fasterxml.jackson.databind.node.ObjectNode lineage = withoutNulls(championVersion.get("lineage"));
+        lineage.put("trainingRunId", "closed-loop-it-an-hour-late");
+        com.fasterxml.jackson.databind.node.ObjectNode metadata = Http.JSON.createObjectNode();
+        metadata.set("contract", withoutNulls(championVersion.get("contract")));
+        metadata.set("lineage", lineage);
+        metadata.set("evaluationReport", report);
+        metadata.set("referenceProfile", withoutNulls(championVersion.get("referenceProfile")));
+        metadata.put("role", "candidate");
+        metadata.put("reason", "closed-loop IT: good on paper, an hour late in production");
+
+        String boundary = "closed-loop-" + java.util.UUID.randomUUID();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"artifact\"; filename=\"late.brgmodel\""
+                + "\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        body.write(late);
+        body.write(("\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"metadata\"\r\n"
+                + "Content-Type: application/json\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        body.write(Http.JSON.writeValueAsBytes(metadata));
+        body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(registry
+                + "/v1/use-cases/" + USE_CASE + "/versions"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("rita:rita-local"
+                        .getBytes(StandardCharsets.UTF_8)))
+                .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
+        JsonNode registered = Http.JSON.readTree(answer.body()).get("version");
+        assertThat(registered.get("gate").get("passed").asBoolean()).as(registered.get("gate").toString()).isTrue();
+        assertThat(registered.get("registeredBy").asText()).isEqualTo("rita");
+        return registered.get("version").asInt();
+    }
+
+    /** A copy without null members or empty arrays, as a client writes optional fields: by leaving them out. */
+    private static com.fasterxml.jackson.databind.node.ObjectNode withoutNulls(JsonNode node) {
+        com.fasterxml.jackson.databind.node.ObjectNode copy = (com.fasterxml.jackson.databind.node.ObjectNode) node
+                .deepCopy();
+        strip(copy);
+        return copy;
+    }
+
+    private static void strip(JsonNode node) {
+        if (node.isObject()) {
+            java.util.Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+            while (fields.hasNext()) {
+                JsonNode value = fields.next().getValue();
+                if (value.isNull() || (value.isArray() && value.isEmpty())) {
+                    fields.remove();
+                } else {
+                    strip(value);
+                }
+            }
+        } else if (node.isArray()) {
+            node.forEach(ClosedLoopIT::strip);
+        }
+    }
+
+    /** Answers the simulator got from this version in this variant so far. */
+    private static long answers(int version, String variant) {
+        Long n = simulator.servedBy().get(USE_CASE + " v" + version + " " + variant);
+        return n == null ? 0 : n;
+    }
+
+    private static Instant awaitInstant(String what, Supplier<Instant> probe, Duration timeout) {
+        return await(what, timeout, probe);
     }
 
     /** Where the loop's time went, stage by stage, from the records the stations keep (the swap polled each second). */
@@ -197,7 +512,7 @@ class ClosedLoopIT {
 
     /** Waits until no run is queued or running, so a run started before the spec change cannot be the next model. */
     private static void awaitIdleKitchen() {
-        await("an idle kitchen", Duration.ofMinutes(3), () -> {
+        await("an idle kitchen", Duration.ofMinutes(6), () -> {
             JsonNode runs = Http.get(platform.url(Platform.TRAINING) + "/v1/runs?useCase=" + USE_CASE).json();
             for (JsonNode run : runs) {
                 String status = run.get("status").asText();
