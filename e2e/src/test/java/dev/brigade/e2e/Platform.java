@@ -35,8 +35,9 @@ public final class Platform implements AutoCloseable {
     private Platform(String testName, List<String> names, Map<String, String> extraEnv) {
         this.root = repoRoot().resolve("e2e/target/platform/" + testName);
         deleteRecursively(root);
+        // A loaded host (or a restart that reloads every partition) can take the broker well over a minute.
         this.broker = KafkaBroker.builder().dataDir(root.resolve("kafka")).logFile(root.resolve("kafka.log"))
-                .build().start();
+                .startTimeout(Duration.ofMinutes(3)).build().start();
         Map<String, Integer> ports = new HashMap<>();
         for (String name : names) {
             ports.put(name, freePort());

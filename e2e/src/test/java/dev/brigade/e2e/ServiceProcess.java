@@ -128,6 +128,14 @@ public final class ServiceProcess implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    /** The running JVM, for signals a test sends itself (e.g. SIGSTOP to make the service hang). */
+    public synchronized ProcessHandle processHandle() {
+        if (process == null) {
+            throw new IllegalStateException(name + " is not running");
+        }
+        return process.toHandle();
+    }
+
     /** The last lines of the log, for failure messages. */
     public String tail() {
         try {

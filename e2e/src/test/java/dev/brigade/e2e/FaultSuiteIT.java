@@ -1,0 +1,914 @@
+package dev.brigade.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.brigade.events.AlertEvent;
+import dev.brigade.events.FeatureVector;
+import dev.brigade.events.LabelEvent;
+import dev.brigade.events.PredictionLogged;
+import dev.brigade.events.RawEvent;
+import dev.brigade.events.TrainingExample;
+import dev.brigade.events.serde.AvroEventSerializer;
+import dev.brigade.events.serde.EventCodec;
+import dev.brigade.events.topics.Topics;
+import dev.brigade.model.Activation;
+import dev.brigade.model.Dense;
+import dev.brigade.model.ModelArtifact;
+import dev.brigade.model.ModelArtifactCodec;
+import dev.brigade.model.ModelTask;
+import dev.brigade.model.Normalisation;
+import dev.brigade.simulator.CardFraudWorld;
+import dev.brigade.simulator.SimEvent;
+
+/**
+ * The fault suite (issue 9): the real broker and the five services as processes, 100,000 card transactions and
+ * their labels streaming in while each service in turn is killed with SIGKILL and restarted, the broker is stopped
+ * and started again, and serving meets a model that does not load, a registry that is down and a feature-service
+ * that hangs. Outputs are counted on the output topics (read_committed, grouped by event id), so lost and
+ * duplicated are exact. It prints one table: scenario, events in, events out, lost, duplicated, failed requests.
+ *
+ * <p>The model is registered directly over the registry's REST API (an artifact built with module {@code model},
+ * metadata as training would write it) rather than trained by the training-service: a DL4J run on this stream
+ * would cost minutes of CPU on a shared CI host and is covered by ClosedLoopIT and TrainingToRegistryIT; here the
+ * model only has to exist, pass its gate and serve.
+ */
+class FaultSuiteIT {
+
+    private static final String USE_CASE = "card-fraud";
+    private static final String SET = "card-activity";
+    private static final int SET_VERSION = 1;
+    private static final int EVENTS = Integer.getInteger("brigade.faults.events", 100_000);
+    /** Raw events per second while the stream flows; 100k take about three minutes, the time of the five kills. */
+    private static final int RATE = Integer.getInteger("brigade.faults.rate", 550);
+
+    private static final List<String> KILL_ORDER = List.of(Platform.FEATURE, Platform.TRAINING, Platform.REGISTRY,
+            Platform.SERVING, Platform.MONITOR);
+    private static final Duration READY = Duration.ofMinutes(5);
+    /** Above this load average per core the latency budget is reported, not asserted (see the serving checks). */
+    private static final double MAX_LOAD_PER_CORE = 4.0;
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+
+    private static Platform platform;
+    private static final List<String> phases = new ArrayList<>();
+    private static volatile int phase;
+    private static long suiteStarted;
+
+    @BeforeAll
+    static void startPlatform() {
+        suiteStarted = System.nanoTime();
+        platform = Platform.start("fault-suite", List.of(Platform.REGISTRY, Platform.FEATURE, Platform.TRAINING,
+                Platform.SERVING, Platform.MONITOR), Map.of(
+                        "BRIGADE_MONITOR_WINDOW", "10s",
+                        "BRIGADE_MONITOR_WINDOW_GRACE", "2s",
+                        "BRIGADE_MONITOR_WINDOW_QUIET", "2s",
+                        "BRIGADE_MONITOR_WINDOW_IDLE_CLOSE", "10s"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (platform != null) {
+            platform.close();
+        }
+    }
+
+    @Test
+    void nothingLostNothingDoubledAndServingKeepsAnswering() throws Exception {
+        List<Row> table = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+
+        // Given card-fraud (its rollout walked by hand, retraining on request only, so no run or alias move happens
+        // by itself during the faults) and a first model that passed its gate and is champion
+        // (-Dbrigade.faults.spec=<file> runs it with another spec file, e.g. against service jars older than the tree.)
+        String spec = Files.readString(Path.of(System.getProperty("brigade.faults.spec",
+                Platform.repoRoot().resolve("use-cases/" + USE_CASE + ".yaml").toString())))
+                .replaceFirst("(?m)^  autoAdvance: true$", "  autoAdvance: false")
+                .replaceFirst("(?m)^(  signals: ).*$", "$1[manual]");
+        Http.Answer registered = Http.put(registry() + "/v1/use-cases/" + USE_CASE, "application/yaml", spec, "rita",
+                "rita-local");
+        assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+        int v1 = registerVersion(artifact(1), metadata(null));
+        promote(v1, List.of("shadow", "champion"));
+        await("serving to answer with v1", Duration.ofMinutes(1), () -> {
+            JsonNode a = score("warm-up-" + System.nanoTime(), new CardFraudWorld(3).next(Instant.now()));
+            return a != null && a.path("model").path("version").asInt() == v1 ? a : null;
+        });
+
+        // And the stream (raw events, then their labels a moment later) and a client scoring all the time
+        phases.add("no fault (stream and scoring running)");
+        Publisher publisher = new Publisher(platform.bootstrapServers(), EVENTS, RATE);
+        ScoringLoop scoring = new ScoringLoop();
+        publisher.start();
+        scoring.start();
+        ServiceProcess.sleep(8_000);
+
+        // When each service in turn is killed with SIGKILL mid-stream and started again
+        Map<String, String> notes = new LinkedHashMap<>();
+        for (String name : KILL_ORDER) {
+            phase = phases.size();
+            phases.add("kill -9 " + name);
+            log("kill -9 " + name);
+            JsonNode registryBefore = registryState();
+            List<JsonNode> windowsBefore = name.equals(Platform.MONITOR) ? windows() : List.of();
+            ServiceProcess service = platform.service(name);
+            service.kill();
+            service.start();
+            service.awaitReady(READY);
+            JsonNode registryAfter = registryState();
+            String note = registryAfter.equals(registryBefore) ? "registry state equal" : "REGISTRY STATE CHANGED";
+            if (!registryAfter.equals(registryBefore)) {
+                failures.add("registry state after kill -9 " + name + ": before " + registryBefore + ", after "
+                        + registryAfter);
+            }
+            if (name.equals(Platform.MONITOR)) {
+                note += "; " + checkMonitorWindows(windowsBefore, failures);
+            }
+            notes.put(name, note);
+            log(name + " back: " + note);
+            ServiceProcess.sleep(4_000);
+        }
+
+        // When the broker stops and comes back while scoring goes on
+        phase = phases.size();
+        phases.add("broker stop/restart");
+        double droppedBefore = droppedPredictions();
+        ServiceProcess.sleep(2_000);
+        log("broker stop");
+        platform.broker().stop();
+        ServiceProcess.sleep(10_000);
+        platform.broker().start();
+        log("broker back");
+        ServiceProcess.sleep(5_000);
+        int brokerPhase = phase;
+
+        // When a new version's artifact fails to load in serving (damaged on the registry's disk after its
+        // registration, before serving fetched it: serving is held with SIGSTOP meanwhile), and it is promoted
+        phase = phases.size();
+        phases.add("model artifact fails to load");
+        int artifactPhase = phase;
+        log("artifact that fails to load");
+        scoring.hold();
+        ProcessHandle serving = platform.service(Platform.SERVING).processHandle();
+        signal(serving, "STOP");
+        int v2;
+        try {
+            byte[] bad = artifact(2);
+            v2 = registerVersion(bad, metadata(v1));
+            Path stored = platform.root().resolve("data/registry-service/artifacts/sha256/" + sha256(bad));
+            assertThat(stored).exists();
+            byte[] damaged = bad.clone();
+            damaged[damaged.length / 2] ^= 0x5a;
+            Files.write(stored, damaged);
+        } finally {
+            signal(serving, "CONT");
+        }
+        scoring.release();
+        Http.Answer approved = Http.postJson(registry() + "/v1/use-cases/" + USE_CASE + "/versions/" + v2
+                + "/approvals", Map.of("comment", "fault suite"), "alice", "alice-local");
+        assertThat(approved.status()).as(approved.body()).isBetween(200, 201);
+        promote(v2, List.of("shadow", "canary", "champion"));
+        JsonNode failure = await("serving to report v2's load failure", Duration.ofMinutes(2), () -> {
+            for (JsonNode useCase : Http.get(platform.url(Platform.SERVING) + "/v1/models").json()) {
+                for (JsonNode f : useCase.path("failures")) {
+                    if (f.path("version").asInt() == v2) {
+                        return f;
+                    }
+                }
+            }
+            return null;
+        });
+        ServiceProcess.sleep(5_000);
+
+        // When the registry is down
+        phase = phases.size();
+        phases.add("registry down");
+        int registryPhase = phase;
+        log("registry down");
+        platform.service(Platform.REGISTRY).kill();
+        ServiceProcess.sleep(8_000);
+        platform.service(Platform.REGISTRY).start();
+
+        // When the feature-service hangs (SIGSTOP for 6 s: connections open, no answer)
+        phase = phases.size();
+        phases.add("slow feature-service (SIGSTOP 6 s)");
+        int slowPhase = phase;
+        ProcessHandle features = platform.service(Platform.FEATURE).processHandle();
+        log("feature-service SIGSTOP");
+        signal(features, "STOP");
+        try {
+            ServiceProcess.sleep(6_000);
+        } finally {
+            signal(features, "CONT");
+        }
+        ServiceProcess.sleep(3_000);
+        phase = phases.size();
+        phases.add("after the faults");
+        ServiceProcess.sleep(2_000);
+        scoring.close();
+        platform.service(Platform.REGISTRY).awaitReady(READY);
+        double droppedAfter = droppedPredictions();
+
+        // Then every raw event has one feature vector in card-activity v1, and every labelled event one example
+        publisher.awaitDone(Duration.ofMinutes(3));
+        assertThat(publisher.failed.get()).as("raw events or labels Kafka did not acknowledge").isZero();
+        log("counting the outputs");
+        Map<String, Integer> vectors = new HashMap<>();
+        Map<String, Integer> examples = new HashMap<>();
+        Map<String, Integer> otherVectors = new HashMap<>();
+        awaitOutputs(publisher, vectors, examples, otherVectors);
+        long[][] stream = new long[phases.size()][5];
+        for (Map.Entry<String, Integer> e : publisher.phaseOf.entrySet()) {
+            long[] s = stream[e.getValue()];
+            int nv = vectors.getOrDefault(e.getKey(), 0);
+            int ne = examples.getOrDefault(e.getKey(), 0);
+            s[0] += 2; // the raw event and its label
+            s[1] += nv + ne;
+            s[2] += (nv == 0 ? 1 : 0) + (ne == 0 ? 1 : 0);
+            s[3] += Math.max(0, nv - 1) + Math.max(0, ne - 1);
+        }
+
+        // And every answered scoring request was logged once (shadow scorings aside), or its drop counted
+        Map<String, Integer> predictions = new HashMap<>();
+        Map<String, Integer> versionOfLogged = new HashMap<>();
+        readAll(Topics.PREDICTIONS, PredictionLogged.class, p -> {
+            if (!p.getVariant().name().equals("SHADOW")) {
+                predictions.merge(p.getEventId(), 1, Integer::sum);
+                versionOfLogged.put(p.getEventId(), p.getModelVersion());
+            }
+        });
+        long[][] scored = new long[phases.size()][4];
+        for (Map.Entry<String, Integer> e : scoring.phaseOf.entrySet()) {
+            long[] s = scored[e.getValue()];
+            int n = predictions.getOrDefault(e.getKey(), 0);
+            s[0]++;
+            s[1] += n;
+            s[2] += n == 0 ? 1 : 0;
+            s[3] += Math.max(0, n - 1);
+        }
+
+        // And the monitor's alerts were not raised twice
+        Map<String, Integer> alerts = new HashMap<>();
+        List<AlertEvent> loadAlerts = new ArrayList<>();
+        readAll(Topics.ALERTS, AlertEvent.class, a -> {
+            alerts.merge(a.getEventId().toString(), 1, Integer::sum);
+            if (a.getRule().equals("serving-model-load-failed")) {
+                loadAlerts.add(a);
+            }
+        });
+        long doubledAlerts = alerts.values().stream().filter(n -> n > 1).count();
+
+        // The table
+        for (int p = 0; p < phases.size(); p++) {
+            String name = phases.get(p);
+            String killed = name.startsWith("kill -9 ") ? name.substring("kill -9 ".length()) : null;
+            String note = killed != null ? notes.get(killed) : "";
+            if (killed == null && stream[p][0] == 0 && scoring.failed[p].get() == 0) {
+                continue;
+            }
+            table.add(new Row(name + " | stream", stream[p][0], stream[p][1], stream[p][2], stream[p][3],
+                    scoring.failed[p].get(), note));
+        }
+        long brokerDropped = Math.round(droppedAfter - droppedBefore);
+        table.add(new Row("broker stop/restart | predictions", scored[brokerPhase][0], scored[brokerPhase][1],
+                Math.max(0, scored[brokerPhase][2] - brokerDropped), scored[brokerPhase][3],
+                scoring.failed[brokerPhase].get(), "answers " + scoring.answered[brokerPhase].get() + ", degraded "
+                        + scoring.degraded[brokerPhase].get() + ", drops counted " + brokerDropped));
+        int servingKillPhase = phases.indexOf("kill -9 " + Platform.SERVING);
+        double loadPerCore = loadPerCore();
+        boolean calmHost = loadPerCore <= MAX_LOAD_PER_CORE;
+        for (int p : new int[] {0, servingKillPhase, artifactPhase, registryPhase, slowPhase}) {
+            String note = (p == servingKillPhase ? "not asserted (a SIGKILL may lose the log's queue); " : "")
+                    + "versions answering " + scoring.versions[p] + ", degraded " + scoring.degraded[p].get()
+                    + ", latency p50 " + scoring.p50Millis(p) + " ms" + (p == 0 || p == servingKillPhase ? ""
+                            : scoring.p50Millis(p) <= scoring.budgetMs ? " (within budget)"
+                            : calmHost ? " (OVER BUDGET)" : " (OVER BUDGET, not asserted: host overloaded)")
+                    + ", over budget " + scoring.overBudget[p].get()
+                    + ", max " + scoring.maxMicros[p].get() / 1000 + " ms (budget " + scoring.budgetMs + " ms)";
+            table.add(new Row(phases.get(p) + " | predictions", scored[p][0], scored[p][1], scored[p][2],
+                    scored[p][3], scoring.failed[p].get(), note));
+        }
+        long totalIn = 0;
+        long totalOut = 0;
+        long totalLost = 0;
+        long totalDup = 0;
+        for (long[] s : stream) {
+            totalIn += s[0];
+            totalOut += s[1];
+            totalLost += s[2];
+            totalDup += s[3];
+        }
+        table.add(new Row("whole stream | raw + labels -> vectors + examples", totalIn, totalOut, totalLost, totalDup,
+                0, EVENTS + " raw events, " + otherVectors.size() + " vectors in other sets, alerts doubled "
+                        + doubledAlerts));
+        print(table, Duration.ofNanos(System.nanoTime() - suiteStarted));
+
+        // Then: the assertions behind the table
+        assertThat(totalLost).as("raw events without a vector plus labelled events without an example").isZero();
+        assertThat(totalDup).as("extra vectors plus extra examples").isZero();
+        assertThat(totalIn).isEqualTo(2L * EVENTS);
+        assertThat(doubledAlerts).as("alerts on the alerts topic more than once").isZero();
+        assertThat(failures).as("registry and monitor state across kills").isEmpty();
+        for (int p : new int[] {brokerPhase, artifactPhase, registryPhase, slowPhase}) {
+            assertThat(scoring.failed[p].get()).as("failed scoring requests during " + phases.get(p)).isZero();
+            assertThat(scored[p][3]).as("predictions logged twice during " + phases.get(p)).isZero();
+        }
+        assertThat(scored[brokerPhase][0]).as("answers while the broker was away").isPositive();
+        assertThat(scored[brokerPhase][2]).as("answers during the broker outage neither logged nor counted as dropped")
+                .isLessThanOrEqualTo(brokerDropped);
+        for (int p : new int[] {artifactPhase, registryPhase, slowPhase}) {
+            assertThat(scoring.versions[p].keySet()).as("versions answering during " + phases.get(p))
+                    .containsOnly(v1);
+            assertThat(scored[p][2]).as("answers not logged during " + phases.get(p)).isZero();
+            // The server's own measurement from arrival to answer. The typical answer must be inside the budget
+            // and none may wait for the fault (seconds); the share over budget is printed, not asserted. On a host
+            // with many more runnable threads than cores (parallel builds) CPU starvation alone exceeds 25 ms: the
+            // median is then printed and marked in the table, not asserted.
+            if (calmHost) {
+                assertThat(scoring.p50Millis(p)).as("median latency during " + phases.get(p))
+                        .isLessThanOrEqualTo((double) scoring.budgetMs);
+            }
+            assertThat(scoring.maxMicros[p].get()).as("slowest answer during " + phases.get(p))
+                    .isLessThan(1_000_000L);
+        }
+        assertThat(scoring.degraded[slowPhase].get()).as("soft-failure answers while the feature-service hung")
+                .isPositive();
+        assertThat(failure.path("reason").asText()).isNotBlank();
+        assertThat(loadAlerts).as("serving's alert for the version that did not load").isNotEmpty();
+    }
+
+    // ---- the scenarios' checks
+
+    /** The registry's state as a reader sees it: use cases, specs, versions, aliases and their history. */
+    private static JsonNode registryState() {
+        Map<String, JsonNode> state = new LinkedHashMap<>();
+        for (String path : List.of("", "/" + USE_CASE, "/" + USE_CASE + "/specs", "/" + USE_CASE + "/versions",
+                "/" + USE_CASE + "/aliases", "/" + USE_CASE + "/aliases/history")) {
+            Http.Answer answer = Http.get(registry() + "/v1/use-cases" + path);
+            assertThat(answer.status()).as(path + ": " + answer.body()).isEqualTo(200);
+            state.put(path, answer.json());
+        }
+        return Http.JSON.valueToTree(state);
+    }
+
+    private static List<JsonNode> windows() {
+        List<JsonNode> windows = new ArrayList<>();
+        Http.get(platform.url(Platform.MONITOR) + "/v1/use-cases/" + USE_CASE + "/windows").json()
+                .forEach(windows::add);
+        return windows;
+    }
+
+    /**
+     * The windows closed before the kill are there once each, with the same counts, and a window closes after the
+     * restart; no window appears twice.
+     */
+    private static String checkMonitorWindows(List<JsonNode> before, List<String> failures) {
+        List<JsonNode> after = await("a window closed after the monitor's restart", Duration.ofMinutes(1), () -> {
+            List<JsonNode> now = windows();
+            return now.size() > before.size() ? now : null;
+        });
+        Map<String, Integer> seen = new HashMap<>();
+        Map<String, Long> predictionsAfter = new HashMap<>();
+        for (JsonNode w : after) {
+            String key = w.get("version").asInt() + "/" + w.get("variant").asText() + "@" + w.get("windowStart").asLong();
+            seen.merge(key, 1, Integer::sum);
+            predictionsAfter.put(key, w.get("predictions").asLong());
+        }
+        long doubled = seen.values().stream().filter(n -> n > 1).count();
+        long changed = 0;
+        for (JsonNode w : before) {
+            String key = w.get("version").asInt() + "/" + w.get("variant").asText() + "@" + w.get("windowStart").asLong();
+            if (!Long.valueOf(w.get("predictions").asLong()).equals(predictionsAfter.get(key))) {
+                changed++;
+            }
+        }
+        if (doubled > 0 || changed > 0 || before.isEmpty()) {
+            failures.add("monitor windows: " + before.size() + " before the kill, " + doubled + " doubled, " + changed
+                    + " lost or changed after the restart");
+        }
+        return "windows " + before.size() + " kept, " + changed + " changed, " + doubled + " doubled, "
+                + (after.size() - before.size()) + " closed since";
+    }
+
+    private static double droppedPredictions() {
+        String metrics = Http.get(platform.url(Platform.SERVING) + "/q/metrics").body();
+        Matcher m = Pattern.compile("(?m)^brigade_serving_prediction_log_dropped_total\\{[^}]*} ([0-9.eE+-]+)$")
+                .matcher(metrics);
+        double total = 0;
+        while (m.find()) {
+            total += Double.parseDouble(m.group(1));
+        }
+        return total;
+    }
+
+    /** Reads the output topics until every raw event has its vector and example, or nothing moved for 45 s. */
+    private static void awaitOutputs(Publisher publisher, Map<String, Integer> vectors, Map<String, Integer> examples,
+            Map<String, Integer> other) {
+        long lastProgress = System.nanoTime();
+        long lastCount = -1;
+        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+        while (true) {
+            vectors.clear();
+            examples.clear();
+            other.clear();
+            readAll(Topics.FEATURE_VECTORS, FeatureVector.class, v -> {
+                if (v.getFeatureSet().equals(SET) && v.getFeatureSetVersion() == SET_VERSION) {
+                    vectors.merge(v.getEventId(), 1, Integer::sum);
+                } else if (publisher.phaseOf.containsKey(v.getEventId())) {
+                    other.merge(v.getEventId(), 1, Integer::sum);
+                }
+            });
+            readAll(Topics.TRAINING_EXAMPLES, TrainingExample.class, e -> {
+                if (e.getFeatureSet().equals(SET) && e.getFeatureSetVersion() == SET_VERSION) {
+                    examples.merge(e.getEventId(), 1, Integer::sum);
+                }
+            });
+            long covered = publisher.phaseOf.keySet().stream()
+                    .filter(id -> vectors.containsKey(id) && examples.containsKey(id)).count();
+            if (covered == publisher.phaseOf.size()) {
+                return;
+            }
+            long count = vectors.size() + examples.size();
+            if (count != lastCount) {
+                lastCount = count;
+                lastProgress = System.nanoTime();
+            } else if (System.nanoTime() - lastProgress > Duration.ofSeconds(45).toNanos()
+                    || System.nanoTime() > deadline) {
+                return;
+            }
+            ServiceProcess.sleep(3_000);
+        }
+    }
+
+    // ---- the registry as its users use it
+
+    private static String registry() {
+        return platform.url(Platform.REGISTRY);
+    }
+
+    /** Walks the rollout by hand as dave (deployer); the approval before champion is alice's (approver). */
+    private static void promote(int version, List<String> steps) {
+        for (String alias : steps) {
+            if (alias.equals("champion")) {
+                Http.Answer approval = Http.postJson(registry() + "/v1/use-cases/" + USE_CASE + "/versions/"
+                        + version + "/approvals", Map.of("comment", "fault suite"), "alice", "alice-local");
+                assertThat(approval.status()).as(approval.body()).isIn(200, 201, 409);
+            }
+            Map<String, Object> move = new LinkedHashMap<>();
+            move.put("version", version);
+            if (alias.equals("canary")) {
+                move.put("trafficPercent", 10);
+            }
+            move.put("reason", "fault suite rollout");
+            Http.Answer moved = Http.postJson(registry() + "/v1/use-cases/" + USE_CASE + "/aliases/" + alias, move,
+                    "dave", "dave-local");
+            assertThat(moved.status()).as(alias + " v" + version + ": " + moved.body()).isBetween(200, 201);
+        }
+    }
+
+    /** POST .../versions as rita (registrar), multipart artifact + metadata, as training registers. */
+    private static int registerVersion(byte[] artifact, String metadata) throws Exception {
+        String boundary = "brigade-" + System.nanoTime();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"artifact\"; filename=\"model.bin\""
+                + "\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.write(artifact);
+        body.write(("\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"metadata\"\r\n"
+                + "Content-Type: application/json\r\n\r\n" + metadata + "\r\n--" + boundary + "--\r\n")
+                .getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(registry() + "/v1/use-cases/"
+                + USE_CASE + "/versions"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("rita:rita-local"
+                        .getBytes(StandardCharsets.UTF_8)))
+                .timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        JsonNode version = Http.JSON.readTree(response.body());
+        JsonNode v = version.has("version") && version.get("version").isObject() ? version.get("version") : version;
+        return v.get("version").asInt();
+    }
+
+    /** card-activity v1's inputs in feature-set order, with the imputation a training split could have produced. */
+    private static final Object[][] INPUTS = {
+        {"amount", "DOUBLE", 42.0}, {"online", "BOOLEAN", false}, {"txn_count_10m", "LONG", 0L},
+        {"txn_count_1h", "LONG", 1L}, {"amount_sum_24h", "DOUBLE", 96.0}, {"amount_max_24h", "DOUBLE", 60.0},
+        {"amount_mean_7d", "DOUBLE", 38.5}, {"amount_to_mean_7d", "DOUBLE", 1.0},
+        {"merchant_distinct_24h", "LONG", 2L}, {"secs_since_last_txn", "DOUBLE", 21600.0}};
+
+    /** A small 10-16-1 classifier over card-activity v1 (random weights: the faults, not the quality, are tested). */
+    private static byte[] artifact(long seed) {
+        Random random = new Random(seed);
+        List<String> names = new ArrayList<>();
+        List<Double> imputation = new ArrayList<>();
+        List<Double> std = new ArrayList<>();
+        for (Object[] input : INPUTS) {
+            names.add((String) input[0]);
+            imputation.add(numeric(input[2]));
+            std.add(1.0 + Math.abs(numeric(input[2])) / 2);
+        }
+        return ModelArtifactCodec.encode(ModelArtifact.newBuilder()
+                .setFormatVersion(ModelArtifactCodec.FORMAT_VERSION)
+                .setTaskType(ModelTask.BINARY_CLASSIFICATION)
+                .setFeatureNames(names)
+                .setImputation(imputation)
+                .setNormalisation(new Normalisation(imputation, std))
+                .setLayers(List.of(dense(random, INPUTS.length, 16, Activation.RELU),
+                        dense(random, 16, 1, Activation.SIGMOID)))
+                .setOutputScale(null)
+                .setDecisionThreshold(0.5)
+                .build());
+    }
+
+    private static Dense dense(Random random, int in, int out, Activation activation) {
+        List<Double> weights = new ArrayList<>();
+        for (int i = 0; i < in * out; i++) {
+            weights.add(random.nextGaussian() * 0.3);
+        }
+        List<Double> biases = new ArrayList<>();
+        for (int i = 0; i < out; i++) {
+            biases.add(random.nextGaussian() * 0.1);
+        }
+        return new Dense(in, out, weights, biases, activation);
+    }
+
+    /** Metadata as training writes it (docs/model-artifacts.md); compared with the champion when one is given. */
+    private static String metadata(Integer champion) throws Exception {
+        List<Map<String, Object>> inputs = new ArrayList<>();
+        Map<String, Object> profile = new LinkedHashMap<>();
+        for (Object[] input : INPUTS) {
+            inputs.add(Map.of("name", input[0], "type", input[1], "imputation", input[2]));
+            double centre = numeric(input[2]);
+            profile.put((String) input[0], input[1].equals("BOOLEAN")
+                    ? Map.of("type", "BOOLEAN", "categories", List.of("false", "true"), "frequencies",
+                            List.of(0.6, 0.4), "missingRate", 0.0)
+                    : Map.of("type", input[1], "edges", List.of(centre - 10, centre, centre + 10, centre + 100),
+                            "frequencies", List.of(0.3, 0.5, 0.2), "mean", centre, "std", 1.0 + centre / 2,
+                            "missingRate", 0.01));
+        }
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("holdout", Map.of("description", "last 20% by event time", "n", 8000));
+        report.put("overall", Map.of("n", 8000, "metrics", Map.of("auc", 0.91, "recall", 0.72, "precision", 0.31,
+                "logLoss", 0.21)));
+        report.put("slices", List.of(slice("region", "eu", 5200), slice("region", "apac", 150),
+                slice("device", "mobile", 4100), slice("device", "web", 3900)));
+        report.put("calibration", Map.of("ece", 0.03, "bins", List.of(
+                Map.of("lower", 0.0, "upper", 0.5, "count", 7000, "meanPredicted", 0.05, "observedRate", 0.04),
+                Map.of("lower", 0.5, "upper", 1.0, "count", 1000, "meanPredicted", 0.7, "observedRate", 0.68))));
+        Map<String, Object> business = new LinkedHashMap<>();
+        business.put("name", "expected-cost-per-transaction");
+        business.put("candidate", champion == null ? 0.45 : 0.40);
+        if (champion != null) {
+            business.put("champion", 0.45);
+            report.put("championComparison", Map.of("championVersion", champion, "metric", "auc", "candidate", 0.91,
+                    "champion", 0.90, "delta", 0.91 - 0.90, "ciLow", 0.005, "ciHigh", 0.015, "n", 8000,
+                    "confidence", 0.95, "resamples", 1000));
+        }
+        report.put("businessMetric", business);
+        // Per protected attribute, each slice's rates (the fairness check runs when the spec names such attributes)
+        report.put("fairness", Map.of("minSliceSize", 500, "attributes", List.of(
+                Map.of("attribute", "region", "slices", List.of(rates("eu", 5200, 208, 0.05, 0.72, 0.02),
+                        rates("apac", 150, 6, 0.06, 0.5, 0.04)), "gaps", List.of()),
+                Map.of("attribute", "device", "slices", List.of(rates("mobile", 4100, 164, 0.05, 0.70, 0.02),
+                        rates("web", 3900, 156, 0.05, 0.73, 0.025)), "gaps", List.of()))));
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("contract", Map.of("inputs", inputs, "output", "fraud_probability", "latencyBudgetMs", 20,
+                "decisionThreshold", 0.5, "owner", "fraud-ml-team"));
+        metadata.put("lineage", Map.of("trainingRunId", "fault-suite-" + (champion == null ? 1 : 2),
+                "codeVersion", "git:fault-suite", "featureSet", SET, "featureSetVersion", SET_VERSION,
+                "datasetRanges", List.of(Map.of("topic", "training-examples", "partition", 0, "fromOffset", 0,
+                        "toOffset", 40000)),
+                "hyperparameters", Map.of("hidden", "16"), "seed", 42));
+        metadata.put("evaluationReport", report);
+        metadata.put("referenceProfile", Map.of("n", 40000, "features", profile));
+        metadata.put("reason", "fault suite");
+        return Http.JSON.writeValueAsString(metadata);
+    }
+
+    private static Map<String, Object> slice(String slice, String value, long n) {
+        return Map.of("slice", slice, "value", value, "n", n, "metrics", Map.of("recall", 0.7));
+    }
+
+    private static Map<String, Object> rates(String value, long n, long positives, double positiveRate,
+            double truePositiveRate, double falsePositiveRate) {
+        return Map.of("value", value, "n", n, "positives", positives, "negatives", n - positives, "metrics",
+                Map.of("positiveRate", positiveRate, "truePositiveRate", truePositiveRate, "falsePositiveRate",
+                        falsePositiveRate));
+    }
+
+    private static double numeric(Object value) {
+        return value instanceof Boolean b ? (b ? 1.0 : 0.0) : ((Number) value).doubleValue();
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    // ---- processes
+
+    private static void signal(ProcessHandle process, String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+        assertThat(kill.waitFor()).as("kill -" + signal + " " + process.pid()).isZero();
+    }
+
+    // ---- scoring
+
+    /** One scoring call; null when it did not answer 2xx. */
+    private static JsonNode score(String eventId, SimEvent event) {
+        Http.Answer answer = Http.postJson(platform.url(Platform.SERVING) + "/v1/score/" + USE_CASE,
+                Map.of("eventId", eventId, "entityId", event.entityId(), "attributes", event.attributes()));
+        return answer.status() / 100 == 2 ? answer.json() : null;
+    }
+
+    /**
+     * A client scoring one transaction after another, counting per phase: answered, failed (not 2xx or no answer),
+     * degraded, over the budget the answer reports, and which versions answered.
+     */
+    private static final class ScoringLoop extends Thread {
+        static final int MAX_PHASES = 16;
+        final Map<String, Integer> phaseOf = new ConcurrentHashMap<>();
+        final AtomicLong[] answered = counters();
+        final AtomicLong[] failed = counters();
+        final AtomicLong[] degraded = counters();
+        final AtomicLong[] overBudget = counters();
+        final AtomicLong[] maxMicros = counters();
+        @SuppressWarnings("unchecked")
+        final List<Long>[] micros = new List[MAX_PHASES];
+        @SuppressWarnings("unchecked")
+        final Map<Integer, Integer>[] versions = new Map[MAX_PHASES];
+        volatile long budgetMs;
+        private volatile boolean running = true;
+        private volatile boolean paused;
+        private final CardFraudWorld world = new CardFraudWorld(99);
+
+        ScoringLoop() {
+            super("fault-suite-scoring");
+            setDaemon(true);
+            for (int i = 0; i < MAX_PHASES; i++) {
+                versions[i] = new ConcurrentHashMap<>();
+                micros[i] = java.util.Collections.synchronizedList(new ArrayList<>());
+            }
+        }
+
+        @Override
+        public void run() {
+            for (long n = 0; running; n++) {
+                if (paused) {
+                    ServiceProcess.sleep(50);
+                    continue;
+                }
+                int p = phase;
+                String eventId = "fault-score-" + n;
+                JsonNode answer = score(eventId, world.next(Instant.now()));
+                if (answer == null) {
+                    failed[p].incrementAndGet();
+                    ServiceProcess.sleep(50);
+                    continue;
+                }
+                phaseOf.put(eventId, p);
+                answered[p].incrementAndGet();
+                if (answer.path("degraded").asBoolean()) {
+                    degraded[p].incrementAndGet();
+                }
+                long micros = answer.path("latency").path("totalMicros").asLong();
+                budgetMs = answer.path("latency").path("budgetMs").asLong();
+                maxMicros[p].accumulateAndGet(micros, Math::max);
+                this.micros[p].add(micros);
+                if (micros > budgetMs * 1000) {
+                    overBudget[p].incrementAndGet();
+                }
+                versions[p].merge(answer.path("model").path("version").asInt(), 1, Integer::sum);
+                ServiceProcess.sleep(10);
+            }
+        }
+
+        double p50Millis(int p) {
+            List<Long> sorted;
+            synchronized (micros[p]) {
+                sorted = new ArrayList<>(micros[p]);
+            }
+            java.util.Collections.sort(sorted);
+            return sorted.isEmpty() ? 0 : Math.round(sorted.get(sorted.size() / 2) / 100.0) / 10.0;
+        }
+
+        void hold() {
+            paused = true;
+            ServiceProcess.sleep(300);
+        }
+
+        void release() {
+            paused = false;
+        }
+
+        void close() throws InterruptedException {
+            running = false;
+            join(10_000);
+        }
+
+        private static AtomicLong[] counters() {
+            AtomicLong[] counters = new AtomicLong[MAX_PHASES];
+            for (int i = 0; i < MAX_PHASES; i++) {
+                counters[i] = new AtomicLong();
+            }
+            return counters;
+        }
+    }
+
+    // ---- the stream
+
+    /**
+     * Card transactions as their producer publishes them (Avro, keyed by card, idempotent, acks=all), at a steady
+     * rate in batches, each batch's labels one batch later; every event remembers the phase it was published in.
+     */
+    private static final class Publisher extends Thread {
+        final Map<String, Integer> phaseOf = new ConcurrentHashMap<>();
+        final AtomicLong failed = new AtomicLong();
+        private final String bootstrap;
+        private final int events;
+        private final int rate;
+        private final CardFraudWorld world = new CardFraudWorld(7);
+        private volatile Throwable error;
+
+        Publisher(String bootstrap, int events, int rate) {
+            super("fault-suite-publisher");
+            setDaemon(true);
+            this.bootstrap = bootstrap;
+            this.events = events;
+            this.rate = rate;
+        }
+
+        @Override
+        public void run() {
+            Properties props = new Properties();
+            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            props.put(ProducerConfig.ACKS_CONFIG, "all");
+            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+            props.put(ProducerConfig.LINGER_MS_CONFIG, 10);
+            props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000);
+            props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 300_000);
+            int batch = Math.max(1, rate / 5);
+            try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(props, new StringSerializer(),
+                    new AvroEventSerializer<>())) {
+                List<SimEvent> previous = List.of();
+                long next = System.nanoTime();
+                for (int sent = 0; sent < events || !previous.isEmpty();) {
+                    List<SimEvent> current = new ArrayList<>();
+                    int p = phase;
+                    for (int i = 0; i < batch && sent < events; i++, sent++) {
+                        SimEvent e = world.next(Instant.now());
+                        current.add(e);
+                        phaseOf.put(e.eventId(), p);
+                        producer.send(new ProducerRecord<>(Topics.RAW_EVENTS, e.entityId(), RawEvent.newBuilder()
+                                .setEventId(e.eventId()).setSource(e.source()).setEntityId(e.entityId())
+                                .setEventTime(e.eventTime()).setAttributes(new HashMap<>(e.attributes())).build()),
+                                (m, x) -> count(x));
+                    }
+                    Instant now = Instant.now();
+                    for (SimEvent e : previous) {
+                        producer.send(new ProducerRecord<>(Topics.LABELS, e.eventId(), LabelEvent.newBuilder()
+                                .setEventId(e.eventId()).setEntityId(e.entityId()).setLabel(e.label())
+                                .setLabelTime(now).setUseCase(e.useCase()).build()), (m, x) -> count(x));
+                    }
+                    previous = current;
+                    next += 1_000_000_000L * batch / rate;
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000);
+                    }
+                }
+                producer.flush();
+            } catch (Throwable t) {
+                error = t;
+            }
+        }
+
+        private void count(Exception e) {
+            if (e != null) {
+                failed.incrementAndGet();
+            }
+        }
+
+        void awaitDone(Duration timeout) throws InterruptedException {
+            join(timeout.toMillis());
+            assertThat(isAlive()).as("the stream still publishing after " + timeout).isFalse();
+            assertThat(error).as("the stream's producer").isNull();
+        }
+    }
+
+    // ---- reading the output topics
+
+    /** Reads a topic from the beginning to its end (read_committed: what consumers of the platform see). */
+    private static <T extends SpecificRecord> void readAll(String topic, Class<T> type,
+            java.util.function.Consumer<T> each) {
+        EventCodec<T> codec = EventCodec.of(type);
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("could not read " + topic + " to its end");
+                }
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    each.accept(codec.decode(record.value()));
+                }
+            }
+        }
+    }
+
+    // ---- the table
+
+    private record Row(String scenario, long in, long out, long lost, long duplicated, long failedRequests,
+            String notes) {
+    }
+
+    private static void print(List<Row> rows, Duration wall) {
+        StringBuilder out = new StringBuilder(String.format(
+                "%nFault suite (%d raw events + labels, wall time %d s, load average %.1f per core on %d cores)%n",
+                EVENTS, wall.toSeconds(), loadPerCore(), Runtime.getRuntime().availableProcessors()));
+        out.append(String.format("| %-60s | %9s | %10s | %5s | %10s | %6s | %s |%n", "scenario | counted",
+                "events in", "events out", "lost", "duplicated", "failed", "notes"));
+        out.append("|").append("-".repeat(62)).append("|").append("-".repeat(11)).append("|").append("-".repeat(12))
+                .append("|").append("-".repeat(7)).append("|").append("-".repeat(12)).append("|").append("-".repeat(8))
+                .append("|---|\n");
+        for (Row r : rows) {
+            out.append(String.format("| %-60s | %9d | %10d | %5d | %10d | %6d | %s |%n", r.scenario().replace(" | ",
+                    ": "), r.in(), r.out(), r.lost(), r.duplicated(), r.failedRequests(), r.notes()));
+        }
+        System.out.println(out);
+    }
+
+    private static double loadPerCore() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()
+                / Runtime.getRuntime().availableProcessors();
+    }
+
+    private static void log(String what) {
+        System.out.printf("%s fault suite: %s (scoring %s)%n", Instant.now(), what, phases.get(phase));
+    }
+
+    private static <T> T await(String what, Duration timeout, Supplier<T> probe) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            T value = probe.get();
+            if (value != null) {
+                return value;
+            }
+            ServiceProcess.sleep(500);
+        }
+        throw new AssertionError("no " + what + " within " + timeout);
+    }
+}
