@@ -11,7 +11,25 @@ import java.util.Map;
 public record UseCaseSettings(String name, int specVersion, boolean classification, Double decisionThreshold,
         Duration maxLabelDelay, CostMatrix costMatrix, double cpuSecondCost, String currency,
         Map<String, String> owners, List<AlertRule> alertRules, List<String> retrainSignals,
-        Duration retrainCooldown, String businessMetricName) {
+        Duration retrainCooldown, String businessMetricName, List<String> protectedAttributes,
+        int fairnessMinSliceSize) {
+
+    /**
+     * @param protectedAttributes slice attributes whose gaps (positive, true- and false-positive rate, or MAE) the
+     *        windows measure on realised labels; empty when the spec names none
+     * @param fairnessMinSliceSize least labels in a rate's denominator for a slice to count in a gap
+     */
+    public UseCaseSettings {
+        protectedAttributes = protectedAttributes == null ? List.of() : List.copyOf(protectedAttributes);
+    }
+
+    public UseCaseSettings(String name, int specVersion, boolean classification, Double decisionThreshold,
+            Duration maxLabelDelay, CostMatrix costMatrix, double cpuSecondCost, String currency,
+            Map<String, String> owners, List<AlertRule> alertRules, List<String> retrainSignals,
+            Duration retrainCooldown, String businessMetricName) {
+        this(name, specVersion, classification, decisionThreshold, maxLabelDelay, costMatrix, cpuSecondCost,
+                currency, owners, alertRules, retrainSignals, retrainCooldown, businessMetricName, List.of(), 1);
+    }
 
     /** Classification cells are a fixed cost or the name of a feature holding the cost; regression costs per unit. */
     public record CostMatrix(Cell truePositive, Cell falsePositive, Cell falseNegative, Cell trueNegative,

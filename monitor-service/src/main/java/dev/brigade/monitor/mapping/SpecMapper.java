@@ -59,7 +59,21 @@ public final class SpecMapper {
                 spec.path("economics").path("cpuSecondCost").asDouble(0),
                 spec.path("economics").path("currency").asText(""), owners, rules, signals,
                 duration(retraining.path("cooldown").asText(null), Duration.ZERO),
-                business.path("name").asText(null));
+                business.path("name").asText(null), protectedAttributes(spec), fairnessMinSliceSize(spec));
+    }
+
+    private static List<String> protectedAttributes(JsonNode spec) {
+        List<String> attributes = new ArrayList<>();
+        spec.path("protectedAttributes").forEach(a -> attributes.add(a.asText()));
+        return attributes;
+    }
+
+    /** The fairness guardrails' minSliceSize, else the per-slice guardrails', as the registry's gate reads it. */
+    private static int fairnessMinSliceSize(JsonNode spec) {
+        JsonNode guardrails = spec.path("metrics").path("guardrails");
+        JsonNode own = guardrails.path("fairness").path("minSliceSize");
+        JsonNode perSlice = guardrails.path("perSlice").path("minSliceSize");
+        return own.isIntegralNumber() ? own.asInt() : perSlice.isIntegralNumber() ? perSlice.asInt() : 1;
     }
 
     private static UseCaseSettings.Cell cell(JsonNode node) {

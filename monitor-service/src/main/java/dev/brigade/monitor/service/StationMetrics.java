@@ -2,11 +2,15 @@ package dev.brigade.monitor.service;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+
+import dev.brigade.monitor.WindowSummary;
 
 /** The station's counters on /q/metrics, incremented from the stream threads and the action consumer. */
 @ApplicationScoped
@@ -14,6 +18,7 @@ public class StationMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, AtomicReference<Double>> gaps = new ConcurrentHashMap<>();
 
     StationMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -46,6 +51,29 @@ public class StationMetrics {
 
     public void windowClosed(String useCase) {
         counter("brigade.monitor.windows.closed", "Windows closed and summarised", "use_case", useCase).increment();
+    }
+
+    /**
+     * brigade_monitor_fairness_gap{use_case,variant,attribute,metric}: the gap between the slices of a protected
+     * attribute on the realised labels of the latest closed window of that variant (see WindowSummary.Fairness).
+     */
+    public void fairness(WindowSummary window) {
+        if (window.fairness() == null) {
+            return;
+        }
+        for (WindowSummary.Gap g : window.fairness().gaps()) {
+            String key = window.useCase() + "|" + window.variant() + "|" + g.attribute() + "|" + g.metric();
+            gaps.computeIfAbsent(key, k -> {
+                AtomicReference<Double> value = new AtomicReference<>(Double.NaN);
+                Gauge.builder("brigade.monitor.fairness.gap", value, AtomicReference::get)
+                        .description("Gap between the highest and lowest slice of a protected attribute, realised"
+                                + " labels of the latest closed window")
+                        .tags("use_case", window.useCase(), "variant", window.variant(), "attribute", g.attribute(),
+                                "metric", g.metric())
+                        .register(registry);
+                return value;
+            }).set(g.gap());
+        }
     }
 
     public void alert(String useCase, String kind) {

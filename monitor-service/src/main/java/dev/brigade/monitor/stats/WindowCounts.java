@@ -66,6 +66,12 @@ public final class WindowCounts {
     public double squaredErrorSum;
     public double costSum;
     public double labelDelaySumMillis;
+    /**
+     * Per protected attribute and slice value (key {@link #sliceKey}), of the labels arriving in this window:
+     * labelled, positives, decided positive, true positives, false positives, sum of absolute errors.
+     */
+    public final Map<String, double[]> slices = new LinkedHashMap<>();
+    static final int SLICE_COUNTS = 6;
 
     public WindowCounts(String useCase, int version, long start, long end) {
         this.useCase = useCase;
@@ -170,6 +176,33 @@ public final class WindowCounts {
             squaredErrorSum += err * err;
             costSum += err < 0 ? -err * cost.underPrediction() : err * cost.overPrediction();
         }
+        addSlices(l, settings);
+    }
+
+    public static String sliceKey(String attribute, String value) {
+        return attribute + "\u001f" + value;
+    }
+
+    /** The counts behind the fairness gaps, for each protected attribute the label's event has a value for. */
+    private void addSlices(Observation.Labelled l, UseCaseSettings settings) {
+        for (String attribute : settings.protectedAttributes()) {
+            String value = l.slices().get(attribute);
+            if (value == null) {
+                continue;
+            }
+            double[] c = slices.computeIfAbsent(sliceKey(attribute, value), k -> new double[SLICE_COUNTS]);
+            c[0]++;
+            if (settings.classification()) {
+                boolean actual = l.label() >= 0.5;
+                boolean predicted = l.score() >= settings.threshold();
+                c[1] += actual ? 1 : 0;
+                c[2] += predicted ? 1 : 0;
+                c[3] += actual && predicted ? 1 : 0;
+                c[4] += !actual && predicted ? 1 : 0;
+            } else {
+                c[5] += Math.abs(l.score() - l.label());
+            }
+        }
     }
 
     public void add(Observation.Skew s) {
@@ -253,6 +286,12 @@ public final class WindowCounts {
         squaredErrorSum += o.squaredErrorSum;
         costSum += o.costSum;
         labelDelaySumMillis += o.labelDelaySumMillis;
+        o.slices.forEach((k, v) -> {
+            double[] into = slices.computeIfAbsent(k, x -> new double[SLICE_COUNTS]);
+            for (int i = 0; i < SLICE_COUNTS; i++) {
+                into[i] += v[i];
+            }
+        });
         lastUpdateWall = Math.max(lastUpdateWall, o.lastUpdateWall);
     }
 
@@ -297,6 +336,14 @@ public final class WindowCounts {
             out.writeDouble(squaredErrorSum);
             out.writeDouble(costSum);
             out.writeDouble(labelDelaySumMillis);
+            // A trailing section, absent in state written before it: the counts per protected slice.
+            out.writeInt(slices.size());
+            for (Map.Entry<String, double[]> e : slices.entrySet()) {
+                out.writeUTF(e.getKey());
+                for (int i = 0; i < SLICE_COUNTS; i++) {
+                    out.writeDouble(e.getValue()[i]);
+                }
+            }
             out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
@@ -336,6 +383,20 @@ public final class WindowCounts {
             w.squaredErrorSum = in.readDouble();
             w.costSum = in.readDouble();
             w.labelDelaySumMillis = in.readDouble();
+            if (in.available() > 0) {
+                int n = in.readInt();
+                if (n < 0 || n > 100_000) {
+                    throw new IOException("implausible slice count " + n);
+                }
+                for (int k = 0; k < n; k++) {
+                    String key = in.readUTF();
+                    double[] c = new double[SLICE_COUNTS];
+                    for (int i = 0; i < SLICE_COUNTS; i++) {
+                        c[i] = in.readDouble();
+                    }
+                    w.slices.put(key, c);
+                }
+            }
             return w;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -84,12 +84,87 @@ public final class WindowStatistics {
         }
 
         boolean regression = settings != null && !settings.classification();
+        WindowSummary.Fairness fairness = fairness(w, settings);
+        if (fairness != null) {
+            for (WindowSummary.Gap g : fairness.gaps()) {
+                put(metrics, samples, "fairness." + g.attribute() + "." + g.metric() + ".gap", g.gap(), g.samples());
+            }
+        }
         return new WindowSummary(w.useCase, w.version, w.variant, w.start, w.end, closedAt, n, w.errors, p50, p95,
                 p99, cpuPerPrediction, cpuCost, scoreMean, w.scoreBins.clone(),
                 regression ? score(w.scoreSketch.quantile(0.1)) : null,
                 regression ? score(w.scoreSketch.quantile(0.5)) : null,
                 regression ? score(w.scoreSketch.quantile(0.9)) : null, w.unprofiled, features, drifted, skew,
-                w.skewPairs, performance, offline == null ? Map.of() : offline, metrics, samples);
+                w.skewPairs, performance, offline == null ? Map.of() : offline, metrics, samples, fairness);
+    }
+
+    /**
+     * Per protected attribute, each slice's realised rates (or MAE) and the gap per metric between the highest and
+     * the lowest slice with at least minSliceSize labels in the metric's denominator; null without attributes.
+     */
+    public static WindowSummary.Fairness fairness(WindowCounts w, UseCaseSettings settings) {
+        if (settings == null || settings.protectedAttributes().isEmpty()) {
+            return null;
+        }
+        boolean classification = settings.classification();
+        List<WindowSummary.SliceRates> slices = new ArrayList<>();
+        List<WindowSummary.Gap> gaps = new ArrayList<>();
+        for (String attribute : settings.protectedAttributes()) {
+            String prefix = WindowCounts.sliceKey(attribute, "");
+            List<WindowSummary.SliceRates> mine = new ArrayList<>();
+            new java.util.TreeMap<>(w.slices).forEach((key, c) -> {
+                if (!key.startsWith(prefix) || c[0] == 0) {
+                    return;
+                }
+                long n = (long) c[0];
+                long positives = (long) c[1];
+                long negatives = n - positives;
+                Map<String, Double> m = new LinkedHashMap<>();
+                if (classification) {
+                    m.put("positiveRate", c[2] / n);
+                    if (positives > 0) {
+                        m.put("truePositiveRate", c[3] / positives);
+                    }
+                    if (negatives > 0) {
+                        m.put("falsePositiveRate", c[4] / negatives);
+                    }
+                } else {
+                    m.put("mae", c[5] / n);
+                }
+                mine.add(new WindowSummary.SliceRates(attribute, key.substring(prefix.length()), n,
+                        classification ? positives : 0, classification ? negatives : 0, m));
+            });
+            slices.addAll(mine);
+            List<String> metricNames = classification ? List.of("positiveRate", "truePositiveRate",
+                    "falsePositiveRate") : List.of("mae");
+            for (String metric : metricNames) {
+                WindowSummary.SliceRates high = null;
+                WindowSummary.SliceRates low = null;
+                int compared = 0;
+                long samples = 0;
+                for (WindowSummary.SliceRates s : mine) {
+                    Double value = s.metrics().get(metric);
+                    long support = metric.equals("truePositiveRate") ? s.positives()
+                            : metric.equals("falsePositiveRate") ? s.negatives() : s.labelled();
+                    if (value == null || support < settings.fairnessMinSliceSize()) {
+                        continue;
+                    }
+                    compared++;
+                    samples += support;
+                    if (high == null || value > high.metrics().get(metric)) {
+                        high = s;
+                    }
+                    if (low == null || value < low.metrics().get(metric)) {
+                        low = s;
+                    }
+                }
+                if (compared >= 2) {
+                    gaps.add(new WindowSummary.Gap(attribute, metric, high.metrics().get(metric)
+                            - low.metrics().get(metric), high.value(), low.value(), compared, samples));
+                }
+            }
+        }
+        return new WindowSummary.Fairness(settings.fairnessMinSliceSize(), slices, gaps);
     }
 
     static List<FeatureDrift> features(WindowCounts w, ReferenceProfile profile, DriftSettings settings) {

@@ -198,6 +198,7 @@ final class WindowProcessor implements Processor<String, byte[], String, byte[]>
         worst.delete(MonitorTopology.windowKey(w.useCase, w.version, keepFrom));
         rules.put(closedKey(w.useCase, w.version), Long.toString(w.start).getBytes());
         metrics.windowClosed(w.useCase);
+        metrics.fairness(summary);
         LOG.infof("Window closed: %s v%d [%s, %s) %d predictions, %d labels, %d drifted features", w.useCase,
                 w.version, Instant.ofEpochMilli(w.start), Instant.ofEpochMilli(w.end), w.predictions, w.labelled,
                 summary.driftedFeatures());
