@@ -3,15 +3,21 @@ package dev.brigade.serving;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -166,6 +172,36 @@ class ScoringApiTest {
                 .score(new double[] {12.0, Double.NaN, Double.NaN, Double.NaN});
         assertThat(answer.getDouble("score")).isCloseTo(expected, within(1e-12));
         assertThat(logged(eventId, 1).get(0).getWarnings()).anySatisfy(w -> assertThat(w).contains("budget"));
+    }
+
+    @Test
+    void lookUpsAbandonedAtTheirDeadlineDoNotHoldThePoolOnceTheFeatureServiceRecovers() throws Exception {
+        // Given a burst of concurrent look-ups that all pass their deadline (each is left to finish on its connection)
+        String entity = "card-after-burst";
+        Upstreams.features(Fixtures.FEATURE_SET, entity, Map.of("online", true, "txn_count_10m", 1L,
+                "amount_sum_24h", 10.0));
+        Upstreams.mode("delay:1500");
+        ExecutorService callers = Executors.newFixedThreadPool(12);
+        try {
+            List<CompletableFuture<Integer>> burst = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                burst.add(CompletableFuture.supplyAsync(() -> Api.score(USE_CASE,
+                        Api.request("evt-" + UUID.randomUUID(), entity, Map.of("amount", 3.0))).statusCode(), callers));
+            }
+            for (CompletableFuture<Integer> answer : burst) {
+                assertThat(answer.get(60, TimeUnit.SECONDS)).isEqualTo(200);
+            }
+        } finally {
+            callers.shutdown();
+        }
+
+        // When the feature-service is fast again
+        Upstreams.mode("ok");
+
+        // Then look-ups are answered again: the late answers came back and freed their connections
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Api.score(
+                USE_CASE, Api.request("evt-" + UUID.randomUUID(), entity, Map.of("amount", 3.0)))
+                .then().statusCode(200).body("degraded", equalTo(false)));
     }
 
     @Test

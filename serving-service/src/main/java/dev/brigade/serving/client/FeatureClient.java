@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,7 +28,12 @@ import io.vertx.core.http.RequestOptions;
  * Online features from the feature-service: {@code POST /v1/features/{set}/{entityId}?version=n} with the event's
  * attributes, so features that need the event (the amount, its ratio to the mean) are computed exactly as the offline
  * vectors were. Non-blocking (Vert.x HTTP client, keep-alive connection pool, callbacks on the caller's event loop)
- * and bounded by a per-request deadline: when it passes, the request is reset and the caller gets a TIMEOUT lookup.
+ * and bounded by a per-request deadline: when it passes, the caller gets a TIMEOUT lookup at once.
+ *
+ * <p>A look-up already on the wire at its deadline is left to finish and its answer dropped: resetting it would close
+ * the keep-alive connection, and under load every timeout would then cost a new TCP connection on both sides, which
+ * makes the next look-ups slower still (a retry storm without retries). One that sends nothing back for
+ * {@code brigade.serving.features.abandon-after} is closed, so a hung feature-service cannot hold the pool.
  */
 @ApplicationScoped
 public class FeatureClient {
@@ -41,6 +45,7 @@ public class FeatureClient {
     private final String host;
     private final int port;
     private final String basePath;
+    private final long abandonAfterMillis;
 
     FeatureClient(Vertx vertx, ServingConfig config) {
         this.vertx = vertx;
@@ -50,6 +55,7 @@ public class FeatureClient {
         this.port = base.getPort() > 0 ? base.getPort() : tls ? 443 : 80;
         String path = base.getRawPath() == null ? "" : base.getRawPath();
         this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        this.abandonAfterMillis = config.features().abandonAfter().toMillis();
         this.client = vertx.createHttpClient(new HttpClientOptions()
                 .setSsl(tls)
                 .setKeepAlive(true)
@@ -87,18 +93,12 @@ public class FeatureClient {
         String uri = basePath + "/v1/features/" + segment(featureSet) + "/" + segment(entityId) + "?version="
                 + version;
         CompletableFuture<FeatureLookup> result = new CompletableFuture<>();
-        AtomicReference<HttpClientRequest> inFlight = new AtomicReference<>();
-        long timer = vertx.setTimer(timeoutMillis, id -> {
-            if (result.complete(FeatureLookup.failed(FeatureLookup.Outcome.TIMEOUT, System.nanoTime() - start,
-                    "no answer within " + timeoutMillis + " ms"))) {
-                HttpClientRequest request = inFlight.get();
-                if (request != null) {
-                    request.reset();
-                }
-            }
-        });
+        long timer = vertx.setTimer(timeoutMillis, id -> result.complete(FeatureLookup.failed(
+                FeatureLookup.Outcome.TIMEOUT, System.nanoTime() - start, "no answer within " + timeoutMillis
+                        + " ms")));
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port)
-                .setURI(uri).putHeader("Content-Type", "application/json").putHeader("Accept", "application/json");
+                .setURI(uri).setIdleTimeout(abandonAfterMillis).putHeader("Content-Type", "application/json")
+                .putHeader("Accept", "application/json");
         client.request(options).onComplete(connected -> {
             if (connected.failed()) {
                 vertx.cancelTimer(timer);
@@ -107,11 +107,12 @@ public class FeatureClient {
                 return;
             }
             HttpClientRequest request = connected.result();
-            // A reset at the deadline fails the request on purpose; the lookup already completed as TIMEOUT.
+            // Failures after the deadline (e.g. the idle timeout of an abandoned look-up) have nobody to tell.
             request.exceptionHandler(ignored -> {
             });
-            inFlight.set(request);
             if (result.isDone()) {
+                // The deadline passed while this waited for a connection: nothing is on the wire yet, so giving the
+                // request back is free and the connection stays open.
                 request.reset();
                 return;
             }

@@ -44,6 +44,14 @@ public interface ServingConfig {
 
         @WithDefault("500ms")
         Duration connectTimeout();
+
+        /**
+         * A look-up past its deadline is left to finish on its keep-alive connection (the caller has its TIMEOUT
+         * answer already); one that receives nothing for this long is closed, so a hung feature-service frees the
+         * pool.
+         */
+        @WithDefault("5s")
+        Duration abandonAfter();
     }
 
     interface Models {

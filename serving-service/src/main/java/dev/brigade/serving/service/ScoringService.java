@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PreDestroy;
@@ -192,7 +193,7 @@ public class ScoringService {
         if (totalNanos > budgetMs * 1_000_000) {
             warnings.add(String.format("over the latency budget: %.2f ms of %.1f ms", totalNanos / 1e6, budgetMs));
         }
-        String predictionId = UUID.randomUUID().toString();
+        String predictionId = predictionId();
         ScoreAnswer answer = new ScoreAnswer(predictionId, request.eventId(), request.entityId(), d.useCase(),
                 scored.score(), decision, new ScoreAnswer.ModelRef(model.version(), variant), scored.features(),
                 degraded, List.copyOf(warnings),
@@ -234,7 +235,7 @@ public class ScoringService {
                     long totalNanos = System.nanoTime() - startNanos;
                     String decision = decision(shadow, scored.score());
                     metrics.scored(d.useCase(), shadow.version(), Variant.SHADOW, totalNanos, cpuNanos);
-                    log.log(event(UUID.randomUUID().toString(), request, d.useCase(), shadow.version(),
+                    log.log(event(predictionId(), request, d.useCase(), shadow.version(),
                             Variant.SHADOW, scored, decision, totalNanos, cpuNanos, warnings));
                 } catch (Exception e) {
                     metrics.error(d.useCase(), "shadow-failure");
@@ -358,6 +359,17 @@ public class ScoringService {
             return "a boolean";
         }
         return value instanceof Number ? "the number " + value : value.getClass().getSimpleName();
+    }
+
+    /**
+     * A random (version 4) UUID from the thread's own generator: prediction ids must be unique, not secret, and
+     * UUID.randomUUID() takes the shared SecureRandom on every request.
+     */
+    static String predictionId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long low = (random.nextLong() & ~(0xC000_0000_0000_0000L)) | 0x8000_0000_0000_0000L;
+        return new UUID(high, low).toString();
     }
 
     private static long cpuNow() {
