@@ -15,7 +15,17 @@ trap 'rm -f "$CLASSPATH_FILE"' EXIT
 ./mvnw -B -q -o -pl serving-service dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$CLASSPATH_FILE" >/dev/null
 cd serving-service
-"${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xmx1g -XX:+UseSerialGC ${BENCH_JAVA_OPTS:-} \
+# With two or more CPUs and taskset: the service gets the last CPU to itself; this JVM (load generator, stand-ins)
+# and the broker it starts share the others. BENCH_PIN=no turns it off.
+PIN=()
+SERVICE_CPUS=""
+CPUS="$(nproc)"
+if [ "${BENCH_PIN:-yes}" != "no" ] && [ "$CPUS" -ge 2 ] && command -v taskset >/dev/null 2>&1; then
+  SERVICE_CPUS="$((CPUS - 1))"
+  PIN=(taskset -c "0-$((CPUS - 2))")
+fi
+"${PIN[@]}" "${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xmx1g -XX:+UseParallelGC -Dbench.service-cpus="$SERVICE_CPUS" \
+  ${BENCH_JAVA_OPTS:-} \
   -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
   -cp "target/test-classes:target/classes:$(cat "$CLASSPATH_FILE")" \
   dev.brigade.serving.bench.ServingBenchmark "$@"

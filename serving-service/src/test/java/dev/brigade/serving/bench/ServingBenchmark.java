@@ -33,7 +33,6 @@ import dev.brigade.model.Scorer;
 import dev.brigade.serving.Dl4jNetworks;
 import dev.brigade.serving.FakeUpstreams;
 import dev.brigade.serving.Fixtures;
-import dev.brigade.serving.Upstreams;
 
 /**
  * The serving counter's benchmark, run by serving-service/bench/run.sh:
@@ -53,6 +52,12 @@ public final class ServingBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        // Keep-alive for every load worker: the JDK's default pool (5 per host) would reconnect the other workers on
+        // each request, and the service would spend its time accepting connections.
+        System.setProperty("http.maxConnections", "64");
+        // Log at INFO like the services: without a configuration the log manager lets Kafka's TRACE lines through,
+        // and formatting them (every record, on the stream and producer threads) was a tenth of the measured time.
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.INFO);
         int rate = args.length > 0 ? Integer.parseInt(args[0]) : 500;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int workers = args.length > 2 ? Integer.parseInt(args[2]) : 8;
@@ -62,15 +67,21 @@ public final class ServingBenchmark {
                 .logFile(work.resolve("broker.log")).build().start()) {
             String bootstrap = broker.bootstrapServers();
             TopicProvisioner.ensure(bootstrap, (short) 1, Duration.ofSeconds(30), TopicCatalog.all());
+            // The registry's artifact API from the tests' stand-in; the feature look-ups from a fast one (see there).
             Map<String, String> upstreams = new FakeUpstreams().start();
-            Upstreams.features(Fixtures.FEATURE_SET, "*", Map.of("online", true, "txn_count_10m", 2L,
-                    "amount_sum_24h", 300.0));
+            FeatureStandIn features = new FeatureStandIn("{\"featureSet\":\"" + Fixtures.FEATURE_SET
+                    + "\",\"version\":1,\"entityId\":\"bench\",\"asOf\":\"2026-11-26T10:00:00Z\",\"features\":{"
+                    + "\"online\":{\"value\":true,\"status\":\"PRESENT\"},"
+                    + "\"txn_count_10m\":{\"value\":2,\"status\":\"PRESENT\"},"
+                    + "\"amount_sum_24h\":{\"value\":300.0,\"status\":\"PRESENT\"}},\"servedBy\":\"bench\"}");
             try (KafkaProbe probe = new KafkaProbe(bootstrap)) {
                 Fixtures.Registry registry = new Fixtures.Registry(probe, USE_CASE).register(25);
                 int v1 = registry.version(Fixtures.bytes(1), ModelRole.CANDIDATE);
                 registry.promote(ModelAlias.CHAMPION, null, v1, null);
             }
-            service(bootstrap, upstreams.get("brigade.serving.features-url"), work, rate, seconds, workers);
+            service(bootstrap, upstreams.get("brigade.serving.registry-url"), features, work, rate, seconds,
+                    workers);
+            features.close();
         }
         // The stand-in's HTTP server has a non-daemon dispatcher thread.
         System.exit(0);
@@ -127,15 +138,22 @@ public final class ServingBenchmark {
 
     }
 
-    private static void service(String bootstrap, String upstreams, Path work, int rate, int seconds, int workers)
-            throws Exception {
+    private static void service(String bootstrap, String registry, FeatureStandIn features, Path work, int rate,
+            int seconds, int workers) throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
         Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx384m", "-XX:+UseSerialGC"));
+        List<String> command = new ArrayList<>();
+        // The service on a core of its own (run.sh keeps this JVM, its load and the broker off it), so the load
+        // generator does not steal the service's CPU and the two endpoints are compared on equal terms.
+        String cpus = System.getProperty("bench.service-cpus", "").trim();
+        if (!cpus.isEmpty()) {
+            command.addAll(List.of("taskset", "-c", cpus));
+        }
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
+                "-XX:+UseSerialGC"));
         // e.g. -Dbench.service-jvm-args=-XX:StartFlightRecording=filename=/tmp/serving.jfr,settings=profile
         String extra = System.getProperty("bench.service-jvm-args", "").trim();
         if (!extra.isEmpty()) {
@@ -145,8 +163,8 @@ public final class ServingBenchmark {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        builder.environment().put("BRIGADE_REGISTRY_URL", upstreams);
-        builder.environment().put("BRIGADE_FEATURES_URL", upstreams);
+        builder.environment().put("BRIGADE_REGISTRY_URL", registry);
+        builder.environment().put("BRIGADE_FEATURES_URL", features.url());
         builder.environment().put("BRIGADE_LOG_JSON", "false");
         // e.g. -Dbench.service-env=BRIGADE_FEATURES_BUDGET_SHARE=0.00001 (no look-up: isolates its cost)
         for (String pair : System.getProperty("bench.service-env", "").trim().split("\\s+")) {
@@ -195,8 +213,8 @@ public final class ServingBenchmark {
             System.out.printf("%-38s %10.0f %22.0f%n", "POST /v1/score/" + USE_CASE, scoreRps,
                     scoreRun[2] / 1e3 / Math.max(1, scoreRun[0]));
             System.out.printf("score / no-op throughput: %.2f   (target >= 0.50)%n", scoreRps / noopRps);
-            System.out.println("(the score path also makes one HTTP call per request to the feature-service stand-in,"
-                    + " which runs in this JVM on the same cores)");
+            System.out.printf("(the score path also makes one HTTP call per request to a feature-service stand-in: %,d"
+                    + " look-ups; service pinned to CPU %s)%n", features.lookups(), cpus.isEmpty() ? "none" : cpus);
             String metrics = get(base + "/q/metrics");
             metrics.lines().filter(l -> l.startsWith("brigade_serving_prediction_log_dropped_total")
                     || l.startsWith("brigade_serving_prediction_log_sent_total")
