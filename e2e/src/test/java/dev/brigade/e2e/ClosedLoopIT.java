@@ -198,6 +198,17 @@ class ClosedLoopIT {
         canaryOverItsGuardrailIsClearedByTheMonitor(next);
         assertThat(simulator.scoring(Outcome.FAILED) + simulator.scoring(Outcome.REFUSED))
                 .as("failed scoring calls over the whole run").isEqualTo(failedBefore);
+
+        // And every metric the shipped Grafana dashboard queries is exposed by the running services, but for the
+        // counters that only appear once their event happened (a whole loop does not provoke every failure)
+        List<String> scrapes = java.util.stream.Stream.of(Platform.FEATURE, Platform.TRAINING, Platform.REGISTRY,
+                Platform.SERVING, Platform.MONITOR).map(s -> Http.get(platform.url(s) + "/q/metrics").body())
+                .toList();
+        List<String> missing = DashboardMetrics.missing(scrapes);
+        System.out.printf("Grafana dashboard: %d metric names, missing after the loop %s%n",
+                DashboardMetrics.names(Platform.repoRoot().resolve(DashboardMetrics.DASHBOARD)).size(), missing);
+        assertThat(missing).as("dashboard metrics no service exposes after a whole loop")
+                .isSubsetOf(DashboardMetrics.ABSENT_UNTIL.keySet());
     }
 
     /**
