@@ -338,10 +338,6 @@ class HostileInputIT {
     private static final Map<String, String> KNOWN_GAPS = Map.of(
             "(?s).* huge-body: HTTP 413 without a JSON problem.*",
             "413 from the HTTP layer (max-body-size) has no problem body",
-            "(?s)registry-service POST /v1/use-cases/\\{name}/versions .*HTTP 500.*",
-            "registry: a malformed multipart body answers 500",
-            "(?s)registry-service POST .*: HTTP 40[05] without a JSON problem.*",
-            "registry: unparseable JSON bodies and 405 answer without a problem body",
             "(?s)monitor-service GET .*: HTTP 404 without a JSON problem.*",
             "monitor: unmatched paths and unconvertible query parameters answer 404 without a problem body");
 
