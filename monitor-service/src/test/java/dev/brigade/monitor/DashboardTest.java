@@ -121,32 +121,38 @@ class DashboardTest {
             assertThat(text(browser, "#status")).startsWith("live");
 
             // And the loop's stages (from the registry) are drawn as a ring of six, met and unmet told apart; a
-            // click shows a stage's criteria with their evidence
-            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
-                    assertThat(browser.findElements(By.cssSelector("#stages svg g.node"))).hasSize(6));
-            assertThat(browser.findElements(By.cssSelector("#stages svg g.node")).stream()
-                    .map(n -> n.getAttribute("data-stage"))).containsExactly("framing", "data", "training",
-                            "evaluation", "deploy", "monitor");
-            assertThat(browser.findElement(By.cssSelector("#stages g.node[data-stage='deploy']")).getAttribute("class"))
-                    .contains("unmet").contains("current");
-            assertThat(browser.findElement(By.cssSelector("#stages g.node[data-stage='data']")).getAttribute("class"))
-                    .contains("met").doesNotContain("unmet");
-            browser.findElement(By.cssSelector("#stages g.node[data-stage='deploy'] circle")).click();
-            await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
-                    assertThat(text(browser, "#stage-detail")).contains("champion-promoted").contains("canary")
-                            .contains("risk-platform-oncall"));
+            // click shows a stage's criteria with their evidence (the panels redraw every 3 s: each check retries a
+            // stale element)
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {
+                assertThat(browser.findElements(By.cssSelector("#stages svg g.node")).stream()
+                        .map(n -> n.getAttribute("data-stage"))).containsExactly("framing", "data", "training",
+                                "evaluation", "deploy", "monitor");
+                assertThat(browser.findElement(By.cssSelector("#stages g.node[data-stage='deploy']"))
+                        .getAttribute("class")).contains("unmet").contains("current");
+                assertThat(browser.findElement(By.cssSelector("#stages g.node[data-stage='data']"))
+                        .getAttribute("class")).contains("met").doesNotContain("unmet");
+            });
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+                browser.findElement(By.cssSelector("#stages g.node[data-stage='deploy'] circle")).click();
+                assertThat(text(browser, "#stage-detail")).contains("champion-promoted").contains("canary")
+                        .contains("risk-platform-oncall");
+            });
             // the worst holdout rows of the champion and the canary, from their reports
-            assertThat(browser.findElements(By.cssSelector("#holdout-worst-v1 .worst-row"))).hasSize(2);
-            assertThat(text(browser, "#holdout-worst")).contains("holdout-v2-a").contains("region=eu")
-                    .contains("amount=980");
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+                assertThat(browser.findElements(By.cssSelector("#holdout-worst-v1 .worst-row"))).hasSize(2);
+                assertThat(text(browser, "#holdout-worst")).contains("holdout-v2-a").contains("region=eu")
+                        .contains("amount=980");
+            });
             // the costliest realised errors of the newest window with labels, next to the charts: real errors of
             // the data above, costliest first, with the features as served
-            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
-                    assertThat(browser.findElements(By.cssSelector("#window-worst-table .worst-row"))).hasSizeGreaterThanOrEqualTo(10));
-            assertThat(text(browser, "#window-worst-table")).contains("false-negative").contains("amount=");
-            List<Double> costs = browser.findElements(By.cssSelector("#window-worst-table .worst-row td:nth-child(4)"))
-                    .stream().map(e -> Double.parseDouble(e.getText())).toList();
-            assertThat(costs).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {
+                assertThat(browser.findElements(By.cssSelector("#window-worst-table .worst-row")))
+                        .hasSizeGreaterThanOrEqualTo(10);
+                assertThat(text(browser, "#window-worst-table")).contains("false-negative").contains("amount=");
+                List<Double> costs = browser.findElements(By.cssSelector("#window-worst-table .worst-row td:nth-child(4)"))
+                        .stream().map(e -> Double.parseDouble(e.getText())).toList();
+                assertThat(costs).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+            });
 
             // And a screenshot is kept (and copied for the README)
             Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();

@@ -169,7 +169,7 @@ class MonitorFlowTest {
     }
 
     static List<WindowSummary> awaitWindows(String useCase, int n) {
-        return await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+        return await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(500))
                 .until(() -> windows(useCase), w -> w.size() >= n);
     }
 
