@@ -35,10 +35,12 @@ import io.quarkus.test.junit.QuarkusTest;
 @WithTestResource(KafkaBrokerResource.class)
 @WithTestResource(FakeEndpoints.class)
 class AlertActionsTest {
-    // A champion over its budget is rolled back; a canary over its budget is cleared (the champion keeps serving).
+    // A champion over its budget is rolled back; a canary or a shadow over its budget is cleared (the champion keeps
+    // serving, and the cleared version's rollout ends).
 
     static final String UC = "eta-actions";
     static final String CANARY_UC = "eta-canary";
+    static final String SHADOW_UC = "eta-shadow";
     static final long BASE = Instant.parse("2026-11-23T09:00:00Z").toEpochMilli();
     static final long MINUTE = 60_000;
     static final Map<String, double[]> DISTANCE = Map.of("distance_km", new double[] {3, 1});
@@ -63,6 +65,12 @@ class AlertActionsTest {
             kafka.version(CANARY_UC, 2, DISTANCE, Map.of(), Map.of("mae", 5.8));
             kafka.alias(CANARY_UC, ModelAlias.CHAMPION, null, 1, AliasMoveKind.PROMOTE);
             kafka.alias(CANARY_UC, ModelAlias.CANARY, null, 2, AliasMoveKind.PROMOTE);
+            // and, in a third, v2 in shadow beside champion v1
+            kafka.useCase(SHADOW_UC, "delivery-eta.yaml", TaskType.REGRESSION);
+            kafka.version(SHADOW_UC, 1, DISTANCE, Map.of(), Map.of("mae", 6.0));
+            kafka.version(SHADOW_UC, 2, DISTANCE, Map.of(), Map.of("mae", 5.8));
+            kafka.alias(SHADOW_UC, ModelAlias.CHAMPION, null, 1, AliasMoveKind.PROMOTE);
+            kafka.alias(SHADOW_UC, ModelAlias.SHADOW, null, 2, AliasMoveKind.PROMOTE);
             kafka.flush();
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/v1/use-cases/" + UC)
                     .then().statusCode(200).body("aliases.champion", org.hamcrest.Matchers.equalTo(2)));
@@ -73,6 +81,9 @@ class AlertActionsTest {
                     kafka.prediction(Fixtures.prediction(UC, 2, UC + "-w" + w + "-" + i, BASE + w * MINUTE + i * 90L,
                             Fixtures.features(random, DISTANCE, Map.of()), 30 + random.nextGaussian() * 5, 80_000));
                     kafka.prediction(Fixtures.prediction(CANARY_UC, 2, CANARY_UC + "-w" + w + "-" + i,
+                            BASE + w * MINUTE + i * 90L, Fixtures.features(random, DISTANCE, Map.of()),
+                            30 + random.nextGaussian() * 5, 80_000));
+                    kafka.prediction(Fixtures.prediction(SHADOW_UC, 2, SHADOW_UC + "-w" + w + "-" + i,
                             BASE + w * MINUTE + i * 90L, Fixtures.features(random, DISTANCE, Map.of()),
                             30 + random.nextGaussian() * 5, 80_000));
                 }
@@ -98,6 +109,17 @@ class AlertActionsTest {
         assertThat(clearBody.get("version").isNull()).isTrue();
         assertThat(clearBody.get("reason").asText()).contains("latency-budget");
         assertThat(FakeEndpoints.REQUESTS).noneMatch(r -> r.path().equals("/v1/use-cases/" + CANARY_UC + "/rollback"));
+
+        // and the shadow that breaks it is cleared as well, so its rollout does not carry it on to canary and champion
+        // with the alert already raised (the rule would not fire again for that version)
+        FakeEndpoints.Request clearShadow = await().atMost(Duration.ofSeconds(60)).until(() -> FakeEndpoints.REQUESTS
+                .stream().filter(r -> r.path().equals("/v1/use-cases/" + SHADOW_UC + "/aliases/shadow")).findFirst(),
+                java.util.Optional::isPresent).orElseThrow();
+        JsonNode shadowBody = new ObjectMapper().readTree(clearShadow.body());
+        assertThat(shadowBody.get("version").isNull()).isTrue();
+        assertThat(shadowBody.get("reason").asText()).contains("latency-budget");
+        assertThat(FakeEndpoints.REQUESTS).noneMatch(r -> r.path().startsWith("/v1/use-cases/" + SHADOW_UC + "/")
+                && !r.path().endsWith("/aliases/shadow"));
 
         // and the owner is paged through the webhook, once per alert, with severity, owner and playbook
         List<FakeEndpoints.Request> pages = FakeEndpoints.REQUESTS.stream().filter(r -> r.path().equals("/hook"))

@@ -16,7 +16,7 @@ import dev.brigade.monitor.config.MonitorConfig;
 
 /**
  * The registry's write endpoints the rollback action needs, called as the monitor's service account (role
- * deployer, HTTP Basic locally): roll the champion back, or clear a canary.
+ * deployer, HTTP Basic locally): roll the champion back, or clear a canary or a shadow.
  */
 @ApplicationScoped
 public class RegistryClient {
@@ -45,10 +45,19 @@ public class RegistryClient {
 
     /** POST /v1/use-cases/{name}/aliases/canary with version null: the canary stops taking traffic. */
     public Result clearCanary(String useCase, String reason) throws Exception {
+        return clear(useCase, "canary", reason);
+    }
+
+    /** POST /v1/use-cases/{name}/aliases/shadow with version null: the shadow stops scoring, its rollout ends. */
+    public Result clearShadow(String useCase, String reason) throws Exception {
+        return clear(useCase, "shadow", reason);
+    }
+
+    private Result clear(String useCase, String alias, String reason) throws Exception {
         java.util.Map<String, Object> body = new java.util.HashMap<>();
         body.put("version", null);
         body.put("reason", reason);
-        return post("/v1/use-cases/" + useCase + "/aliases/canary", body);
+        return post("/v1/use-cases/" + useCase + "/aliases/" + alias, body);
     }
 
     private Result post(String path, Map<String, ?> body) throws Exception {

@@ -135,7 +135,10 @@ public class AlertActions {
 
     /**
      * A canary that breaks its guardrails loses its traffic (canary cleared); a champion that does is rolled back
-     * to the previous champion. Anything else (shadow, an old version) is left to the owner, and says so.
+     * to the previous champion. A shadow that does is cleared too: it serves nobody, but the rule stays raised for
+     * that version, so it would not fire again once the rollout moved the version on to canary and champion; a
+     * clear ends its rollout (the registry's driver never takes back a cleared version). Anything else (an old
+     * version) is left to the owner, and says so.
      */
     private void rollback(AlertEvent alert, AlertRaised raised) {
         String uc = alert.getUseCase();
@@ -146,6 +149,8 @@ public class AlertActions {
             RegistryClient.Result result;
             if (alias.filter("canary"::equals).isPresent()) {
                 result = registryClient.clearCanary(uc, reason);
+            } else if (alias.filter("shadow"::equals).isPresent()) {
+                result = registryClient.clearShadow(uc, reason);
             } else if (alias.filter("champion"::equals).isPresent() && registry.previousChampion(uc).isPresent()) {
                 result = registryClient.rollback(uc, reason);
             } else {
