@@ -383,12 +383,13 @@ class ClosedLoopIT {
         String guarded = spec.replaceAll("(?m)^(  signals: ).*$", "$1" + "[manual]")
                 .replaceAll("(?s)(  rollout:\n).*?(\ntraining:)", "$1    - alias: canary\n"
                         + "      trafficPercent: 25\n      bake: 10m\n    - alias: champion\n$2")
-                .stripTrailing()
-                + "\n  - name: mae-guardrail\n    metric: mae\n    when: above\n    threshold: 30.0\n"
-                + "    minSamples: 20\n    persistence: 1\n    severity: page\n"
-                + "    owner: logistics-platform-oncall\n"
-                + "    playbook: A version half an hour off on average is broken; it loses its traffic at once.\n"
-                + "    action: rollback\n";
+                // first in the list, so the edit holds whatever sections follow the alert rules
+                .replaceFirst("(?m)^alertRules:\n", "alertRules:\n"
+                        + "  - name: mae-guardrail\n    metric: mae\n    when: above\n    threshold: 30.0\n"
+                        + "    minSamples: 20\n    persistence: 1\n    severity: page\n"
+                        + "    owner: logistics-platform-oncall\n"
+                        + "    playbook: A version half an hour off on average is broken; it loses its traffic at once.\n"
+                        + "    action: rollback\n");
         assertThat(guarded).contains("signals: [manual]").contains("bake: 10m")
                 .contains("mae-guardrail");
         return guarded;
@@ -411,7 +412,8 @@ class ClosedLoopIT {
                 .build());
 
         com.fasterxml.jackson.databind.node.ObjectNode report = withoutNulls(championVersion.get("evaluationReport"));
-        report.remove(List.of("worstExamples", "fairness", "latency"));
+        // The champion's fairness section stays: the gate's fairness check needs the protected attribute's slices.
+        report.remove(List.of("worstExamples", "latency"));
         double mae = report.get("overall").get("metrics").get("mae").asDouble();
         com.fasterxml.jackson.databind.node.ObjectNode comparison = report.putObject("championComparison");
         comparison.put("championVersion", champion).put("metric", "mae").put("candidate", mae - 0.05)
