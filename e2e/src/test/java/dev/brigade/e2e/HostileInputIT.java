@@ -337,9 +337,7 @@ class HostileInputIT {
      */
     private static final Map<String, String> KNOWN_GAPS = Map.of(
             "(?s).* huge-body: HTTP 413 without a JSON problem.*",
-            "413 from the HTTP layer (max-body-size) has no problem body",
-            "(?s)monitor-service GET .*: HTTP 404 without a JSON problem.*",
-            "monitor: unmatched paths and unconvertible query parameters answer 404 without a problem body");
+            "413 from the HTTP layer (max-body-size) has no problem body");
 
     private void endpoint(String service, JsonNode openapi, String template, String method, JsonNode op, long limit,
             List<String> failures) {
