@@ -2,11 +2,8 @@ package dev.brigade.feature.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +15,7 @@ import dev.brigade.feature.FeatureSetDefinition;
 import dev.brigade.feature.FeatureValue;
 import dev.brigade.feature.ValueStatus;
 import dev.brigade.feature.mapping.FeatureSetParser;
+import dev.brigade.feature.streams.MutableClock;
 
 class ContractTallyTest {
 
@@ -37,7 +35,7 @@ class ContractTallyTest {
                 colour: {categories: [red, blue]}
             """;
 
-    private final MovingClock clock = new MovingClock(T0);
+    private final MutableClock clock = new MutableClock(T0);
     private final List<String> violations = new ArrayList<>();
     private final FeatureSetDefinition set = FeatureSetParser.parse(YAML).definition().orElseThrow();
     private final ContractTally tally = new ContractTally(set, clock, (f, e) -> violations.add(f + "/" + e));
@@ -123,32 +121,5 @@ class ContractTallyTest {
         values.put("n", new FeatureValue(n, ValueStatus.PRESENT));
         values.put("colour", new FeatureValue(colour, ValueStatus.PRESENT));
         return values;
-    }
-
-    private static final class MovingClock extends Clock {
-        private Instant now;
-
-        MovingClock(Instant start) {
-            now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }
