@@ -80,7 +80,15 @@ public final class SampleEvents {
                 drift(new DriftDetected(10_000L, List.of(new FeatureDrift("amount", 0.31, "ks", 0.12, 1e-9, true)))),
                 drift(new PerformanceDegraded(5_000L, "auc", 0.71, 0.91, 0.8)),
                 alert(new AlertRaised("psi.amount", 0.31, 0.2, 7, "input drift on amount")),
-                alert(new AlertResolved(T0, "psi back under 0.2 for 3 windows")));
+                alert(new AlertResolved(T0, "psi back under 0.2 for 3 windows")),
+                ScoringRequested.newBuilder().setRequestId("sr-1").setUseCase("card-fraud").setEventId("evt-1")
+                        .setEntityId("card-42").setEventTime(T0).setAttributes(Map.of("amount", 42.5))
+                        .setRequestedAt(T0).build(),
+                ScoreProduced.newBuilder().setPredictionId("p-2").setRequestId("sr-1").setEventId("evt-1")
+                        .setEntityId("card-42").setUseCase("card-fraud").setModelVersion(7)
+                        .setVariant(Variant.CHAMPION).setScore(0.12).setDecision("negative")
+                        .setFeatures(Map.of("amount", 42.5)).setFeatureStatuses(Map.of("amount", FeatureStatus.PRESENT))
+                        .setImputed(List.of()).setWarnings(List.of()).setEventTime(T0).setScoredAt(T0).build());
     }
 
     private static TrainingRunEvent run(Object payload) {

@@ -23,6 +23,8 @@ import dev.brigade.events.LabelEvent;
 import dev.brigade.events.PredictionLogged;
 import dev.brigade.events.RawEvent;
 import dev.brigade.events.RegistryEvent;
+import dev.brigade.events.ScoreProduced;
+import dev.brigade.events.ScoringRequested;
 import dev.brigade.events.TrainingExample;
 import dev.brigade.events.TrainingRequested;
 import dev.brigade.events.TrainingRunEvent;
@@ -49,7 +51,9 @@ public final class EventCatalog {
             RegistryEvent.class,
             PredictionLogged.class,
             DriftEvent.class,
-            AlertEvent.class);
+            AlertEvent.class,
+            ScoringRequested.class,
+            ScoreProduced.class);
 
     private static final List<EventType<?>> ALL = TYPES.stream()
             .<EventType<?>>map(EventCatalog::load)

@@ -13,6 +13,8 @@ import dev.brigade.events.LabelEvent;
 import dev.brigade.events.PredictionLogged;
 import dev.brigade.events.RawEvent;
 import dev.brigade.events.RegistryEvent;
+import dev.brigade.events.ScoreProduced;
+import dev.brigade.events.ScoringRequested;
 import dev.brigade.events.TrainingExample;
 import dev.brigade.events.TrainingRequested;
 import dev.brigade.events.TrainingRunEvent;
@@ -45,7 +47,11 @@ public final class TopicCatalog {
             new TopicSpec(Topics.REGISTRY_EVENTS, KeyKind.USE_CASE, RegistryEvent.class, 1, Cleanup.DELETE, FOREVER),
             new TopicSpec(Topics.PREDICTIONS, KeyKind.EVENT_ID, PredictionLogged.class, 3, Cleanup.DELETE, MONTH),
             new TopicSpec(Topics.DRIFT_EVENTS, KeyKind.USE_CASE, DriftEvent.class, 1, Cleanup.DELETE, YEAR),
-            new TopicSpec(Topics.ALERTS, KeyKind.USE_CASE, AlertEvent.class, 1, Cleanup.DELETE, YEAR));
+            new TopicSpec(Topics.ALERTS, KeyKind.USE_CASE, AlertEvent.class, 1, Cleanup.DELETE, YEAR),
+            // Batch scoring: requests keyed by entity like raw-events, scores keyed by event like predictions.
+            new TopicSpec(Topics.SCORING_REQUESTS, KeyKind.ENTITY_ID, ScoringRequested.class, 3, Cleanup.DELETE,
+                    MONTH),
+            new TopicSpec(Topics.SCORES, KeyKind.EVENT_ID, ScoreProduced.class, 3, Cleanup.DELETE, MONTH));
 
     private static final List<TopicSpec> ALL = withDeadLetters(EVENT_TOPICS);
 

@@ -14,6 +14,10 @@ public final class Topics {
     public static final String PREDICTIONS = "predictions";
     public static final String DRIFT_EVENTS = "drift-events";
     public static final String ALERTS = "alerts";
+    /** ScoringRequested for use cases served in batch mode (serving.mode batch), key entity id. */
+    public static final String SCORING_REQUESTS = "scoring-requests";
+    /** ScoreProduced: scores computed off the request path (scoring-requests, batch jobs), key event id. */
+    public static final String SCORES = "scores";
 
     /** Every consumer sends what it cannot process to {@code <topic>.dlq}, with the reason in headers. */
     public static final String DLQ_SUFFIX = ".dlq";
