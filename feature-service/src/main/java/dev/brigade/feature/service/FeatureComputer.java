@@ -1,7 +1,6 @@
 package dev.brigade.feature.service;
 
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,9 +8,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import dev.brigade.feature.EntityHistory;
 import dev.brigade.feature.FeatureDefinition;
 import dev.brigade.feature.FeatureSetDefinition;
 import dev.brigade.feature.FeatureValue;
+import dev.brigade.feature.HistoryLayout;
 import dev.brigade.feature.PastEvent;
 import dev.brigade.feature.ValueStatus;
 
@@ -28,20 +29,32 @@ public final class FeatureComputer {
     }
 
     /**
-     * @param history the entity's events in ascending time order; events at or after {@code at} are ignored
+     * @param history the entity's events (in any order); events at or after {@code at} are ignored
      * @param current the current event's attributes, or null for a look-up without an event
      */
     public static Map<String, FeatureValue> compute(FeatureSetDefinition set, List<PastEvent> history, Instant at,
             Map<String, Object> current) {
+        return compute(set, EntityHistory.of(HistoryLayout.of(set), history), at, current);
+    }
+
+    /**
+     * @param history the entity's events, kept with {@link HistoryLayout#of} of this set; events at or after
+     *        {@code at} are ignored
+     * @param current the current event's attributes, or null for a look-up without an event
+     */
+    public static Map<String, FeatureValue> compute(FeatureSetDefinition set, EntityHistory history, Instant at,
+            Map<String, Object> current) {
         Window window = new Window(history, at.toEpochMilli());
         Map<String, FeatureValue> values = new LinkedHashMap<>();
-        for (FeatureDefinition feature : set.features()) {
-            values.put(feature.name(), compute(feature, window, current));
+        List<FeatureDefinition> features = set.features();
+        for (int i = 0; i < features.size(); i++) {
+            FeatureDefinition feature = features.get(i);
+            values.put(feature.name(), compute(feature, i, window, current));
         }
         return values;
     }
 
-    private static FeatureValue compute(FeatureDefinition f, Window w, Map<String, Object> current) {
+    private static FeatureValue compute(FeatureDefinition f, int index, Window w, Map<String, Object> current) {
         if (f.aggregation().usesCurrentEvent() && current == null) {
             return new FeatureValue(null, ValueStatus.MISSING);
         }
@@ -53,19 +66,23 @@ public final class FeatureComputer {
         if (!w.hasHistory()) {
             return new FeatureValue(f.defaultValue(), ValueStatus.NO_HISTORY);
         }
+        HistoryLayout layout = w.history.layout();
         long windowMillis = f.window().orElseThrow().toMillis();
         int start = w.start(windowMillis);
         int end = w.end;
+        int numeric = layout.numericColumnOf(index);
+        int column = layout.valueColumnOf(index);
         Optional<Object> value = switch (f.aggregation()) {
             case COUNT -> Optional.of((long) (end - start));
-            case SUM -> Optional.of(w.stats(f, windowMillis).sum);
-            case MEAN -> w.stats(f, windowMillis).mean();
-            case MIN -> w.stats(f, windowMillis).min();
-            case MAX -> w.stats(f, windowMillis).max();
-            case LAST -> last(f, w, start, end);
-            case DISTINCT_COUNT -> Optional.of(distinct(f, w, start, end));
-            case TIME_SINCE_LAST -> end > start ? Optional.of((w.at - w.times[end - 1]) / 1000.0) : Optional.empty();
-            case RATIO_TO_MEAN -> ratioToMean(f, w.stats(f, windowMillis), current);
+            case SUM -> Optional.of(w.stats(numeric, windowMillis).sum);
+            case MEAN -> w.stats(numeric, windowMillis).mean();
+            case MIN -> w.stats(numeric, windowMillis).min();
+            case MAX -> w.stats(numeric, windowMillis).max();
+            case LAST -> last(f, w.history, column, start, end);
+            case DISTINCT_COUNT -> Optional.of(distinct(w.history, column, start, end));
+            case TIME_SINCE_LAST -> end > start ? Optional.of((w.at - w.history.time(end - 1)) / 1000.0)
+                    : Optional.empty();
+            case RATIO_TO_MEAN -> ratioToMean(f, w.stats(numeric, windowMillis), current);
             case ATTRIBUTE -> throw new IllegalStateException("handled above");
         };
         return value.map(v -> new FeatureValue(v, ValueStatus.PRESENT))
@@ -73,26 +90,21 @@ public final class FeatureComputer {
     }
 
     /**
-     * The history as seen from one instant: times as plain longs for the window searches, each attribute's values
-     * read out of the events' maps once (a column) however many windows and features use it, and the numeric
-     * statistics of each (attribute, window) pair computed once however many features share them.
+     * The history as seen from one instant: the numeric statistics of each (column, window) pair computed once
+     * however many features share them.
      */
     private static final class Window {
-        final List<PastEvent> history;
-        final long[] times;
+        final EntityHistory history;
         final long at;
         final int end;
-        private final Map<String, Stats> stats = new HashMap<>();
-        private final Map<String, Object[]> columns = new HashMap<>();
+        private final long[] statsKeys = new long[8];
+        private final Stats[] stats = new Stats[8];
+        private int cached;
 
-        Window(List<PastEvent> history, long at) {
+        Window(EntityHistory history, long at) {
             this.history = history;
             this.at = at;
-            this.times = new long[history.size()];
-            for (int i = 0; i < times.length; i++) {
-                times[i] = history.get(i).time().toEpochMilli();
-            }
-            this.end = firstAtOrAfter(times, at);
+            this.end = history.firstAtOrAfter(at);
         }
 
         boolean hasHistory() {
@@ -100,26 +112,23 @@ public final class FeatureComputer {
         }
 
         int start(long windowMillis) {
-            return firstAtOrAfter(times, at - windowMillis);
+            return history.firstAtOrAfter(at - windowMillis);
         }
 
-        Stats stats(FeatureDefinition f, long windowMillis) {
-            String attribute = f.attribute().orElseThrow();
-            return stats.computeIfAbsent(attribute + "@" + windowMillis,
-                    k -> numbers(column(attribute), start(windowMillis), end));
-        }
-
-        /** The attribute's value in each event before the instant (null where an event lacks it). */
-        Object[] column(String attribute) {
-            Object[] column = columns.get(attribute);
-            if (column == null) {
-                column = new Object[end];
-                for (int i = 0; i < end; i++) {
-                    column[i] = history.get(i).attributes().get(attribute);
+        Stats stats(int column, long windowMillis) {
+            // Windows are whole milliseconds far below 2^48: the column fits in the top bits.
+            long key = ((long) column << 48) ^ windowMillis;
+            for (int i = 0; i < cached; i++) {
+                if (statsKeys[i] == key) {
+                    return stats[i];
                 }
-                columns.put(attribute, column);
             }
-            return column;
+            Stats s = numbers(history, column, start(windowMillis), end);
+            if (cached < stats.length) {
+                statsKeys[cached] = key;
+                stats[cached++] = s;
+            }
+            return s;
         }
     }
 
@@ -134,10 +143,10 @@ public final class FeatureComputer {
                 .map(mean -> n.doubleValue() / mean);
     }
 
-    private static Optional<Object> last(FeatureDefinition f, Window w, int start, int end) {
-        Object[] column = w.column(f.attribute().orElseThrow());
+    private static Optional<Object> last(FeatureDefinition f, EntityHistory history, int column, int start,
+            int end) {
         for (int i = end - 1; i >= start; i--) {
-            Optional<Object> v = f.type().coerce(column[i]);
+            Optional<Object> v = f.type().coerce(history.value(column, i));
             if (v.isPresent()) {
                 return v;
             }
@@ -145,11 +154,10 @@ public final class FeatureComputer {
         return Optional.empty();
     }
 
-    private static long distinct(FeatureDefinition f, Window w, int start, int end) {
-        Object[] column = w.column(f.attribute().orElseThrow());
+    private static long distinct(EntityHistory history, int column, int start, int end) {
         Set<Object> seen = new HashSet<>();
         for (int i = start; i < end; i++) {
-            Object v = column[i];
+            Object v = history.value(column, i);
             if (v != null) {
                 seen.add(v);
             }
@@ -157,29 +165,15 @@ public final class FeatureComputer {
         return seen.size();
     }
 
-    private static Stats numbers(Object[] column, int start, int end) {
+    private static Stats numbers(EntityHistory history, int column, int start, int end) {
         Stats stats = new Stats();
         for (int i = start; i < end; i++) {
-            if (column[i] instanceof Number n && Double.isFinite(n.doubleValue())) {
-                stats.add(n.doubleValue());
+            double v = history.number(column, i);
+            if (!Double.isNaN(v)) {
+                stats.add(v);
             }
         }
         return stats;
-    }
-
-    /** Index of the first time at or after {@code time}; times are sorted. */
-    static int firstAtOrAfter(long[] times, long time) {
-        int lo = 0;
-        int hi = times.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (times[mid] < time) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
     }
 
     private static final class Stats {

@@ -24,6 +24,7 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import dev.brigade.feature.EntityHistory;
+import dev.brigade.feature.HistoryLayout;
 import dev.brigade.feature.OnlineFeatures;
 import dev.brigade.feature.RegisteredFeatureSet;
 import dev.brigade.feature.config.FeatureServiceConfig;
@@ -103,10 +104,10 @@ public class OnlineFeatureService {
             throw new LookupException(503, "feature set " + set.definition().id() + " is not queryable yet ("
                     + e.getMessage() + "); retry");
         }
-        EntityHistory history = HistoryStore.read(store, entityId);
+        EntityHistory history = HistoryStore.read(store, entityId, HistoryLayout.of(set.definition()));
         Instant at = asOf.orElseGet(clock::instant);
         return new OnlineFeatures(set.definition().name(), set.definition().version(), entityId, at,
-                FeatureComputer.compute(set.definition(), history.events(), at, attributes),
+                FeatureComputer.compute(set.definition(), history, at, attributes),
                 streams.applicationServer());
     }
 

@@ -19,6 +19,7 @@ import dev.brigade.events.serde.EventDecodingException;
 import dev.brigade.feature.EntityHistory;
 import dev.brigade.feature.FeatureSetDefinition;
 import dev.brigade.feature.FeatureValue;
+import dev.brigade.feature.HistoryLayout;
 import dev.brigade.feature.PastEvent;
 import dev.brigade.feature.mapping.EventMapper;
 import dev.brigade.feature.service.FeatureComputer;
@@ -40,6 +41,7 @@ final class FeatureVectorProcessor implements Processor<String, byte[], String, 
     private final Clock clock;
     private final ProcessingListener listener;
     private final Duration retention;
+    private final HistoryLayout layout;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> histories;
     /**
@@ -53,6 +55,7 @@ final class FeatureVectorProcessor implements Processor<String, byte[], String, 
         this.clock = clock;
         this.listener = listener;
         this.retention = set.historyRetention();
+        this.layout = HistoryLayout.of(set);
     }
 
     @Override
@@ -93,26 +96,29 @@ final class FeatureVectorProcessor implements Processor<String, byte[], String, 
             listener.outcome("skipped:invalid");
             return;
         }
-        EntityHistory history = recent.computeIfAbsent(event.getEntityId(), id -> HistoryStore.read(histories, id));
+        EntityHistory history = recent.computeIfAbsent(event.getEntityId(),
+                id -> HistoryStore.read(histories, id, layout));
         if (history.contains(event.getEventId())) {
             // A producer retry of the same event: its vector exists already; counting it twice would skew features.
             listener.outcome("duplicate");
             return;
         }
-        Instant newest = history.newest().orElse(event.getEventTime());
+        Instant newest = history.isEmpty() ? event.getEventTime() : Instant.ofEpochMilli(history.newestMillis());
         if (event.getEventTime().isBefore(newest.minus(set.grace()))) {
             deadLetter(record, "LATE: event time " + event.getEventTime() + " is more than the grace period "
                     + set.grace() + " behind the entity's newest event " + newest,
                     "feature set " + set.id(), "late");
             return;
         }
-        Map<String, FeatureValue> features = FeatureComputer.compute(set, history.events(), event.getEventTime(),
+        Map<String, FeatureValue> features = FeatureComputer.compute(set, history, event.getEventTime(),
                 event.getAttributes());
-        HistoryStore.add(histories, event.getEntityId(), past);
+        HistoryStore.add(histories, event.getEntityId(), event.getEventId(), event.getEventTime(),
+                event.getAttributes(), layout);
         Instant newestNow = event.getEventTime().isAfter(newest) ? event.getEventTime() : newest;
         Instant cutoff = newestNow.minus(retention);
         HistoryStore.pruneBefore(histories, event.getEntityId(), history, cutoff);
-        recent.put(event.getEntityId(), history.with(past, cutoff));
+        recent.put(event.getEntityId(), history.with(event.getEventId(), event.getEventTime(), event.getAttributes(),
+                cutoff));
         FeatureVector vector = EventMapper.toFeatureVector(set, event, features, clock.instant());
         context.forward(new Record<>(event.getEventId(), VECTORS.encode(vector), record.timestamp()),
                 FeatureSetTopology.VECTORS_SINK);

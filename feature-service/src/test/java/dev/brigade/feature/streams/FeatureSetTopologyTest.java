@@ -1,6 +1,7 @@
 package dev.brigade.feature.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -35,6 +36,8 @@ class FeatureSetTopologyTest {
     private static final Instant DAY = Instant.parse("2026-11-20T10:00:00Z");
     private static final EventCodec<RawEvent> RAW = EventCodec.of(RawEvent.class);
     private static final EventCodec<FeatureVector> VECTORS = EventCodec.of(FeatureVector.class);
+    private static final String CHANGELOG = "feature-set-topology-test-" + FeatureSetTopology.HISTORY_STORE
+            + "-changelog";
 
     private TopologyTestDriver driver;
     private TestInputTopic<String, byte[]> rawEvents;
@@ -170,6 +173,130 @@ class FeatureSetTopologyTest {
         // And the later event was computed before the old one left: history, but nothing in its windows
         assertThat(vectorsByEvent().get("new").getStatuses()).containsEntry("amount_mean_7d",
                 FeatureStatus.DEFAULTED);
+    }
+
+    @Test
+    void aRestartedTaskRebuildsItsHistoryFromTheChangelogAndComputesTheSameVectors() {
+        // Given a timeline with an out-of-order event, processed by one instance
+        send("e1", "card-1", minutes(0), 10.0);
+        send("e3", "card-1", minutes(30), 30.0);
+        send("e2", "card-1", minutes(25), 20.0);
+        send("x1", "card-2", minutes(2), 7.0);
+        Map<String, byte[]> changelog = new java.util.LinkedHashMap<>();
+        TestOutputTopic<String, byte[]> log = driver.createOutputTopic(CHANGELOG, new StringDeserializer(),
+                new ByteArrayDeserializer());
+        log.readRecordsToList().forEach(r -> changelog.put(r.key(), r.value()));
+        // And a record as stores written before only the read attributes were kept hold it (every attribute)
+        String oldKey = HistoryStore.key("card-1", minutes(-5).toEpochMilli(), "e0");
+        changelog.put(oldKey, legacyRecord(Map.of("amount", 5.0, "merchant", "m-e0", "region", "eu",
+                "online", true, "count", 3L)));
+        driver.close();
+
+        // When a new instance restores the store from those changelog records (restoration puts the raw bytes)
+        // and the timeline goes on
+        startDriver();
+        org.apache.kafka.streams.state.KeyValueStore<String, byte[]> store =
+                driver.getKeyValueStore(FeatureSetTopology.HISTORY_STORE);
+        changelog.forEach(store::put);
+        send("e4", "card-1", minutes(40), 40.0);
+        send("x2", "card-2", minutes(3), 8.0);
+
+        // Then its vectors are those of an instance that never stopped, the old-format record counted in full
+        Map<String, FeatureVector> byEvent = vectorsByEvent();
+        assertThat(byEvent.get("e4").getValues()).containsEntry("txn_count_1h", 4L)
+                .containsEntry("amount_sum_24h", 65.0).containsEntry("amount_max_24h", 30.0)
+                .containsEntry("merchant_distinct_24h", 4L).containsEntry("secs_since_last_txn", 600.0)
+                .containsEntry("amount_mean_7d", 16.25).containsEntry("amount_to_mean_7d", 40.0 / 16.25);
+        assertThat(byEvent.get("x2").getValues()).containsEntry("txn_count_10m", 1L)
+                .containsEntry("amount_sum_24h", 7.0);
+    }
+
+    @Test
+    void aHistoryRecordOfAnUnknownFormatIsRefusedNamingTheRecordNotMisread() {
+        // Given a stored record in a format this version does not know (written by a newer one)
+        send("e1", "card-1", minutes(0), 10.0);
+        byte[] newer = legacyRecord(Map.of("amount", 1.0));
+        newer[0] = 2;
+        org.apache.kafka.streams.state.KeyValueStore<String, byte[]> store =
+                driver.getKeyValueStore(FeatureSetTopology.HISTORY_STORE);
+        store.put(HistoryStore.key("card-9", minutes(0).toEpochMilli(), "n1"), newer);
+
+        // When the entity's history is read, Then the read fails naming the record and the format
+        assertThatThrownBy(() -> HistoryStore.read(store, "card-9",
+                dev.brigade.feature.HistoryLayout.of(FeatureSets.cardActivity())))
+                .isInstanceOf(org.apache.kafka.common.errors.SerializationException.class)
+                .hasMessageContaining("n1").hasMessageContaining("format 2");
+    }
+
+    @Test
+    void onlineAsOfAnEventTimeGivesExactlyItsOfflineVector() {
+        // Given a random in-order timeline of a few cards within a week (nothing pruned), mixed attribute types
+        java.util.Random random = new java.util.Random(11);
+        List<RawEvent> sent = new java.util.ArrayList<>();
+        Instant time = DAY;
+        for (int i = 0; i < 300; i++) {
+            time = time.plusSeconds(random.nextInt(3600));
+            Map<String, Object> attributes = new HashMap<>();
+            if (random.nextInt(10) > 0) {
+                attributes.put("amount", random.nextInt(4) == 0 ? (Object) (long) random.nextInt(100)
+                        : (Object) (random.nextInt(10_000) / 100.0));
+            }
+            attributes.put("merchant", random.nextInt(6) == 0 ? (Object) 5L : "m-" + random.nextInt(8));
+            attributes.put("online", random.nextBoolean());
+            RawEvent event = RawEvent.newBuilder().setEventId("r" + i).setSource("card-transactions")
+                    .setEntityId("card-" + random.nextInt(4)).setEventTime(time).setAttributes(attributes).build();
+            rawEvents.pipeInput(event.getEntityId(), RAW.encode(event));
+            sent.add(event);
+        }
+
+        // When each event's features are computed online from the store as of its time, with its attributes
+        org.apache.kafka.streams.state.KeyValueStore<String, byte[]> store =
+                driver.getKeyValueStore(FeatureSetTopology.HISTORY_STORE);
+        dev.brigade.feature.FeatureSetDefinition set = FeatureSets.cardActivity();
+        Map<String, FeatureVector> offline = vectorsByEvent();
+
+        // Then they equal the offline vector, value and status, for every event
+        assertThat(offline).hasSize(sent.size());
+        for (RawEvent event : sent) {
+            Map<String, dev.brigade.feature.FeatureValue> online = dev.brigade.feature.service.FeatureComputer
+                    .compute(set, HistoryStore.read(store, event.getEntityId(),
+                            dev.brigade.feature.HistoryLayout.of(set)), event.getEventTime(), event.getAttributes());
+            FeatureVector vector = offline.get(event.getEventId());
+            online.forEach((name, value) -> {
+                assertThat(vector.getValues().get(name)).as(event.getEventId() + " " + name)
+                        .isEqualTo(value.value());
+                assertThat(vector.getStatuses().get(name).name()).as(event.getEventId() + " " + name)
+                        .isEqualTo(value.status().name());
+            });
+        }
+    }
+
+    /** A format-1 history record with these attributes, written byte by byte as the format documents it. */
+    private static byte[] legacyRecord(Map<String, Object> attributes) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.writeByte(1);
+            out.writeShort(attributes.size());
+            for (Map.Entry<String, Object> a : attributes.entrySet()) {
+                out.writeUTF(a.getKey());
+                if (a.getValue() instanceof Boolean b) {
+                    out.writeByte(1);
+                    out.writeBoolean(b);
+                } else if (a.getValue() instanceof Long l) {
+                    out.writeByte(2);
+                    out.writeLong(l);
+                } else if (a.getValue() instanceof Double d) {
+                    out.writeByte(3);
+                    out.writeDouble(d);
+                } else {
+                    out.writeByte(4);
+                    out.writeUTF(a.getValue().toString());
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
     }
 
     private byte[] send(String eventId, String card, Instant time, double amount) {
