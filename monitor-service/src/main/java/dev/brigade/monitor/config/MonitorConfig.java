@@ -36,6 +36,8 @@ public interface MonitorConfig {
 
     Webhook webhook();
 
+    Features features();
+
     /** How long start-up waits for the registry view before the windows start (they need the profiles). */
     @WithDefault("60s")
     Duration catchUpTimeout();
@@ -121,6 +123,24 @@ public interface MonitorConfig {
 
         @WithDefault("10s")
         Duration timeout();
+    }
+
+    /** The feature-service's read API: each feature-set version's data contract checked on live data. */
+    interface Features {
+        @WithDefault("http://localhost:8081")
+        String url();
+
+        /** Short: the dashboard polls every 3 s and a slow feature-service must not hold its requests. */
+        @WithDefault("2s")
+        Duration timeout();
+
+        /** The contract chart keeps at most one sample per version this often (taken when the dashboard reads). */
+        @WithDefault("30s")
+        Duration sampleEvery();
+
+        /** Samples kept per feature-set version (240 x 30 s = 2 hours). */
+        @WithDefault("240")
+        int samplesKept();
     }
 
     interface Webhook {

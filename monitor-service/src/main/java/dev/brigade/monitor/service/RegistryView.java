@@ -50,7 +50,14 @@ public class RegistryView {
             Map<String, Integer> aliases, Double canaryPercent, List<Integer> championStack, List<AliasMove> history) {
     }
 
+    /** A feature-set version: the spec's, or the one a model version was trained on (its lineage). */
+    public record FeatureSetRef(String name, int version) {
+    }
+
     private final Map<String, UseCase> useCases = new ConcurrentHashMap<>();
+    // Kept beside the use cases rather than in their records: only the data-contract panel reads them.
+    private final Map<String, FeatureSetRef> specFeatureSets = new ConcurrentHashMap<>();
+    private final Map<String, Map<Integer, FeatureSetRef>> versionFeatureSets = new ConcurrentHashMap<>();
 
     public synchronized void apply(RegistryEvent event) {
         String name = event.getUseCase();
@@ -59,6 +66,7 @@ public class RegistryView {
         long at = event.getOccurredAt().toEpochMilli();
         if (payload instanceof UseCaseRegistered u) {
             UseCaseSettings settings = SpecMapper.settings(name, u.getSpecVersion(), u.getSpec());
+            specFeatureSets.put(name, new FeatureSetRef(u.getFeatureSet(), u.getFeatureSetVersion()));
             useCases.put(name, current == null
                     ? new UseCase(name, settings, new TreeMap<>(), new TreeMap<>(), null, new ArrayList<>(),
                             new ArrayList<>())
@@ -84,6 +92,8 @@ public class RegistryView {
             } catch (IllegalArgumentException e) {
                 offline = Map.of();
             }
+            versionFeatureSets.computeIfAbsent(name, k -> new ConcurrentHashMap<>()).put(m.getVersion(),
+                    new FeatureSetRef(m.getLineage().getFeatureSet(), m.getLineage().getFeatureSetVersion()));
             current.versions().put(m.getVersion(), new Version(m.getVersion(), m.getRole().name().toLowerCase(), at,
                     event.getActor(), event.getWhy(), m.getContract().getOwner(), m.getLineage().getTrainingRunId(),
                     profile, offline, null, false, 0));
@@ -167,6 +177,16 @@ public class RegistryView {
                     u.canaryPercent(), List.copyOf(u.championStack()), List.copyOf(u.history())));
         }
         return out;
+    }
+
+    /** The feature-set version the use case's latest spec names. */
+    public Optional<FeatureSetRef> specFeatureSet(String useCase) {
+        return Optional.ofNullable(specFeatureSets.get(useCase));
+    }
+
+    /** The feature-set version a model version was trained on. */
+    public Optional<FeatureSetRef> versionFeatureSet(String useCase, int version) {
+        return Optional.ofNullable(versionFeatureSets.getOrDefault(useCase, Map.of()).get(version));
     }
 
     public synchronized Optional<UseCase> useCase(String name) {

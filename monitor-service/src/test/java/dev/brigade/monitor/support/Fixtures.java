@@ -78,9 +78,14 @@ public final class Fixtures implements AutoCloseable {
     }
 
     public void useCase(String name, String file, TaskType task) throws Exception {
+        useCase(name, file, task, "set");
+    }
+
+    /** A use case whose spec names feature set {@code featureSet} version 1. */
+    public void useCase(String name, String file, TaskType task, String featureSet) throws Exception {
         send(Topics.REGISTRY_EVENTS, name, EventCodec.of(RegistryEvent.class).encode(RegistryEvent.newBuilder()
                 .setEventId("uc-" + name).setUseCase(name).setOccurredAt(Instant.now()).setActor("rita")
-                .setWhy("test").setPayload(new UseCaseRegistered(1, task, "set", 1, spec(file, name), "sha"))
+                .setWhy("test").setPayload(new UseCaseRegistered(1, task, featureSet, 1, spec(file, name), "sha"))
                 .build()));
     }
 

@@ -1,0 +1,143 @@
+package dev.brigade.monitor.rest;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.brigade.monitor.client.FeatureServiceClient;
+import dev.brigade.monitor.service.ContractHistory;
+import dev.brigade.monitor.service.RegistryView;
+
+/**
+ * The dashboard's data-contract panel: for each feature-set version a use case depends on (its spec's, and the
+ * champion's and canary's training lineage where they differ), the feature-service's live check of the version's
+ * expectations, plus a short history of violation shares sampled here. The feature-service being down or slow is
+ * an answer, not an error: the panel says so and the rest of the dashboard keeps working. Read-only.
+ */
+// The same root as DashboardResource: a longer root path would shadow its /v1/use-cases/{name}/... endpoints.
+@Path("/v1")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "monitor", description = "Windows, drift, skew, realised performance, alerts and runs per use case")
+public class ContractResource {
+
+    private static final Logger LOG = Logger.getLogger(ContractResource.class);
+    private static final Pattern NAME = Pattern.compile("^[a-z0-9][a-z0-9-]{0,62}$");
+
+    /** One expectation as the feature-service judges it on its recent values (counts since its start too). */
+    public record Expectation(String feature, String expectation, String allowed, String observed, long checked,
+            long violations, long recentChecked, long recentViolations, Double recentRate, boolean broken) {
+    }
+
+    /**
+     * One feature-set version's contract. {@code status}: {@code ok}, {@code unreachable} (no answer within the
+     * timeout), {@code not-found} (the feature-service does not know the version) or {@code error} (any other
+     * answer); {@code detail} says more when it is not ok.
+     */
+    public record Contract(String featureSet, int version, List<String> usedBy, String status, String detail,
+            Boolean broken, Integer recentMinutes, int expectationsBroken, List<Expectation> expectations,
+            List<ContractHistory.Sample> history) {
+    }
+
+    public record ContractPanel(String useCase, String featureService, List<Contract> contracts) {
+    }
+
+    private final RegistryView registry;
+    private final FeatureServiceClient features;
+    private final ContractHistory history;
+    private final Clock clock = Clock.systemUTC();
+
+    ContractResource(RegistryView registry, FeatureServiceClient features, ContractHistory history) {
+        this.registry = registry;
+        this.features = features;
+        this.history = history;
+    }
+
+    @GET
+    @Path("/use-cases/{name}/contract")
+    @Operation(summary = "The data contract of the use case's feature-set version(s) on live data",
+            description = "Each expectation (type, range, categories, missing rate, label balance, freshness) with "
+                    + "the feature-service's counts and whether it holds now, and a history of violation shares. "
+                    + "status unreachable when the feature-service does not answer within the timeout.")
+    public ContractPanel contract(@PathParam("name") String name) {
+        RegistryView.UseCase u = find(name);
+        Map<RegistryView.FeatureSetRef, List<String>> sets = new LinkedHashMap<>();
+        registry.specFeatureSet(name).ifPresent(ref -> sets.computeIfAbsent(ref, k -> new ArrayList<>())
+                .add("spec v" + u.settings().specVersion()));
+        for (String alias : List.of("champion", "canary")) {
+            Integer version = u.aliases().get(alias);
+            if (version != null) {
+                registry.versionFeatureSet(name, version).ifPresent(ref -> sets
+                        .computeIfAbsent(ref, k -> new ArrayList<>()).add(alias + " v" + version));
+            }
+        }
+        List<Contract> out = new ArrayList<>();
+        sets.forEach((ref, usedBy) -> out.add(contract(ref, usedBy)));
+        return new ContractPanel(name, features.url(), out);
+    }
+
+    private Contract contract(RegistryView.FeatureSetRef ref, List<String> usedBy) {
+        FeatureServiceClient.Answer answer;
+        try {
+            answer = features.contract(ref.name(), ref.version());
+        } catch (Exception e) {
+            LOG.debugf("Feature-service contract read of %s v%d failed: %s", ref.name(), ref.version(), e);
+            return failed(ref, usedBy, "unreachable", "feature-service unreachable at " + features.url() + ": "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        }
+        if (answer.status() == 404) {
+            return failed(ref, usedBy, "not-found", "the feature-service has no feature set " + ref.name()
+                    + " version " + ref.version());
+        }
+        if (!answer.ok()) {
+            return failed(ref, usedBy, "error", "the feature-service answered " + answer.status());
+        }
+        JsonNode body = answer.body();
+        List<Expectation> expectations = new ArrayList<>();
+        for (JsonNode e : body.path("expectations")) {
+            double rate = e.path("recentRate").asDouble(Double.NaN);
+            expectations.add(new Expectation(text(e.path("feature")), text(e.path("expectation")),
+                    text(e.path("allowed")), text(e.path("observed")), e.path("checked").asLong(),
+                    e.path("violations").asLong(), e.path("recentChecked").asLong(),
+                    e.path("recentViolations").asLong(), Double.isFinite(rate) ? rate : null,
+                    e.path("broken").asBoolean()));
+        }
+        history.record(ref, clock.millis(), body.path("expectations"));
+        int broken = (int) expectations.stream().filter(Expectation::broken).count();
+        return new Contract(ref.name(), ref.version(), usedBy, "ok", null, body.path("broken").asBoolean(broken > 0),
+                body.path("recentMinutes").isNumber() ? body.path("recentMinutes").asInt() : null, broken,
+                expectations, history.samples(ref));
+    }
+
+    private Contract failed(RegistryView.FeatureSetRef ref, List<String> usedBy, String status, String detail) {
+        return new Contract(ref.name(), ref.version(), usedBy, status, detail, null, null, 0, List.of(),
+                history.samples(ref));
+    }
+
+    private static String text(JsonNode node) {
+        return node.isMissingNode() || node.isNull() ? null : node.asText();
+    }
+
+    private RegistryView.UseCase find(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new ProblemException(400, "invalid-name", "Invalid use-case name",
+                    "name must match " + NAME.pattern(), "name");
+        }
+        return registry.useCase(name).orElseThrow(() -> new ProblemException(404, "not-found",
+                "Unknown use case", "the registry has no use case " + name, "name"));
+    }
+}
