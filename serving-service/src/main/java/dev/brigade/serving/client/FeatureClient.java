@@ -1,9 +1,10 @@
 package dev.brigade.serving.client;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -12,7 +13,9 @@ import java.util.concurrent.CompletionStage;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.brigade.serving.config.ServingConfig;
@@ -78,6 +81,15 @@ public class FeatureClient {
      */
     public CompletionStage<FeatureLookup> fetch(String featureSet, int version, String entityId,
             Map<String, Object> attributes, long timeoutMillis) {
+        return fetch(featureSet, version, entityId, attributes, null, timeoutMillis);
+    }
+
+    /**
+     * @param asOf features as of this time (the entity's events strictly before it), as the offline vector of an
+     *        event at that time; null for now
+     */
+    public CompletionStage<FeatureLookup> fetch(String featureSet, int version, String entityId,
+            Map<String, Object> attributes, java.time.Instant asOf, long timeoutMillis) {
         long start = System.nanoTime();
         if (timeoutMillis < 1) {
             return CompletableFuture.completedFuture(FeatureLookup.failed(FeatureLookup.Outcome.TIMEOUT, 0,
@@ -85,7 +97,7 @@ public class FeatureClient {
         }
         byte[] body;
         try {
-            body = JSON.writeValueAsBytes(Map.of("attributes", attributes));
+            body = body(attributes, asOf);
         } catch (Exception e) {
             return CompletableFuture.completedFuture(FeatureLookup.failed(FeatureLookup.Outcome.ERROR, 0,
                     "cannot write the look-up: " + e.getMessage()));
@@ -136,34 +148,113 @@ public class FeatureClient {
                     nanos, "feature-service answered " + status + ": " + text);
         }
         try {
-            JsonNode features = JSON.readTree(body.getBytes()).path("features");
-            Map<String, FeatureLookup.Value> values = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = features.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> feature = it.next();
-                JsonNode value = feature.getValue().path("value");
-                values.put(feature.getKey(), new FeatureLookup.Value(scalar(value),
-                        feature.getValue().path("status").asText("PRESENT")));
-            }
-            return new FeatureLookup(FeatureLookup.Outcome.OK, values, nanos, null);
+            return new FeatureLookup(FeatureLookup.Outcome.OK, features(body.getBytes()), nanos, null);
         } catch (Exception e) {
             return FeatureLookup.failed(FeatureLookup.Outcome.ERROR, nanos, "unreadable answer: " + e.getMessage());
         }
     }
 
-    static Object scalar(JsonNode value) {
-        if (value == null || value.isNull() || value.isMissingNode()) {
-            return null;
+    /**
+     * The look-up's body, {@code {"attributes": {...}, "asOf": "..."}}, written with a generator: attributes are the
+     * scalars RequestParser lets through (null, boolean, long, double, string).
+     */
+    static byte[] body(Map<String, Object> attributes, java.time.Instant asOf) throws IOException {
+        Map<String, Object> named = attributes == null ? Map.of() : attributes;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(32 + 32 * named.size());
+        try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeObjectFieldStart("attributes");
+            for (Map.Entry<String, Object> attribute : named.entrySet()) {
+                g.writeFieldName(attribute.getKey());
+                Object value = attribute.getValue();
+                if (value == null) {
+                    g.writeNull();
+                } else if (value instanceof Boolean b) {
+                    g.writeBoolean(b);
+                } else if (value instanceof Long l) {
+                    g.writeNumber(l);
+                } else if (value instanceof Double d) {
+                    g.writeNumber(d);
+                } else if (value instanceof String text) {
+                    g.writeString(text);
+                } else {
+                    g.writeObject(value);
+                }
+            }
+            g.writeEndObject();
+            if (asOf != null) {
+                g.writeStringField("asOf", asOf.toString());
+            }
+            g.writeEndObject();
         }
-        if (value.isBoolean()) {
-            return value.booleanValue();
+        return out.toByteArray();
+    }
+
+    /**
+     * The {@code features} of a look-up answer, read with a streaming parser (no tree): each feature's scalar
+     * {@code value} and its {@code status} (PRESENT when absent); other fields are skipped.
+     */
+    static Map<String, FeatureLookup.Value> features(byte[] answer) throws IOException {
+        Map<String, FeatureLookup.Value> values = new LinkedHashMap<>();
+        try (JsonParser p = JSON.getFactory().createParser(answer)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken token = p.nextToken();
+                if (!"features".equals(field) || token != JsonToken.START_OBJECT) {
+                    p.skipChildren();
+                    continue;
+                }
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    Object value = null;
+                    String status = "PRESENT";
+                    if (p.nextToken() != JsonToken.START_OBJECT) {
+                        p.skipChildren();
+                    } else {
+                        while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            String key = p.currentName();
+                            JsonToken t = p.nextToken();
+                            if ("value".equals(key)) {
+                                value = scalar(p, t);
+                            } else if ("status".equals(key) && t.isScalarValue() && t != JsonToken.VALUE_NULL) {
+                                status = p.getText();
+                            } else {
+                                p.skipChildren();
+                            }
+                        }
+                    }
+                    values.put(name, new FeatureLookup.Value(value, status));
+                }
+            }
         }
-        if (value.isIntegralNumber() && value.canConvertToLong()) {
-            return value.longValue();
+        return values;
+    }
+
+    /** A scalar as a Java value (Boolean, Long, Double, String); null for null and for containers. */
+    private static Object scalar(JsonParser p, JsonToken t) throws IOException {
+        switch (t) {
+            case VALUE_TRUE:
+                return Boolean.TRUE;
+            case VALUE_FALSE:
+                return Boolean.FALSE;
+            case VALUE_NUMBER_INT:
+                JsonParser.NumberType type = p.getNumberType();
+                return type == JsonParser.NumberType.BIG_INTEGER ? (Object) p.getDoubleValue()
+                        : (Object) p.getLongValue();
+            case VALUE_NUMBER_FLOAT:
+                return p.getDoubleValue();
+            case VALUE_STRING:
+                return p.getText();
+            case START_OBJECT:
+            case START_ARRAY:
+                p.skipChildren();
+                return null;
+            default:
+                return null;
         }
-        if (value.isNumber()) {
-            return value.doubleValue();
-        }
-        return value.asText();
     }
 
     private static String segment(String text) {
