@@ -12,7 +12,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.jboss.logging.Logger;
 
-import dev.brigade.events.FeatureVector;
 import dev.brigade.events.RawEvent;
 import dev.brigade.events.serde.EventCodec;
 import dev.brigade.events.serde.EventDecodingException;
@@ -34,7 +33,6 @@ final class FeatureVectorProcessor implements Processor<String, byte[], String, 
 
     private static final Logger LOG = Logger.getLogger(FeatureVectorProcessor.class);
     private static final EventCodec<RawEvent> RAW_EVENTS = EventCodec.of(RawEvent.class);
-    private static final EventCodec<FeatureVector> VECTORS = EventCodec.of(FeatureVector.class);
     private static final int RECENT_ENTITIES = 20_000;
 
     private final FeatureSetDefinition set;
@@ -119,8 +117,8 @@ final class FeatureVectorProcessor implements Processor<String, byte[], String, 
         HistoryStore.pruneBefore(histories, event.getEntityId(), history, cutoff);
         recent.put(event.getEntityId(), history.with(event.getEventId(), event.getEventTime(), event.getAttributes(),
                 cutoff));
-        FeatureVector vector = EventMapper.toFeatureVector(set, event, features, clock.instant());
-        context.forward(new Record<>(event.getEventId(), VECTORS.encode(vector), record.timestamp()),
+        byte[] vector = FeatureVectorWriter.write(set, event, features, clock.instant());
+        context.forward(new Record<>(event.getEventId(), vector, record.timestamp()),
                 FeatureSetTopology.VECTORS_SINK);
         listener.outcome("vector");
         listener.vector(features, event.getEventTime());
