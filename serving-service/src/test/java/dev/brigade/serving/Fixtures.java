@@ -73,6 +73,7 @@ public final class Fixtures {
         private final KafkaProbe probe;
         private final String useCase;
         private int versions;
+        private String mode = "online";
 
         public Registry(KafkaProbe probe, String useCase) {
             this.probe = probe;
@@ -81,6 +82,12 @@ public final class Fixtures {
 
         public String useCase() {
             return useCase;
+        }
+
+        /** The spec's serving.mode for the next {@link #register}: online (default) or batch. */
+        public Registry mode(String servingMode) {
+            this.mode = servingMode;
+            return this;
         }
 
         /** UseCaseRegistered with a spec whose serving budget and rollout canary percents are given. */
@@ -92,7 +99,7 @@ public final class Fixtures {
             rollout.append(",{\"alias\":\"champion\"}]");
             String spec = "{\"name\":\"" + useCase + "\",\"owners\":{\"deploy\":\"risk-platform-oncall\"},"
                     + "\"promotionPolicy\":{\"rollout\":" + rollout + "},\"serving\":{\"decisionThreshold\":0.5,"
-                    + "\"latencyBudgetMs\":" + latencyBudgetMs + ",\"mode\":\"online\"},\"task\":{\"featureSet\":"
+                    + "\"latencyBudgetMs\":" + latencyBudgetMs + ",\"mode\":\"" + mode + "\"},\"task\":{\"featureSet\":"
                     + "{\"name\":\"" + FEATURE_SET + "\",\"version\":1},\"type\":\"binary-classification\"}}";
             send(new UseCaseRegistered(1, TaskType.BINARY_CLASSIFICATION, FEATURE_SET, 1, spec,
                     RegistryClient.sha256(spec.getBytes())));

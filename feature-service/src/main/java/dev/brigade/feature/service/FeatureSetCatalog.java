@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -33,7 +34,9 @@ import dev.brigade.feature.mapping.FeatureSetParser;
 /**
  * Every registered feature-set version: the fold of the feature-sets topic, read from the beginning at start and
  * followed after. The topic is the system of record; the first record of a version wins, so a version can never
- * change, even if two instances race to register different content.
+ * change, even if two instances race to register different content. A record that does not decode, or whose
+ * definition does not parse, goes to feature-sets.dlq once (this catalog owns the topic's dead letters; offsets
+ * already there are skipped after a restart) and the catalog moves on.
  */
 @ApplicationScoped
 public class FeatureSetCatalog {
@@ -83,10 +86,22 @@ public class FeatureSetCatalog {
         if (endAtStart == 0) {
             caughtUp = true;
         }
-        try {
+        try (DeadLetters deadLetters = new DeadLetters(bootstrapServers, Topics.dlq(Topics.FEATURE_SETS),
+                "feature-service-catalog-dead-letters")) {
+            Set<String> done = deadLetters.alreadyDeadLettered(Topics.FEATURE_SETS, Duration.ofSeconds(30));
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    apply(record);
+                    String refused;
+                    Exception cause = null;
+                    try {
+                        refused = apply(record);
+                    } catch (RuntimeException e) {
+                        refused = "feature-sets record not applied: " + e.getMessage();
+                        cause = e;
+                    }
+                    if (refused != null) {
+                        deadLetter(deadLetters, done, record, refused, cause);
+                    }
                     appliedOffset = record.offset();
                 }
                 if (!caughtUp && consumer.position(partition) >= endAtStart) {
@@ -101,22 +116,21 @@ public class FeatureSetCatalog {
         }
     }
 
-    private void apply(ConsumerRecord<String, byte[]> record) {
+    /** Applies one record; returns why it was refused (for its dead letter), or null. */
+    private String apply(ConsumerRecord<String, byte[]> record) {
         if (record.value() == null) {
-            return;
+            return null;
         }
         FeatureSetRegistered event;
         try {
             event = CODEC.decode(record.value());
         } catch (EventDecodingException e) {
-            LOG.errorf("Skipping undecodable feature-sets record at offset %d: %s", record.offset(), e.getMessage());
-            return;
+            return "undecodable feature-sets record: " + e.getMessage();
         }
         FeatureSetParser.Result parsed = FeatureSetParser.parse(event.getDefinition());
         if (parsed.definition().isEmpty()) {
-            LOG.errorf("Skipping invalid feature set %s@%d at offset %d: %s", event.getName(), event.getVersion(),
-                    record.offset(), parsed.errors());
-            return;
+            return "invalid feature set " + event.getName() + "@" + event.getVersion() + ": " + parsed.errors().stream()
+                    .map(e -> e.field() + " " + e.message()).collect(java.util.stream.Collectors.joining("; "));
         }
         RegisteredFeatureSet set = new RegisteredFeatureSet(parsed.definition().get(), event.getDefinition(),
                 event.getDefinitionSha256(), event.getRegisteredAt(), Optional.ofNullable(event.getRegisteredBy()));
@@ -127,6 +141,23 @@ public class FeatureSetCatalog {
         } else if (!first.sha256().equals(set.sha256())) {
             LOG.warnf("Ignoring a second, different registration of %s at offset %d: versions are immutable",
                     set.definition().id(), record.offset());
+        }
+        return null;
+    }
+
+    private static void deadLetter(DeadLetters deadLetters, Set<String> done, ConsumerRecord<String, byte[]> record,
+            String reason, Exception cause) {
+        LOG.errorf("Refused feature-sets record at offset %d: %s", record.offset(), reason);
+        if (done.contains(record.partition() + ":" + record.offset())) {
+            return;
+        }
+        try {
+            deadLetters.send(record, reason, cause == null ? reason : String.valueOf(cause.getMessage()),
+                    cause == null ? EventDecodingException.class.getName() : cause.getClass().getName(),
+                    cause == null && reason.startsWith("undecodable"));
+        } catch (Exception failed) {
+            // never stall on it: the next start finds it missing from the dead-letter topic and sends it then
+            LOG.errorf("Dead letter for feature-sets@%d not sent: %s", record.offset(), failed.getMessage());
         }
     }
 

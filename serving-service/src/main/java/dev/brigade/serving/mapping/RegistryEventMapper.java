@@ -69,9 +69,11 @@ public final class RegistryEventMapper {
             }
         }
         String owner = spec.path("owners").path("deploy").asText(null);
+        UseCaseSpecInfo.ServingMode mode = "batch".equalsIgnoreCase(spec.path("serving").path("mode").asText(""))
+                ? UseCaseSpecInfo.ServingMode.BATCH : UseCaseSpecInfo.ServingMode.ONLINE;
         return new UseCaseSpecInfo(registered.getSpecVersion(), registered.getTaskType().name(),
                 registered.getFeatureSet(), registered.getFeatureSetVersion(), budget, List.copyOf(canary),
-                owner == null ? "unknown" : owner);
+                owner == null ? "unknown" : owner, mode);
     }
 
     static ModelVersionInfo version(ModelVersionRegistered registered) {

@@ -76,13 +76,22 @@ public class ScoringService {
         shadows.shutdownNow();
     }
 
-    /** The deployment of a known use case, or a problem (404 unknown, 503 nothing loaded). */
+    /**
+     * The deployment of a known use case served online, or a problem (404 unknown, 409 its spec says serving.mode
+     * batch, 503 nothing loaded).
+     */
     public Deployment deploymentOf(String useCase) {
         Deployment deployment = models.deployment(useCase);
         if (deployment == null) {
             metrics.error(useCase, "unknown-use-case");
             throw new ProblemException(404, "unknown-use-case", "no use case named " + useCase + " is registered",
                     List.of(new FieldError("useCase", "unknown use case " + useCase)));
+        }
+        if (deployment.state().spec() != null && deployment.state().spec().batch()) {
+            // Its owners chose batch: promising a millisecond answer here would be a second, unplanned system.
+            throw new ProblemException(409, "batch-mode", useCase + " is served in batch (serving.mode: batch): "
+                    + "publish ScoringRequested to scoring-requests and read ScoreProduced from scores",
+                    List.of(new FieldError("serving.mode", "is batch for " + useCase)));
         }
         if (!deployment.canServe()) {
             metrics.error(useCase, "no-model");
@@ -130,10 +139,26 @@ public class ScoringService {
         double budgetMs = d.latencyBudgetMs() > 0 ? d.latencyBudgetMs()
                 : config.features().defaultBudget().toMillis();
         long featureBudgetNanos = (long) (budgetMs * config.features().budgetShare() * 1_000_000);
+        return score(d, routed, request, startNanos, budgetMs, featureBudgetNanos);
+    }
+
+    /**
+     * Scores a validated request off the request path (a ScoringRequested of a batch-mode use case): the same routing,
+     * contract, imputation, model, fallback, prediction log and shadow as online; no caller waits, so the look-up gets
+     * {@code lookupTimeoutMillis} instead of a share of the latency budget.
+     */
+    public CompletionStage<ScoreAnswer> scoreOffline(Deployment d, Routed routed, ScoreRequest request,
+            long lookupTimeoutMillis) {
+        return score(d, routed, request, System.nanoTime(), lookupTimeoutMillis,
+                lookupTimeoutMillis * 1_000_000);
+    }
+
+    private CompletionStage<ScoreAnswer> score(Deployment d, Routed routed, ScoreRequest request, long startNanos,
+            double budgetMs, long featureBudgetNanos) {
         long remaining = featureBudgetNanos - (System.nanoTime() - startNanos);
         LoadedModel model = routed.model();
         return features.fetch(model.info().featureSet(), model.info().featureSetVersion(), request.entityId(),
-                request.attributes(), remaining / 1_000_000).thenApply(lookup -> {
+                request.attributes(), request.eventTime(), remaining / 1_000_000).thenApply(lookup -> {
                     long cpuStart = cpuNow();
                     metrics.featureLookup(d.useCase(), lookup.outcome().tag(), lookup.nanos());
                     if (!lookup.ok()) {
@@ -205,6 +230,26 @@ public class ScoringService {
         return answer;
     }
 
+    /**
+     * Scores a feature vector the feature-service already computed with one given model (a batch job): the same
+     * contract order, imputation and scorer as online, so the same version gives the same score for the same inputs.
+     * Nothing is logged to predictions and no metric counts it as served traffic: a back-scoring is not production.
+     *
+     * @throws IllegalStateException when the model throws or scores a non-finite number
+     */
+    public static ScoreAnswer scoreComputed(String useCase, LoadedModel model, Variant variant, ScoreRequest request,
+            FeatureLookup lookup) {
+        Scored scored = scoreWith(model, request, lookup);
+        if (!Double.isFinite(scored.score())) {
+            throw new IllegalStateException("v" + model.version() + " scored " + scored.score());
+        }
+        List<String> warnings = scored.imputed().isEmpty() ? List.of()
+                : List.of("imputed from training statistics: " + String.join(", ", scored.imputed()));
+        return new ScoreAnswer(predictionId(), request.eventId(), request.entityId(), useCase, scored.score(),
+                decision(model, scored.score()), new ScoreAnswer.ModelRef(model.version(), variant), scored.features(),
+                false, warnings, new ScoreAnswer.Latency(0, 0, 0, 0));
+    }
+
     /** Scores the shadow on its own thread, from the same inputs; dropped (counted) when the queue is full. */
     private void shadow(Deployment d, ScoreRequest request, FeatureLookup lookup, long startNanos) {
         LoadedModel shadow = d.shadow();
@@ -220,8 +265,8 @@ public class ScoringService {
                     if (primary != null && (!primary.info().featureSet().equals(shadow.info().featureSet())
                             || primary.info().featureSetVersion() != shadow.info().featureSetVersion())) {
                         used = features.fetch(shadow.info().featureSet(), shadow.info().featureSetVersion(),
-                                request.entityId(), request.attributes(), 1000).toCompletableFuture()
-                                .get(2, TimeUnit.SECONDS);
+                                request.entityId(), request.attributes(), request.eventTime(), 1000)
+                                .toCompletableFuture().get(2, TimeUnit.SECONDS);
                     }
                     Scored scored = scoreWith(shadow, request, used);
                     List<String> warnings = new ArrayList<>();
@@ -291,7 +336,7 @@ public class ScoringService {
         return new Scored(score, features, imputed);
     }
 
-    private static String decision(LoadedModel model, double score) {
+    static String decision(LoadedModel model, double score) {
         return model.scorer().decisionThreshold().isPresent() ? (model.scorer().decide(score) ? "positive"
                 : "negative") : null;
     }
