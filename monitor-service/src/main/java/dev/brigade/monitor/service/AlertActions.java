@@ -1,11 +1,14 @@
 package dev.brigade.monitor.service;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -13,6 +16,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -33,7 +38,9 @@ import dev.brigade.monitor.client.RegistryClient;
  * Carries out the actions of committed alerts (consumer group {@code <app id>-actions}, read_committed, offsets
  * committed after the action): page (webhook and log) and rollback (the registry, as the monitor's deployer
  * account). Retrain needs nothing here: the drift event left with the alert. A new group starts at the end of the
- * topic, so a first start does not page for history.
+ * topic, so a first start does not page for history. This consumer owns the dead letters of alerts: an alert that
+ * does not decode, or whose action throws, goes to alerts.dlq with the reason and the group moves on; if the dead
+ * letter cannot be sent, the partition is held at that record (not committed) and retried.
  */
 @ApplicationScoped
 public class AlertActions {
@@ -52,6 +59,7 @@ public class AlertActions {
     private final String bootstrapServers;
     private final java.util.Deque<ActionTaken> taken = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private volatile KafkaConsumer<String, byte[]> consumer;
+    private volatile DeadLetters deadLetters;
     private volatile boolean running;
     private Thread thread;
 
@@ -74,6 +82,7 @@ public class AlertActions {
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
         consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         consumer.subscribe(List.of(Topics.ALERTS));
+        deadLetters = new DeadLetters(bootstrapServers, Topics.dlq(Topics.ALERTS), groupId + "-dead-letters");
         running = true;
         thread = new Thread(this::run, "monitor-alert-actions");
         thread.setDaemon(true);
@@ -84,11 +93,25 @@ public class AlertActions {
         try {
             while (running) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+                Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
+                Set<TopicPartition> held = new HashSet<>();
                 for (ConsumerRecord<String, byte[]> r : records) {
-                    handle(r);
+                    TopicPartition partition = new TopicPartition(r.topic(), r.partition());
+                    if (held.contains(partition)) {
+                        continue;
+                    }
+                    if (handleOrDeadLetter(r)) {
+                        handled.put(partition, new OffsetAndMetadata(r.offset() + 1));
+                    } else {
+                        held.add(partition);
+                        consumer.seek(partition, r.offset());
+                    }
                 }
-                if (!records.isEmpty()) {
-                    consumer.commitSync();
+                if (!handled.isEmpty()) {
+                    consumer.commitSync(handled);
+                }
+                if (!held.isEmpty()) {
+                    Thread.sleep(1_000);
                 }
             }
         } catch (WakeupException stopping) {
@@ -99,17 +122,42 @@ public class AlertActions {
             LOG.error("Alert actions stopped", e);
         } finally {
             consumer.close(Duration.ofSeconds(2));
+            deadLetters.close();
         }
     }
 
-    private void handle(ConsumerRecord<String, byte[]> r) throws InterruptedException {
+    /** True when the record is done with (acted on or dead-lettered); false when its dead letter could not be sent. */
+    private boolean handleOrDeadLetter(ConsumerRecord<String, byte[]> r) throws InterruptedException {
         AlertEvent alert;
         try {
             alert = CODEC.decode(r.value());
         } catch (RuntimeException e) {
-            LOG.warnf("Undecodable alert at %d skipped: %s", r.offset(), e.getMessage());
-            return;
+            return deadLetter(r, "undecodable alert: " + e.getMessage(), e, true);
         }
+        try {
+            handle(alert);
+            return true;
+        } catch (RuntimeException e) {
+            return deadLetter(r, "alert " + alert.getEventId() + " not acted on: " + e, e, false);
+        }
+    }
+
+    private boolean deadLetter(ConsumerRecord<String, byte[]> r, String reason, RuntimeException e,
+            boolean decodeFailure) throws InterruptedException {
+        try {
+            deadLetters.send(r, reason, String.valueOf(e.getMessage()), e.getClass().getName(), decodeFailure);
+            metrics.deadLettered(Topics.ALERTS, e.getClass().getSimpleName());
+            return true;
+        } catch (InterruptedException interrupted) {
+            throw interrupted;
+        } catch (Exception failed) {
+            LOG.errorf("Dead letter for alerts-%d@%d not sent, retrying: %s", r.partition(), r.offset(),
+                    failed.getMessage());
+            return false;
+        }
+    }
+
+    private void handle(AlertEvent alert) throws InterruptedException {
         MDC.put("eventId", alert.getEventId());
         try {
             boolean raised = alert.getPayload() instanceof AlertRaised;

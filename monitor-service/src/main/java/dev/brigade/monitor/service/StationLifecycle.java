@@ -54,8 +54,9 @@ public class StationLifecycle {
         registryReplay = new TopicReplay<>(bootstrapServers, Topics.REGISTRY_EVENTS, RegistryEvent.class,
                 registry::apply).start();
         replays.add(registryReplay);
+        // The monitor follows training-runs for good (training reads it only at its start): it owns the dead letters
         replays.add(new TopicReplay<>(bootstrapServers, Topics.TRAINING_RUNS, TrainingRunEvent.class, runs::apply)
-                .start());
+                .ownDeadLetters(bootstrapServers).start());
         replays.add(new TopicReplay<>(bootstrapServers, Topics.ALERTS, AlertEvent.class, alerts::apply).start());
         replays.add(new TopicReplay<>(bootstrapServers, Topics.DRIFT_EVENTS, DriftEvent.class, alerts::apply)
                 .start());

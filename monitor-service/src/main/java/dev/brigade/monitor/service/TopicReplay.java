@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,11 +21,14 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
 import dev.brigade.events.serde.EventCodec;
+import dev.brigade.events.topics.Topics;
 
 /**
  * Folds a whole topic into an in-memory view on its own thread: assign every partition, read from the beginning
  * with read_committed, keep following. No consumer group, so every instance and every restart sees everything.
- * A record that does not decode is logged, counted and skipped (its owner dead-letters it); the fold never stalls.
+ * A record that does not decode, or that the view refuses, is logged, counted and skipped; the fold never stalls.
+ * Where the monitor owns the topic's dead letters ({@link #ownDeadLetters}), it also goes to {@code <topic>.dlq}
+ * once: the offsets already there are read first, so a replay after a restart does not send them again.
  */
 public final class TopicReplay<T extends SpecificRecord> implements AutoCloseable {
 
@@ -39,6 +43,8 @@ public final class TopicReplay<T extends SpecificRecord> implements AutoCloseabl
     private final AtomicLong applied = new AtomicLong();
     private final Thread thread;
     private volatile boolean running = true;
+    private DeadLetters deadLetters;
+    private Set<String> deadLettered = Set.of();
 
     public TopicReplay(String bootstrapServers, String topic, Class<T> type, Consumer<T> fold) {
         this.topic = topic;
@@ -54,6 +60,13 @@ public final class TopicReplay<T extends SpecificRecord> implements AutoCloseabl
         this.thread.setDaemon(true);
     }
 
+    /** This replay writes the topic's dead letters (call before {@link #start}). */
+    public TopicReplay<T> ownDeadLetters(String bootstrapServers) {
+        this.deadLetters = new DeadLetters(bootstrapServers, Topics.dlq(topic), "monitor-replay-" + topic
+                + "-dead-letters");
+        return this;
+    }
+
     public TopicReplay<T> start() {
         thread.start();
         return this;
@@ -61,6 +74,9 @@ public final class TopicReplay<T extends SpecificRecord> implements AutoCloseabl
 
     private void run() {
         try {
+            if (deadLetters != null) {
+                deadLettered = deadLetters.alreadyDeadLettered(topic, Duration.ofSeconds(30));
+            }
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
@@ -82,6 +98,9 @@ public final class TopicReplay<T extends SpecificRecord> implements AutoCloseabl
             LOG.errorf(e, "Replay of %s stopped", topic);
         } finally {
             consumer.close(Duration.ofSeconds(2));
+            if (deadLetters != null) {
+                deadLetters.close();
+            }
         }
     }
 
@@ -93,6 +112,7 @@ public final class TopicReplay<T extends SpecificRecord> implements AutoCloseabl
             skipped.incrementAndGet();
             LOG.warnf("Skipping undecodable record %s-%d@%d: %s", topic, record.partition(), record.offset(),
                     e.getMessage());
+            deadLetter(record, "undecodable " + topic + " record: " + e.getMessage(), e, true);
             return;
         }
         try {
@@ -101,6 +121,23 @@ public final class TopicReplay<T extends SpecificRecord> implements AutoCloseabl
         } catch (RuntimeException e) {
             skipped.incrementAndGet();
             LOG.warnf(e, "Skipping record %s-%d@%d that the view refused", topic, record.partition(), record.offset());
+            deadLetter(record, topic + " record refused by the monitor's view: " + e, e, false);
+        }
+    }
+
+    private void deadLetter(ConsumerRecord<String, byte[]> record, String reason, RuntimeException e,
+            boolean decodeFailure) {
+        if (deadLetters == null || deadLettered.contains(record.partition() + ":" + record.offset())) {
+            return;
+        }
+        try {
+            deadLetters.send(record, reason, String.valueOf(e.getMessage()), e.getClass().getName(), decodeFailure);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        } catch (Exception failed) {
+            // never stall the fold: the next start finds it missing from the dead-letter topic and sends it then
+            LOG.errorf("Dead letter for %s-%d@%d not sent: %s", topic, record.partition(), record.offset(),
+                    failed.getMessage());
         }
     }
 

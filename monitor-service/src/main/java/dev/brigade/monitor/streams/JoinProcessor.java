@@ -91,6 +91,12 @@ final class JoinProcessor implements Processor<String, byte[], String, byte[]> {
             deadLetter(record, Topics.PREDICTIONS, e);
             return;
         }
+        String nonFinite = FiniteNumbers.firstNonFinite(p);
+        if (nonFinite != null) {
+            // a NaN score would poison every window statistic it reached
+            deadLetter(record, Topics.PREDICTIONS, new IllegalArgumentException(FiniteNumbers.reason(p, nonFinite)));
+            return;
+        }
         MDC.put("eventId", p.getEventId());
         try {
             List<JoinState.Served> known = JoinState.decode(served.get(p.getEventId()));
@@ -274,7 +280,7 @@ final class JoinProcessor implements Processor<String, byte[], String, byte[]> {
     }
 
     private void deadLetter(Record<String, byte[]> record, String topic, RuntimeException e) {
-        LOG.warnf("Undecodable record on %s to %s: %s", topic, Topics.dlq(topic), e.getMessage());
+        LOG.warnf("Refused record on %s to %s: %s", topic, Topics.dlq(topic), e.getMessage());
         context.forward(Routes.deadLetter(context, record, Topics.dlq(topic), String.valueOf(e.getMessage()), e));
         metrics.deadLettered(topic, e.getClass().getSimpleName());
     }
