@@ -30,11 +30,13 @@
         render(detail, windows, alerts, runs);
         // The registry's view and the bad examples are extras: a registry that is down must not blank the charts.
         const soft = p => get(p).catch(e => ({ unavailable: e.message }));
-        const [stages, holdoutWorst, windowWorst] = await Promise.all([soft('/v1/use-cases/' + name + '/stages'),
-          soft('/v1/use-cases/' + name + '/holdout-worst'), soft('/v1/use-cases/' + name + '/windows/latest/worst')]);
+        const [stages, holdoutWorst, windowWorst, contract] = await Promise.all([soft('/v1/use-cases/' + name + '/stages'),
+          soft('/v1/use-cases/' + name + '/holdout-worst'), soft('/v1/use-cases/' + name + '/windows/latest/worst'),
+          soft('/v1/use-cases/' + name + '/contract')]);
         renderStages(stages);
         renderHoldoutWorst(holdoutWorst);
         renderWindowWorst(windowWorst);
+        renderContract(contract);
       }
       $('status').className = 'status live';
       $('status').textContent = 'live · updated ' + new Date().toISOString().substring(11, 19) + 'Z';
@@ -180,6 +182,43 @@
     box.innerHTML = `<div class="muted">window from ${esc(when(w.windowStart))}</div><table class="worst" id="window-worst-table"><tr><th>event</th><th>version</th><th>outcome</th><th>cost</th><th>score</th><th>label</th><th>slice</th><th>features as served</th></tr>` +
       w.errors.map(e => `<tr class="worst-row" data-event="${esc(e.eventId)}"><td>${esc(e.eventId)}</td><td>v${esc(e.version)} ${esc(e.variant)}</td><td>${esc(e.outcome)}</td>` +
         `<td>${esc(fmtValue(e.cost))}</td><td>${esc(fmtValue(e.score))}</td><td>${esc(fmtValue(e.label))}</td><td>${esc(slicesText(e.slices))}</td><td class="features">${esc(featuresText(e.features))}</td></tr>`).join('') + '</table>';
+  }
+
+  /** The feature set's expectations on live data (from the feature-service) and their violation shares over time. */
+  function renderContract(panel) {
+    const box = $('contract');
+    if (!panel || panel.unavailable || !panel.contracts) {
+      box.innerHTML = '<p class="muted">unavailable: ' + esc(panel && panel.unavailable) + '</p>';
+      C.line($('chart-contract'), [], [], { empty: 'no contract' });
+      return;
+    }
+    if (!panel.contracts.length) { box.innerHTML = '<p class="muted">the use case names no feature set</p>'; return; }
+    const count = (v, n) => `${esc(v)} / ${esc(n)}`;
+    box.innerHTML = panel.contracts.map(c => {
+      const head = `<h3 class="contract-head" data-set="${esc(c.featureSet)}" data-version="${esc(c.version)}">${esc(c.featureSet)} v${esc(c.version)} ` +
+        `<span class="muted">used by ${esc(c.usedBy.join(', '))}</span> ` +
+        (c.status !== 'ok' ? `<span class="tag unreachable">${c.status === 'unreachable' ? 'feature-service unreachable' : esc(c.status)}</span>`
+          : c.broken ? `<span class="tag broken">${esc(c.expectationsBroken)} of ${esc(c.expectations.length)} broken</span>`
+          : `<span class="tag holds">all ${esc(c.expectations.length)} hold</span>`) + '</h3>';
+      if (c.status !== 'ok') {
+        return head + `<p class="contract-unreachable muted">${c.status === 'unreachable' ? 'feature-service unreachable: the panel shows the last samples only. ' : ''}${esc(c.detail)}</p>`;
+      }
+      const rows = c.expectations.slice().sort((a, b) => (b.broken - a.broken));
+      return head + `<table class="contract-table"><tr><th></th><th>feature</th><th>expectation</th><th>bound</th><th>observed (last ${esc(c.recentMinutes)} min)</th><th>breaking, recent</th><th>since start</th></tr>` +
+        rows.map(e => `<tr class="contract-row ${e.broken ? 'broken' : 'holds'}" data-feature="${esc(e.feature || '(set)')}" data-expectation="${esc(e.expectation)}" data-broken="${e.broken}">` +
+          `<td class="state">${e.broken ? '✘ broken' : e.recentChecked || e.expectation === 'freshness' ? '✔ holds' : '– no data'}</td><td>${esc(e.feature || '(set)')}</td><td>${esc(e.expectation)}</td>` +
+          `<td>${esc(e.allowed)}</td><td>${esc(e.observed)}</td><td>${count(e.recentViolations, e.recentChecked)}</td><td>${count(e.violations, e.checked)}</td></tr>`).join('') + '</table>';
+    }).join('');
+    // One chart, for the first contract: the share of recent values breaking each expectation that broke at all
+    const c = panel.contracts[0];
+    const history = c.history || [];
+    const keys = [...new Set(history.flatMap(h => Object.keys(h.violationShare)))]
+      .filter(k => history.some(h => h.violationShare[k] > 0)).sort();
+    const brokenNow = new Set((c.expectations || []).filter(e => e.broken && e.feature).map(e => e.feature + '/' + e.expectation));
+    C.line($('chart-contract'), history.map(h => new Date(h.at).toISOString().substring(11, 19)), keys.map(k => ({
+      name: k, values: history.map(h => h.violationShare[k] ?? null),
+      marks: history.map(h => brokenNow.has(k) && h === history[history.length - 1])
+    })), { yMin: 0, empty: history.length ? 'no expectation broken in the samples' : 'no sample yet' });
   }
 
   function renderCards(detail, mine, alerts) {

@@ -75,10 +75,10 @@ class DashboardTest {
         Path profile = Files.createTempDirectory("chromium-profile");
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1600,2300");
+                "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1600,2800");
         WebDriver browser = new ChromeDriver(options);
         try {
-            browser.manage().window().setSize(new Dimension(1600, 2300));
+            browser.manage().window().setSize(new Dimension(1600, 2800));
             // When the dashboard is opened and the use case chosen
             browser.get(dashboard.toString());
             await().atMost(Duration.ofSeconds(30)).until(() -> !browser
@@ -153,6 +153,25 @@ class DashboardTest {
                         .stream().map(e -> Double.parseDouble(e.getText())).toList();
                 assertThat(costs).isSortedAccordingTo(java.util.Comparator.reverseOrder());
             });
+
+            // And the data contract of the use case's feature set, from the feature-service (the stand-in): every
+            // expectation with its bound and counts, the broken one marked, and its violation share over time
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {
+                assertThat(browser.findElements(By.cssSelector("#contract .contract-row"))).hasSize(6);
+                assertThat(browser.findElements(By.cssSelector("#contract .contract-row.broken"))).hasSize(1);
+                WebElement range = browser.findElement(By.cssSelector(
+                        "#contract .contract-row.broken[data-feature='amount'][data-expectation='range']"));
+                assertThat(range.getText()).contains("broken").contains("[0, 140]").contains("of 600 values break it");
+                assertThat(range.getCssValue("color")).isEqualTo("rgba(255, 107, 107, 1)");
+                assertThat(browser.findElement(By.cssSelector(
+                        "#contract .contract-row.holds[data-feature='txn_count_10m'][data-expectation='missing']"))
+                        .getText()).contains("holds").contains("missing rate at most 0.05");
+                assertThat(text(browser, "#contract .contract-head")).contains("set v1").contains("1 of 6 broken")
+                        .contains("spec v1").contains("champion v1");
+                assertThat(browser.findElements(By.cssSelector(
+                        "#chart-contract svg circle.point[data-series='amount/range']"))).hasSizeGreaterThanOrEqualTo(2);
+            });
+            ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
 
             // And a screenshot is kept (and copied for the README)
             Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
