@@ -45,6 +45,8 @@ final class DashboardMetrics {
             Map.entry("brigade_serving_shadow_dropped_total", "a shadow scoring dropped on a full queue"),
             Map.entry("brigade_serving_imputed_inputs_total", "a model input imputed from training statistics"),
             Map.entry("brigade_intake_items_total", "a POST /v1/intake (the simulator writes raw-events to Kafka)"),
+            Map.entry("brigade_features_contract_violations_total",
+                    "a feature value that breaks its feature-set version's data contract"),
             Map.entry("brigade_registry_replay_refused_total", "a registry-events record the replay refuses"),
             Map.entry("brigade_registry_artifact_integrity_failures_total", "an artifact whose sha256 does not match"),
             Map.entry("brigade_registry_approvals_total", "a human approval of a model version"),

@@ -182,8 +182,35 @@ class TrainingFlowTest {
         assertThat(second.path("businessMetric").has("champion")).isTrue();
         await().atMost(WAIT).untilAsserted(() -> given().when().get("/v1/runs/" + runId).then()
                 .body("status", equalTo("SUCCEEDED")).body("modelVersion", equalTo(4)));
-        assertThat(given().when().get("/q/metrics").then().statusCode(200).extract().asString())
-                .contains("brigade_training_runs_total{outcome=\"succeeded\"}");
+
+        // And the kitchen's meters tell the same: two runs succeeded and were timed, the last run's epochs and
+        // losses, its dataset's splits as in its record, and nothing running any more
+        int holdout = given().when().get("/v1/runs/" + runId).then().extract().path("holdout.n");
+        int training = given().when().get("/v1/runs/" + runId).then().extract().path("training.n");
+        Map<String, String> uc = Map.of("use_case", useCase);
+        Map<String, String> succeededRuns = Map.of("use_case", useCase, "outcome", "succeeded");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Scrape.now()
+                .value("brigade_training_runs_total", succeededRuns)).hasValue(2.0));
+        Scrape scrape = Scrape.now();
+        assertThat(scrape.value("brigade_training_run_duration_seconds_count", succeededRuns)).hasValue(2.0);
+        assertThat(scrape.value("brigade_training_run_duration_seconds_sum", succeededRuns).orElseThrow())
+                .isPositive();
+        assertThat(scrape.value("brigade_training_run_duration_seconds_max", succeededRuns).orElseThrow())
+                .isPositive();
+        assertThat(scrape.value("brigade_training_run_duration_seconds_bucket", Map.of("use_case", useCase,
+                "outcome", "succeeded", "le", "3600.0"))).hasValue(2.0);
+        assertThat(scrape.value("brigade_training_epochs_max", uc)).hasValue(4.0);
+        assertThat(scrape.value("brigade_training_epoch", uc).orElseThrow()).isBetween(1.0, 4.0);
+        assertThat(scrape.value("brigade_training_loss", Map.of("use_case", useCase, "split", "training"))
+                .orElseThrow()).isPositive().isFinite();
+        assertThat(scrape.value("brigade_training_loss", Map.of("use_case", useCase, "split", "validation"))
+                .orElseThrow()).isPositive().isFinite();
+        assertThat(scrape.value("brigade_training_dataset_rows", Map.of("use_case", useCase, "split", "holdout")))
+                .hasValue(holdout);
+        assertThat(scrape.value("brigade_training_dataset_rows", Map.of("use_case", useCase, "split", "training")))
+                .hasValue(training);
+        assertThat(scrape.value("brigade_training_dataset_new_examples", uc)).isPresent();
+        assertThat(scrape.value("brigade_training_running", uc)).hasValue(0.0);
     }
 
     @Test
@@ -198,6 +225,13 @@ class TrainingFlowTest {
         assertFailure(empty, "the dataset is empty");
         assertFailure(notANumber, "1 examples have a label that is not a number");
         assertFailure(oneClass, "the dataset has one class only (0 positive, 120 negative examples)");
+        // and each is counted and timed as failed
+        for (String useCase : List.of(empty, notANumber, oneClass)) {
+            Map<String, String> failed = Map.of("use_case", useCase, "outcome", "failed");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Scrape.now()
+                    .value("brigade_training_runs_total", failed)).hasValue(1.0));
+            assertThat(Scrape.now().value("brigade_training_run_duration_seconds_count", failed)).hasValue(1.0);
+        }
     }
 
     @Test
@@ -246,6 +280,11 @@ class TrainingFlowTest {
         assertThat(skipped.getRequestId()).isEqualTo("drift-" + eventId);
         assertThat(skipped.getWhy()).isEqualTo("the retraining policy does not allow DRIFT requests (allowed: MANUAL)");
         assertThat(StubRegistry.registrations(useCase)).isEmpty();
+        // and it is counted as skipped, with no epoch ever reported for the use case
+        Map<String, String> skippedRuns = Map.of("use_case", useCase, "outcome", "skipped");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Scrape.now()
+                .value("brigade_training_runs_total", skippedRuns)).hasValue(1.0));
+        assertThat(Scrape.now().value("brigade_training_epoch", Map.of("use_case", useCase))).isEmpty();
     }
 
     @Test

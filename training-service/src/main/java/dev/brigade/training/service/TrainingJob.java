@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -51,8 +50,6 @@ import dev.brigade.training.mapping.ArtifactMapper;
 import dev.brigade.training.mapping.RegistrationMapper;
 import dev.brigade.training.mapping.RunEventMapper;
 import dev.brigade.training.mapping.SpecMapper;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * One run from request to record: the spec and the policy, the dataset, the network, the evaluation against the
@@ -84,7 +81,7 @@ public class TrainingJob {
     @Inject
     ObjectMapper json;
     @Inject
-    MeterRegistry meters;
+    TrainingMetrics metrics;
 
     Clock clock = Clock.systemUTC();
 
@@ -110,15 +107,9 @@ public class TrainingJob {
             LOG.errorf(e, "Run %s failed unexpectedly", run.runId);
             finish(run, RunStatus.FAILED, "unexpected error: " + e, wallStart, cpuStart);
         } finally {
-            count(run.status());
+            metrics.ended(run.useCase, run.status(), java.time.Duration.ofNanos(System.nanoTime() - wallStart));
             MDC.remove("eventId");
         }
-    }
-
-    /** brigade_training_runs_total{outcome}: how requests end, for the dashboard and alerts on failing runs. */
-    private void count(RunStatus outcome) {
-        Counter.builder("brigade.training.runs").description("Training runs ended, by outcome")
-                .tag("outcome", outcome.name().toLowerCase(Locale.ROOT)).register(meters).increment();
     }
 
     private void attempt(Run run, TrainingRequest request) {
@@ -164,6 +155,7 @@ public class TrainingJob {
         }
         run.startedAt = clock.instant();
         run.status(RunStatus.RUNNING, null);
+        metrics.started(run.useCase, params.maxEpochs(), dataset.newExamples());
         publish(RunEventMapper.started(run.store(store), run.startedAt));
 
         // The data contract before anything is fitted: a dataset that breaks it would train a model on data
@@ -179,11 +171,13 @@ public class TrainingJob {
         run.training = summary(split.training());
         run.validation = summary(split.validation());
         run.holdout = summary(split.holdout());
+        metrics.dataset(run.useCase, split.training().size(), split.validation().size(), split.holdout().size());
         run.store(store);
 
         TrainedNetwork trained = trainer.train(settings.task(), inputs, rows(split.training()),
                 labels(split.training()), rows(split.validation()), labels(split.validation()), params, epoch -> {
                     run.epoch(epoch);
+                    metrics.epoch(run.useCase, epoch);
                     publish(RunEventMapper.progress(run.store(store), epoch, clock.instant()));
                 });
         double threshold = settings.decisionThreshold() == null ? 0.5 : settings.decisionThreshold();
