@@ -9,10 +9,6 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "brigade.serving.batch")
 public interface BatchConfig {
 
-    /** Consume scoring-requests at all; off for an instance that should only serve online. */
-    @WithDefault("true")
-    boolean enabled();
-
     /**
      * The feature look-up's timeout for a ScoringRequested: no caller is waiting, so it is not a share of the latency
      * budget; past it the score is computed with imputed inputs and a warning, as online.
