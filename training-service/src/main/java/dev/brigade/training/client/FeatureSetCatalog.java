@@ -79,7 +79,8 @@ public class FeatureSetCatalog {
                         FeatureSetRegistered set = codec.decode(record.value());
                         return new Definition(toInputs(key, set), toContract(set));
                     } catch (EventDecodingException e) {
-                        // A damaged record is not the version's definition; a later one may be.
+                        // A damaged record is not the version's definition; a later one may be. Its dead letter is
+                        // the feature-service catalogue's (the owner of feature-sets.dlq).
                     }
                 }
                 open.removeIf(tp -> consumer.position(tp) >= end.get(tp));

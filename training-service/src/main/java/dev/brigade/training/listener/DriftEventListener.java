@@ -17,7 +17,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Consumes {@value Topics#DRIFT_EVENTS}: drift asks for a run on the DRIFT signal, a degradation on DEGRADED; the
- * use case's retraining policy then decides, as for any request.
+ * use case's retraining policy then decides, as for any request. An event with a NaN or infinite number goes to
+ * drift-events.dlq with the field named, never to the policy.
  */
 @ApplicationScoped
 public class DriftEventListener {
@@ -37,6 +38,11 @@ public class DriftEventListener {
 
     @Incoming(Channels.DRIFT_EVENTS)
     public void onDrift(DriftEvent event) {
+        String nonFinite = FiniteNumbers.firstNonFinite(event);
+        if (nonFinite != null) {
+            // thrown, so the channel's dead-letter strategy sends it to drift-events.dlq with this reason
+            throw new IllegalArgumentException(FiniteNumbers.reason(event, nonFinite));
+        }
         MDC.put("eventId", event.getEventId());
         try {
             RunRecord run = coordinator.submit(RequestMapper.fromDrift(event));

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -32,7 +33,9 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * Follows training-examples from the beginning (no consumer group, read_committed) into the {@link ExampleTally}
- * the NEW_DATA trigger counts with. Runs only when the trigger is on.
+ * the NEW_DATA trigger counts with, and owns the topic's dead letters: an example that does not decode goes to
+ * training-examples.dlq once (offsets already there are skipped after a restart), and the follower moves on. So it
+ * runs even when the trigger is off; the tally then stays empty.
  */
 @ApplicationScoped
 public class TrainingExamplesFollower {
@@ -51,10 +54,8 @@ public class TrainingExamplesFollower {
 
     void start(@Observes StartupEvent event, TrainingConfig config,
             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
-        if (!config.newData().enabled()) {
-            return;
-        }
-        thread = new Thread(() -> follow(bootstrapServers), "training-examples-follower");
+        boolean tallying = config.newData().enabled();
+        thread = new Thread(() -> follow(bootstrapServers, tallying), "training-examples-follower");
         thread.setDaemon(true);
         thread.start();
     }
@@ -66,7 +67,7 @@ public class TrainingExamplesFollower {
         }
     }
 
-    private void follow(String bootstrapServers) {
+    private void follow(String bootstrapServers, boolean tallying) {
         EventCodec<TrainingExample> codec = EventCodec.of(TrainingExample.class);
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -75,8 +76,11 @@ public class TrainingExamplesFollower {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "training-service-example-tally");
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p);
+                DeadLetters deadLetters = new DeadLetters(bootstrapServers, Topics.dlq(Topics.TRAINING_EXAMPLES),
+                        "training-service-example-dead-letters")) {
             consumer = c;
+            Set<String> done = deadLetters.alreadyDeadLettered(Topics.TRAINING_EXAMPLES, Duration.ofMinutes(1));
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo info : c.partitionsFor(Topics.TRAINING_EXAMPLES, Duration.ofMinutes(1))) {
                 partitions.add(new TopicPartition(info.topic(), info.partition()));
@@ -85,12 +89,17 @@ public class TrainingExamplesFollower {
             c.seekToBeginning(partitions);
             while (true) {
                 for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofSeconds(1))) {
+                    TrainingExample e;
                     try {
-                        TrainingExample e = codec.decode(record.value());
+                        e = codec.decode(record.value());
+                    } catch (RuntimeException undecodable) {
+                        // Not an example this version knows: it can never be trained on, so it is not counted.
+                        deadLetter(deadLetters, done, record, undecodable);
+                        continue;
+                    }
+                    if (tallying) {
                         tally.record(e.getFeatureSet(), e.getFeatureSetVersion(), e.getUseCase(), record.partition(),
                                 record.offset());
-                    } catch (EventDecodingException e) {
-                        // Not an example this version knows: it can never be trained on, so it is not counted.
                     }
                 }
             }
@@ -99,6 +108,21 @@ public class TrainingExamplesFollower {
         } catch (RuntimeException e) {
             LOG.errorf(e, "Following %s stopped; the NEW_DATA trigger will not see new examples",
                     Topics.TRAINING_EXAMPLES);
+        }
+    }
+
+    private static void deadLetter(DeadLetters deadLetters, Set<String> done, ConsumerRecord<String, byte[]> record,
+            RuntimeException e) {
+        if (done.contains(record.partition() + ":" + record.offset())) {
+            return;
+        }
+        try {
+            deadLetters.send(record, "undecodable training example: " + e.getMessage(), String.valueOf(e.getMessage()),
+                    e.getClass().getName(), e instanceof EventDecodingException);
+        } catch (Exception failed) {
+            // never stall on it: the next start finds it missing from the dead-letter topic and sends it then
+            LOG.errorf("Dead letter for %s-%d@%d not sent: %s", record.topic(), record.partition(), record.offset(),
+                    failed.getMessage());
         }
     }
 }

@@ -69,7 +69,8 @@ public final class RunHistory {
                         try {
                             events.add(codec.decode(record.value()));
                         } catch (EventDecodingException e) {
-                            // Not a run event this reader knows: it cannot change a run's record.
+                            // Not a run event this reader knows: it cannot change a run's record. Its dead letter is
+                            // the monitor's (its replay owns training-runs.dlq, following the topic for good).
                         }
                     }
                 }
