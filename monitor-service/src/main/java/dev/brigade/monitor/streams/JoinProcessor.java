@@ -36,7 +36,8 @@ import dev.brigade.monitor.service.StationMetrics;
  * are co-partitioned): dedups predictions by prediction id and labels by event id, joins a label to every
  * prediction of its event in whichever order they arrive (within the use case's maximum label delay), compares
  * served and offline features for skew, and hands observations keyed by use case to the window stage. Undecodable
- * records go to their topic's dead-letter twin in the same transaction.
+ * records, and predictions with a NaN or infinite number, go to their topic's dead-letter twin in the same
+ * transaction.
  */
 final class JoinProcessor implements Processor<String, byte[], String, byte[]> {
 
