@@ -77,7 +77,8 @@ class BatchScoringTest {
             Fixtures.Registry batch = new Fixtures.Registry(probe, BATCH).mode("batch").register(500);
             batch.promote(ModelAlias.CHAMPION, null, batch.version(Fixtures.bytes(BATCH_SEED), ModelRole.CANDIDATE),
                     null);
-            Fixtures.Registry online = new Fixtures.Registry(probe, ONLINE).register(500);
+            // A generous budget: the equality test needs the look-up's answer, not a degraded one, on a loaded host.
+            Fixtures.Registry online = new Fixtures.Registry(probe, ONLINE).register(5000);
             online.promote(ModelAlias.CHAMPION, null, online.version(Fixtures.bytes(ONLINE_SEED),
                     ModelRole.CANDIDATE), null);
             Api.awaitServing(BATCH, "champion", 1);
@@ -245,6 +246,12 @@ class BatchScoringTest {
         assertThat(produced).filteredOn(s -> s.getEventId().endsWith("-4")).singleElement()
                 .satisfies(s -> assertThat(s.getImputed()).containsExactly("amount_sum_24h"));
 
+        // And the job is listed; cancelling needs a deployer, and a job that ended cannot be cancelled
+        given().when().get("/v1/batch-jobs").then().statusCode(200).body("id", hasItem(id));
+        given().when().delete("/v1/batch-jobs/" + id).then().statusCode(401);
+        given().auth().preemptive().basic("dave", "dave-local").when().delete("/v1/batch-jobs/" + id)
+                .then().statusCode(409).body("type", equalTo("urn:brigade:problem:job-ended"));
+
         // And a back-scoring is not production traffic: nothing of it is logged to predictions
         assertThat(probe.read(Topics.PREDICTIONS, r -> r.key() != null && r.key().startsWith("evt-job-" + tag), 1,
                 Duration.ofSeconds(3))).isEmpty();
@@ -262,6 +269,8 @@ class BatchScoringTest {
         Upstreams.features(Fixtures.FEATURE_SET, entity, served);
         JsonPath online = Api.score(ONLINE, Api.request(eventId, entity, Map.of("amount", 99.5)))
                 .then().statusCode(200).extract().jsonPath(Api.DOUBLES);
+        assertThat(online.getBoolean("degraded")).as("online answer degraded: %s", online.prettify()).isFalse();
+        assertThat(online.getString("features.txn_count_10m.status")).isEqualTo("PRESENT");
 
         // And the same event's vector, as the feature-service computed it (the same features)
         Instant from = pastHour();
@@ -288,6 +297,7 @@ class BatchScoringTest {
         assertThat(batch.getScore()).isCloseTo(online.getDouble("score"), within(1e-9));
         assertThat(batch.getModelVersion()).isEqualTo(online.getInt("model.version"));
         assertThat(batch.getDecision()).isEqualTo(online.getString("decision"));
+        assertThat(batch.getImputed()).isEmpty();
     }
 
     @Test
