@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Prep-station benchmark: ingestion through a feature-set topology against a plain Kafka pass-through, and online
 # look-up latency at a fixed rate against the service's own liveness probe, all on a broker it starts itself.
-# Usage: feature-service/bench/run.sh [events=100000] [entities=5000] [rate=500] [seconds=20]
+# Usage: feature-service/bench/run.sh [events=100000] [entities=5000] [rate=500] [seconds=20] [ingest-only|lookups-only]
+# Method (2026-11-26 evening): ingestion rates are sustained rates: one unmeasured pass of the pass-through and of the
+# topology warms this JVM first (BENCH_JAVA_OPTS=-Dbench.passes=1 measures cold passes, as before). Look-ups: 10 s of
+# warm-up per probe (-Dbench.warm-up-seconds), then both probes with the service sharing the CPUs, then both again with
+# the service pinned; each line also gives the service's own timing (brigade_features_lookup_seconds). The service
+# JVM's options: -Dbench.service-jvm="-Xmx512m -XX:+UseSerialGC" (the default).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -12,8 +17,8 @@ CLASSPATH_FILE="$(mktemp)"
 ./mvnw -B -q -pl feature-service dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$CLASSPATH_FILE" >/dev/null
 cd feature-service
-# With two or more CPUs and taskset, the look-up phase gives the service the last CPU to itself and moves this JVM
-# (the load generator) and the broker to the others; ingestion runs on all of them. BENCH_PIN=no turns it off.
+# With two or more CPUs and taskset, the look-up phase is measured a second time with the service on the last CPU and
+# this JVM (the load generator) and the broker on the others; ingestion runs on all of them. BENCH_PIN=no skips it.
 SERVICE_CPUS=""
 CPUS="$(nproc)"
 if [ "${BENCH_PIN:-yes}" != "no" ] && [ "$CPUS" -ge 2 ] && command -v taskset >/dev/null 2>&1; then

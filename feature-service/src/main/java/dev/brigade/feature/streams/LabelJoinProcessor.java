@@ -38,11 +38,17 @@ final class LabelJoinProcessor implements Processor<String, byte[], String, byte
     private static final EventCodec<LabelEvent> LABELS = EventCodec.of(LabelEvent.class);
     private static final EventCodec<TrainingExample> EXAMPLES = EventCodec.of(TrainingExample.class);
 
+    private static final Duration SWEEP_STEP = Duration.ofSeconds(1);
+    private static final long SWEEP_SLICE_NANOS = 5_000_000L;
+
     private final IntakeTopology.Settings settings;
     private final Clock clock;
     private final ProcessingListener listener;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, JoinState> states;
+    /** Where the pass under way goes on (inclusive), or null when no pass is under way. */
+    private String sweepFrom;
+    private long passStartedAt = Long.MIN_VALUE;
 
     LabelJoinProcessor(IntakeTopology.Settings settings, Clock clock, ProcessingListener listener) {
         this.settings = settings;
@@ -54,7 +60,11 @@ final class LabelJoinProcessor implements Processor<String, byte[], String, byte
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
         this.states = context.getStateStore(IntakeTopology.JOIN_STORE);
-        context.schedule(settings.sweepInterval(), PunctuationType.WALL_CLOCK_TIME, now -> sweep());
+        // A sweep goes through the whole join state; done in one go it held the stream thread (and the CPU the
+        // service's look-ups share) for as long as the store is large. So each punctuation sweeps for at most
+        // SWEEP_SLICE_NANOS and the next one goes on from there; a new pass starts a sweep interval after the last.
+        context.schedule(SWEEP_STEP.compareTo(settings.sweepInterval()) < 0 ? SWEEP_STEP : settings.sweepInterval(),
+                PunctuationType.WALL_CLOCK_TIME, now -> sweep());
     }
 
     @Override
@@ -151,10 +161,24 @@ final class LabelJoinProcessor implements Processor<String, byte[], String, byte
     /** Labels that never met their event, and state nobody can join any more, leave the store. */
     private void sweep() {
         long now = clock.millis();
+        if (sweepFrom == null) {
+            if (passStartedAt != Long.MIN_VALUE && now - passStartedAt < settings.sweepInterval().toMillis()) {
+                return;
+            }
+            passStartedAt = now;
+        }
         long maxDelay = settings.maxLabelDelay().toMillis();
+        long deadline = System.nanoTime() + SWEEP_SLICE_NANOS;
         List<KeyValue<String, JoinState>> done = new ArrayList<>();
-        try (KeyValueIterator<String, JoinState> all = states.all()) {
+        String resumeAt = null;
+        try (KeyValueIterator<String, JoinState> all = sweepFrom == null ? states.all()
+                : states.range(sweepFrom, null)) {
+            int seen = 0;
             while (all.hasNext()) {
+                if (++seen % 32 == 0 && System.nanoTime() > deadline) {
+                    resumeAt = all.peekNextKey();
+                    break;
+                }
                 KeyValue<String, JoinState> entry = all.next();
                 JoinState state = entry.value;
                 if (state.vectors.isEmpty()) {
@@ -169,6 +193,7 @@ final class LabelJoinProcessor implements Processor<String, byte[], String, byte
                 }
             }
         }
+        sweepFrom = resumeAt;
         done.forEach(entry -> states.delete(entry.key));
     }
 
