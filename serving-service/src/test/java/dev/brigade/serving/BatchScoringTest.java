@@ -161,6 +161,7 @@ class BatchScoringTest {
             } catch (EventDecodingException e) {
                 // The poison record keeps its original bytes.
                 assertThat(new String(record.value())).isEqualTo("not an avro record");
+                assertThat(KafkaProbe.header(record, "dead-letter-topic")).isEqualTo(Topics.SCORING_REQUESTS);
                 reasonByEvent.put("poison", reason);
             }
         }

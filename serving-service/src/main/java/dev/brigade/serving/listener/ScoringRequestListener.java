@@ -90,6 +90,11 @@ public class ScoringRequestListener {
             return whenReady().thenCompose(ready -> consume(message));
         }
         ScoringRequested request = message.getPayload();
+        if (request == null) {
+            // Only a record that did not decode has no value here; its bytes and the cause ride in its headers.
+            count("dead-lettered");
+            return message.nack(new RejectedRequest("the record's value did not decode as ScoringRequested"));
+        }
         CompletionStage<Void> outcome;
         try {
             outcome = process(request).handle((done, failure) -> {
