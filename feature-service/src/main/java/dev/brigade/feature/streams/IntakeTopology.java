@@ -34,8 +34,13 @@ public final class IntakeTopology {
     /**
      * @param maxLabelDelay how long after its event a label may still join; later labels go to labels.dlq
      * @param sweepInterval how often pending labels and old state are checked against the wall clock
+     * @param sweepSlice how long one punctuation may sweep before the next goes on from there (zero: 32 entries)
      */
-    public record Settings(Duration maxLabelDelay, Duration sweepInterval) {
+    public record Settings(Duration maxLabelDelay, Duration sweepInterval, Duration sweepSlice) {
+
+        public Settings(Duration maxLabelDelay, Duration sweepInterval) {
+            this(maxLabelDelay, sweepInterval, Duration.ofMillis(5));
+        }
     }
 
     private IntakeTopology() {

@@ -39,7 +39,6 @@ final class LabelJoinProcessor implements Processor<String, byte[], String, byte
     private static final EventCodec<TrainingExample> EXAMPLES = EventCodec.of(TrainingExample.class);
 
     private static final Duration SWEEP_STEP = Duration.ofSeconds(1);
-    private static final long SWEEP_SLICE_NANOS = 5_000_000L;
 
     private final IntakeTopology.Settings settings;
     private final Clock clock;
@@ -61,8 +60,8 @@ final class LabelJoinProcessor implements Processor<String, byte[], String, byte
         this.context = context;
         this.states = context.getStateStore(IntakeTopology.JOIN_STORE);
         // A sweep goes through the whole join state; done in one go it held the stream thread (and the CPU the
-        // service's look-ups share) for as long as the store is large. So each punctuation sweeps for at most
-        // SWEEP_SLICE_NANOS and the next one goes on from there; a new pass starts a sweep interval after the last.
+        // service's look-ups share) for as long as the store is large. So each punctuation sweeps for at most a
+        // slice (5 ms) and the next one goes on from there; a new pass starts a sweep interval after the last.
         context.schedule(SWEEP_STEP.compareTo(settings.sweepInterval()) < 0 ? SWEEP_STEP : settings.sweepInterval(),
                 PunctuationType.WALL_CLOCK_TIME, now -> sweep());
     }
@@ -168,7 +167,7 @@ final class LabelJoinProcessor implements Processor<String, byte[], String, byte
             passStartedAt = now;
         }
         long maxDelay = settings.maxLabelDelay().toMillis();
-        long deadline = System.nanoTime() + SWEEP_SLICE_NANOS;
+        long deadline = System.nanoTime() + settings.sweepSlice().toNanos();
         List<KeyValue<String, JoinState>> done = new ArrayList<>();
         String resumeAt = null;
         try (KeyValueIterator<String, JoinState> all = sweepFrom == null ? states.all()

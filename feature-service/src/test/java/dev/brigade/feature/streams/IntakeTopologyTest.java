@@ -53,11 +53,15 @@ class IntakeTopologyTest {
 
     @BeforeEach
     void startDriver() {
+        start(new IntakeTopology.Settings(MAX_DELAY, Duration.ofMinutes(1)));
+    }
+
+    private void start(IntakeTopology.Settings settings) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "intake-topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(IntakeTopology.build(new IntakeTopology.Settings(MAX_DELAY,
-                Duration.ofMinutes(1)), clock, ProcessingListener.NONE), props, clock.instant());
+        driver = new TopologyTestDriver(IntakeTopology.build(settings, clock, ProcessingListener.NONE), props,
+                clock.instant());
         vectors = driver.createInputTopic(Topics.FEATURE_VECTORS, new StringSerializer(), new ByteArraySerializer());
         labels = driver.createInputTopic(Topics.LABELS, new StringSerializer(), new ByteArraySerializer());
         rawEvents = driver.createInputTopic(Topics.RAW_EVENTS, new StringSerializer(), new ByteArraySerializer());
@@ -147,6 +151,38 @@ class IntakeTopologyTest {
         assertThat(header(dead.get(0), DeadLetters.TOPIC)).isEqualTo(Topics.LABELS);
         assertThat(header(dead.get(0), DeadLetters.OFFSET)).isEqualTo("0");
         assertThat(examples.isEmpty()).isTrue();
+    }
+
+    @Test
+    void theSweepGoesOnWhereItStoppedAndDeadLettersEveryPendingLabelExactlyOnce() {
+        // Given labels whose events never produced a vector, and a sweep that stops every 32 entries
+        driver.close();
+        start(new IntakeTopology.Settings(MAX_DELAY, Duration.ofMinutes(1), Duration.ZERO));
+        int pending = 300;
+        for (int i = 0; i < pending; i++) {
+            labels.pipeInput("ghost-" + i, LABELS.encode(label("ghost-" + i, 1.0, EVENT_TIME)));
+        }
+
+        // When the delay passes and the wall clock goes on a second at a time
+        advance(Duration.ofDays(8));
+        java.util.Set<String> dead = new java.util.HashSet<>();
+        int duplicates = 0;
+        int punctuations = 0;
+        for (; punctuations < 100 && dead.size() < pending; punctuations++) {
+            for (TestRecord<String, byte[]> record : labelDeadLetters.readRecordsToList()) {
+                if (!dead.add(LABELS.decode(record.value()).getEventId())) {
+                    duplicates++;
+                }
+            }
+            advance(Duration.ofSeconds(1));
+        }
+
+        // Then every label is a dead letter, none twice, and none comes again; the pass took several punctuations
+        advance(Duration.ofMinutes(5));
+        duplicates += labelDeadLetters.readRecordsToList().size();
+        assertThat(dead).hasSize(pending);
+        assertThat(duplicates).isZero();
+        assertThat(punctuations).isGreaterThanOrEqualTo(pending / 32);
     }
 
     @Test
