@@ -21,9 +21,10 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * A body over {@code quarkus.http.limits.max-body-size} is a 413 problem body naming the limit. Quarkus refuses such
  * a body below JAX-RS with an empty 413 (a route at order -2 for a Content-Length over the limit; the REST input
- * stream for a chunked body), so no exception mapper sees it: this route runs first. A chunked body (no
- * Content-Length) is read here up to the limit and handed on as the routing context's body, which Quarkus REST reads
- * instead of the connection; multipart bodies are left to the multipart parser.
+ * stream or the multipart parser for a chunked body), so no exception mapper sees it: this route runs first. A
+ * chunked body (no Content-Length) is read here up to the limit and handed on as the routing context's body, which
+ * Quarkus REST (and its multipart parser) reads instead of the connection. So a chunked body is held in memory, at
+ * most the limit; a body with a Content-Length, as every Brigade client sends, streams as before.
  */
 @ApplicationScoped
 public class BodyLimit {
@@ -59,9 +60,7 @@ public class BodyLimit {
             ctx.next();
             return;
         }
-        String contentType = String.valueOf(request.getHeader(HttpHeaders.CONTENT_TYPE));
-        if (!"chunked".equalsIgnoreCase(request.getHeader(HttpHeaders.TRANSFER_ENCODING)) || request.isEnded()
-                || contentType.startsWith("multipart/")) {
+        if (!"chunked".equalsIgnoreCase(request.getHeader(HttpHeaders.TRANSFER_ENCODING)) || request.isEnded()) {
             ctx.next();
             return;
         }

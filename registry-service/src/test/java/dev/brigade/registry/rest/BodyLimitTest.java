@@ -60,6 +60,19 @@ class BodyLimitTest {
     }
 
     @Test
+    void aChunkedMultipartUploadOverTheLimitIsA413ProblemToo() throws IOException {
+        // Given a chunked multipart upload that grows past the limit (the multipart parser would answer a bare 413)
+        String head = "POST /v1/use-cases/no-such-use-case/versions HTTP/1.1\r\nHost: localhost\r\n"
+                + "Content-Type: multipart/form-data; boundary=hostile\r\nTransfer-Encoding: chunked\r\n\r\n";
+
+        // When its chunks are sent until the limit is passed
+        String answer = exchange(head, limit.asLongValue() + 64 * 1024);
+
+        // Then the answer is the same 413 problem body
+        assertProblem(answer);
+    }
+
+    @Test
     void aChunkedBodyUnderTheLimitStillReachesTheEndpoint() throws IOException {
         // Given a small chunked body the endpoint refuses
         byte[] body = "{\"eventId\": 42}".getBytes(StandardCharsets.US_ASCII);
