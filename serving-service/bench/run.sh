@@ -3,6 +3,14 @@
 # starts itself, with a champion loaded from registry-events and a feature-service stand-in on loopback:
 # POST /v1/score/{useCase} against the same service's POST /v1/noop, at a fixed rate (p50, p99) and closed loop
 # (throughput), with the ratios against the targets (p99 <= 2x no-op, throughput >= half of no-op).
+# Method: the two endpoints run in interleaved rounds of 5 s (no-op, score, no-op, ...), so a change in the host's load
+# during the run falls on both. The load client is non-blocking (Vert.x, one event loop, keep-alive): the blocking
+# client it replaced (a thread per in-flight request) took more of CPU 0, which also runs the feature-service stand-in
+# whose look-ups are part of the score path, and it capped the no-op's throughput below the service's (the ratio was
+# flattered). Open-loop latency counts from each request's due time. The service runs from a copy of
+# target/quarkus-app (a concurrent build of the module rewrote the jars under it and blocked its event loops), logs
+# its GC, and the run prints its pauses. Read the service CPU per request first: it moves far less with the host's
+# load than latencies do.
 # Usage: serving-service/bench/run.sh [rate=500] [seconds=20] [workers=8]
 # Profile the service with JFR: BENCH_JAVA_OPTS="-Dbench.service-jvm-args=-XX:StartFlightRecording=filename=/tmp/s.jfr"
 set -euo pipefail

@@ -1,7 +1,6 @@
 package dev.brigade.serving.bench;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -14,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,6 +33,13 @@ import dev.brigade.model.Scorer;
 import dev.brigade.serving.Dl4jNetworks;
 import dev.brigade.serving.FakeUpstreams;
 import dev.brigade.serving.Fixtures;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 
 /**
  * The serving counter's benchmark, run by serving-service/bench/run.sh:
@@ -47,14 +54,18 @@ import dev.brigade.serving.Fixtures;
 public final class ServingBenchmark {
 
     private static final String USE_CASE = "bench-fraud";
+    private static final int ROUND_SECONDS = 5;
+    /** Failed requests by phase, endpoint and cause (status or exception). */
+    private static final Map<String, AtomicLong> ERRORS = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private static volatile String phase = "warm-up";
+    private static final Vertx LOAD = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+    private static final HttpClient LOAD_CLIENT = LOAD.createHttpClient(new HttpClientOptions().setKeepAlive(true)
+            .setMaxPoolSize(64).setTcpNoDelay(true));
 
     private ServingBenchmark() {
     }
 
     public static void main(String[] args) throws Exception {
-        // Keep-alive for every load worker: the JDK's default pool (5 per host) would reconnect the other workers on
-        // each request, and the service would spend its time accepting connections.
-        System.setProperty("http.maxConnections", "64");
         // Log at INFO like the services: without a configuration the log manager lets Kafka's TRACE lines through,
         // and formatting them (every record, on the stream and producer threads) was a tenth of the measured time.
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.INFO);
@@ -144,7 +155,11 @@ public final class ServingBenchmark {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
+        // A copy of the packaged service: another build of this module (target/ is shared) would otherwise rewrite
+        // the jars under the running service, whose class loading then blocks its event loops for seconds.
+        Path app = work.resolve("quarkus-app");
+        copy(Path.of("target", "quarkus-app").toAbsolutePath(), app);
+        Path jar = app.resolve("quarkus-run.jar");
         List<String> command = new ArrayList<>();
         // The service on a core of its own (run.sh keeps this JVM, its load and the broker off it), so the load
         // generator does not steal the service's CPU and the two endpoints are compared on equal terms.
@@ -152,8 +167,10 @@ public final class ServingBenchmark {
         if (!cpus.isEmpty()) {
             command.addAll(List.of("taskset", "-c", cpus));
         }
+        // Serial GC: with one CPU, the collector the JVM would pick itself; its pauses are logged and summed below.
+        Path gcLog = work.resolve("serving-gc.log");
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
-                "-XX:+UseSerialGC"));
+                "-XX:+UseSerialGC", "-Xlog:gc:file=" + gcLog));
         // e.g. -Dbench.service-jvm-args=-XX:StartFlightRecording=filename=/tmp/serving.jfr,settings=profile
         String extra = System.getProperty("bench.service-jvm-args", "").trim();
         if (!extra.isEmpty()) {
@@ -190,10 +207,21 @@ public final class ServingBenchmark {
             }
             run(noop, bodies, rate, 5); // warm-up
             run(score, bodies, rate, 5);
-            long[] noopLat = run(noop, bodies, rate, seconds);
-            long[] scoreLat = run(score, bodies, rate, seconds);
+            // Interleaved rounds (no-op, score, no-op, ...): a change in the host's load during the run falls on both.
+            int rounds = Math.max(1, seconds / ROUND_SECONDS);
+            int roundSeconds = Math.max(1, seconds / rounds);
+            List<long[]> noopRounds = new ArrayList<>();
+            List<long[]> scoreRounds = new ArrayList<>();
+            phase = "fixed rate";
+            for (int r = 0; r < rounds; r++) {
+                noopRounds.add(run(noop, bodies, rate, roundSeconds));
+                scoreRounds.add(run(score, bodies, rate, roundSeconds));
+            }
+            long[] noopLat = merge(noopRounds);
+            long[] scoreLat = merge(scoreRounds);
             System.out.println();
-            System.out.printf("== Fixed rate: %d requests/s for %d s, open loop (milliseconds) ==%n", rate, seconds);
+            System.out.printf("== Fixed rate: %d requests/s for %d s each, open loop, %d interleaved rounds (milliseconds) ==%n",
+                    rate, rounds * roundSeconds, rounds);
             System.out.printf("%-38s %8s %8s %8s %8s%n", "", "p50", "p99", "max", "errors");
             print("POST /v1/noop (baseline)", noopLat);
             print("POST /v1/score/" + USE_CASE, scoreLat);
@@ -201,12 +229,18 @@ public final class ServingBenchmark {
             System.out.printf("score p99 / no-op p99: %.2f   (target <= 2.00)%n", p99Ratio);
 
             ProcessHandle handle = service.toHandle();
-            long[] noopRun = throughput(noop, bodies, workers, seconds, handle);
-            long[] scoreRun = throughput(score, bodies, workers, seconds, handle);
+            long[] noopRun = new long[3];
+            long[] scoreRun = new long[3];
+            phase = "closed loop";
+            for (int r = 0; r < rounds; r++) {
+                add(noopRun, throughput(noop, bodies, workers, roundSeconds, handle));
+                add(scoreRun, throughput(score, bodies, workers, roundSeconds, handle));
+            }
             double noopRps = noopRun[0] / (noopRun[1] / 1e9);
             double scoreRps = scoreRun[0] / (scoreRun[1] / 1e9);
             System.out.println();
-            System.out.printf("== Throughput: %d closed-loop clients for %d s ==%n", workers, seconds);
+            System.out.printf("== Throughput: %d closed-loop clients for %d s each, %d interleaved rounds ==%n", workers,
+                    rounds * roundSeconds, rounds);
             System.out.printf("%-38s %10s %22s%n", "", "requests/s", "service CPU/request us");
             System.out.printf("%-38s %10.0f %22.0f%n", "POST /v1/noop (baseline)", noopRps,
                     noopRun[2] / 1e3 / Math.max(1, noopRun[0]));
@@ -219,6 +253,8 @@ public final class ServingBenchmark {
             metrics.lines().filter(l -> l.startsWith("brigade_serving_prediction_log_dropped_total")
                     || l.startsWith("brigade_serving_prediction_log_sent_total")
                     || l.startsWith("brigade_serving_errors_total")).forEach(l -> System.out.println("  " + l));
+            gcPauses(gcLog);
+            ERRORS.forEach((cause, count) -> System.out.printf("load client errors: %s x %d%n", cause, count.get()));
         } finally {
             service.destroy();
             service.waitFor(20, TimeUnit.SECONDS);
@@ -227,36 +263,33 @@ public final class ServingBenchmark {
 
     /**
      * Open loop: request i is due at start + i / rate whatever happened to the others; latency counts from the due
-     * time, so a stalled server is not hidden (no coordinated omission). 16 workers with keep-alive connections.
+     * time, so a stalled server is not hidden (no coordinated omission). One scheduler thread hands each request to
+     * the non-blocking load client when it is due; as many may be in flight as need be.
      */
     private static long[] run(String url, List<byte[]> bodies, int rate, int seconds) throws Exception {
         int total = rate * seconds;
-        int workers = 16;
         long period = 1_000_000_000L / rate;
         long[] latencies = new long[total];
         AtomicLong errors = new AtomicLong();
+        CountDownLatch done = new CountDownLatch(total);
         long start = System.nanoTime() + 10_000_000L;
-        List<Thread> threads = new ArrayList<>();
-        for (int w = 0; w < workers; w++) {
-            int first = w;
-            Thread t = new Thread(() -> {
-                for (int i = first; i < total; i += workers) {
-                    long due = start + i * period;
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) {
-                        LockSupport.parkNanos(wait);
-                    }
-                    latencies[i] = post(url, bodies.get(i % bodies.size())) ? System.nanoTime() - due : -1;
-                    if (latencies[i] < 0) {
-                        errors.incrementAndGet();
-                    }
+        for (int i = 0; i < total; i++) {
+            long due = start + i * period;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            int k = i;
+            post(url, bodies.get(i % bodies.size()), ok -> {
+                latencies[k] = ok ? System.nanoTime() - due : -1;
+                if (!ok) {
+                    errors.incrementAndGet();
                 }
-            }, "load-" + w);
-            t.start();
-            threads.add(t);
+                done.countDown();
+            });
         }
-        for (Thread t : threads) {
-            t.join();
+        if (!done.await(seconds + 30L, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(done.getCount() + " requests to " + url + " never completed");
         }
         long[] sorted = Arrays.stream(latencies).filter(l -> l >= 0).sorted().toArray();
         long[] withErrors = Arrays.copyOf(sorted, sorted.length + 1);
@@ -264,25 +297,14 @@ public final class ServingBenchmark {
         return withErrors;
     }
 
-    /** @return requests completed, elapsed nanos, CPU nanos the service process used meanwhile */
+    /** Closed loop: {@code workers} requests always outstanding, the next sent when one completes. */
     private static long[] throughput(String url, List<byte[]> bodies, int workers, int seconds, ProcessHandle service)
             throws Exception {
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong done = new AtomicLong();
-        List<Thread> threads = new ArrayList<>();
+        CountDownLatch stopped = new CountDownLatch(workers);
         for (int w = 0; w < workers; w++) {
-            int first = w;
-            Thread t = new Thread(() -> {
-                int i = first;
-                while (running.get()) {
-                    if (post(url, bodies.get(i % bodies.size()))) {
-                        done.incrementAndGet();
-                    }
-                    i += workers;
-                }
-            });
-            t.start();
-            threads.add(t);
+            loop(url, bodies, w, workers, running, done, stopped);
         }
         Thread.sleep(1000); // ramp-up
         long count0 = done.get();
@@ -293,37 +315,88 @@ public final class ServingBenchmark {
         long elapsed = System.nanoTime() - start;
         long cpu = cpuNanos(service) - cpu0;
         running.set(false);
-        for (Thread t : threads) {
-            t.join();
-        }
+        stopped.await(30, TimeUnit.SECONDS);
         return new long[] {count, elapsed, cpu};
+    }
+
+    private static void loop(String url, List<byte[]> bodies, int i, int workers, AtomicBoolean running,
+            AtomicLong done, CountDownLatch stopped) {
+        post(url, bodies.get(i % bodies.size()), ok -> {
+            if (ok) {
+                done.incrementAndGet();
+            }
+            if (running.get()) {
+                loop(url, bodies, i + workers, workers, running, done, stopped);
+            } else {
+                stopped.countDown();
+            }
+        });
     }
 
     private static long cpuNanos(ProcessHandle process) {
         return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     }
 
-    private static boolean post(String url, byte[] body) {
-        try {
-            HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
-            c.setConnectTimeout(2000);
-            c.setReadTimeout(5000);
-            c.setDoOutput(true);
-            c.setRequestMethod("POST");
-            c.setRequestProperty("Content-Type", "application/json");
-            c.setFixedLengthStreamingMode(body.length);
-            try (OutputStream out = c.getOutputStream()) {
-                out.write(body);
-            }
-            int status = c.getResponseCode();
-            try (var in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
-                if (in != null) {
-                    in.readAllBytes();
+    /**
+     * One POST on the load client; {@code then} gets true for a 200. The load client is Vert.x on one event loop with
+     * keep-alive connections: a blocking thread per in-flight request (HttpURLConnection, 8 to 16 threads) took more
+     * of the CPU it shares with the feature-service stand-in, whose look-ups are part of what is measured.
+     */
+    private static void post(String url, byte[] body, java.util.function.Consumer<Boolean> then) {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
+                .setConnectTimeout(2000).setIdleTimeout(5000).putHeader("Content-Type", "application/json");
+        LOAD_CLIENT.request(options)
+                .compose(request -> request.send(Buffer.buffer(body)))
+                .compose(response -> response.body().map(ignored -> response.statusCode()))
+                .onComplete(r -> {
+                    boolean ok = r.succeeded() && r.result() == 200;
+                    if (!ok) {
+                        String cause = r.succeeded() ? "HTTP " + r.result() : r.cause().getClass().getSimpleName();
+                        ERRORS.computeIfAbsent(phase + ": " + url.substring(url.indexOf("/v1/")) + " " + cause,
+                                k -> new AtomicLong()).incrementAndGet();
+                    }
+                    then.accept(ok);
+                });
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path source : (Iterable<Path>) paths::iterator) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target);
                 }
             }
-            return status == 200;
-        } catch (IOException e) {
-            return false;
+        }
+    }
+
+    /** The service's GC pauses over the whole run (start-up included), from its -Xlog:gc file. */
+    private static void gcPauses(Path gcLog) throws IOException {
+        double[] pauses = Files.readAllLines(gcLog).stream().filter(l -> l.contains(" Pause ") && l.endsWith("ms"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1, l.length() - 2)))
+                .sorted().toArray();
+        System.out.printf("service GC (serial, -Xmx384m), whole run: %d pauses, %.0f ms in all, max %.1f ms%n",
+                pauses.length, Arrays.stream(pauses).sum(), pauses.length == 0 ? 0 : pauses[pauses.length - 1]);
+    }
+
+    private static long[] merge(List<long[]> results) {
+        long errors = 0;
+        List<long[]> latencies = new ArrayList<>();
+        for (long[] result : results) {
+            errors += result[result.length - 1];
+            latencies.add(Arrays.copyOf(result, result.length - 1));
+        }
+        long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+        long[] withErrors = Arrays.copyOf(all, all.length + 1);
+        withErrors[all.length] = errors;
+        return withErrors;
+    }
+
+    private static void add(long[] sum, long[] round) {
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] += round[i];
         }
     }
 
