@@ -27,6 +27,7 @@ import dev.brigade.events.serde.AvroEventSerializer;
 import dev.brigade.events.topics.Topics;
 import dev.brigade.serving.config.ServingConfig;
 import io.micrometer.core.instrument.Gauge;
+import io.quarkus.runtime.Startup;
 
 /**
  * The prediction log: every scored request becomes a PredictionLogged on the predictions topic (key event id).
@@ -40,6 +41,7 @@ import io.micrometer.core.instrument.Gauge;
  * scoring path's CPU in the benchmark's profile, for nothing this queue does not already do.
  */
 @ApplicationScoped
+@Startup // the producer is built at start, not on the event loop of the first scored request
 public class PredictionLog {
 
     private static final Logger LOG = Logger.getLogger(PredictionLog.class);
