@@ -30,6 +30,13 @@ public interface FeatureServiceConfig {
     @WithDefault("1s")
     Duration commitInterval();
 
+    /**
+     * Stream threads per Streams app. Tasks (one per raw-events partition) spread over them; more than one pays only
+     * with a spare core, since every app of the station and the HTTP event loops share the same CPUs.
+     */
+    @WithDefault("1")
+    int streamThreads();
+
     /** How long after its event a label may still join; the use cases' label delays must fit inside. */
     @WithDefault("7d")
     Duration maxLabelDelay();
