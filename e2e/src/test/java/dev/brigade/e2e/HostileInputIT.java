@@ -70,6 +70,7 @@ import dev.brigade.events.LabelEvent;
 import dev.brigade.events.PredictionLogged;
 import dev.brigade.events.RawEvent;
 import dev.brigade.events.RegistryEvent;
+import dev.brigade.events.ScoringRequested;
 import dev.brigade.events.TrainingExample;
 import dev.brigade.events.TrainingRequested;
 import dev.brigade.events.TrainingRunEvent;
@@ -125,10 +126,13 @@ class HostileInputIT {
                     "monitor actions (dead letters), monitor replay"),
             new TopicTarget(Topics.FEATURE_SETS, FeatureSetRegistered.class, List.of(), true, false,
                     "feature catalogue (dead letters), training catalogue"),
-            new TopicTarget(Topics.TRAINING_EXAMPLES, TrainingExample.class, List.of(), true, false,
+            new TopicTarget(Topics.TRAINING_EXAMPLES, TrainingExample.class, List.of(), true, true,
                     "training examples follower (dead letters), dataset reader"),
             new TopicTarget(Topics.TRAINING_RUNS, TrainingRunEvent.class, List.of(), true, false,
-                    "monitor replay (dead letters), training run history"));
+                    "monitor replay (dead letters), training run history"),
+            // NaN in a scoring request's attributes is a missing input: imputed and reported, as online
+            new TopicTarget(Topics.SCORING_REQUESTS, ScoringRequested.class, List.of("serving-service"), true, false,
+                    "serving batch scoring"));
 
     private static final List<String> PATH_TRICKS = List.of("..", "%2e%2e", "..%2F..%2Fetc%2Fpasswd",
             "%2Fetc%2Fpasswd", "file:%2F%2F%2Fetc%2Fpasswd", "%252e%252e%252f");

@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,6 +22,7 @@ import dev.brigade.broker.KafkaProbe;
 import dev.brigade.events.DriftEvent;
 import dev.brigade.events.PerformanceDegraded;
 import dev.brigade.events.Severity;
+import dev.brigade.events.TrainingExample;
 import dev.brigade.events.serde.EventCodec;
 import dev.brigade.events.topics.Topics;
 import io.quarkus.test.common.WithTestResource;
@@ -28,7 +30,7 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * Issue #9: poison on training-examples (whose dead letters the examples follower owns) and NaN or infinite numbers
- * on drift-events end in {@code <topic>.dlq} with the reason and where they came from; real Avro bytes, real broker.
+ * on training-examples and drift-events end in {@code <topic>.dlq} with the reason and where they came from; real Avro bytes, real broker.
  */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
@@ -78,6 +80,27 @@ class PoisonInputTest {
     }
 
     @Test
+    void aTrainingExampleWithANaNOrInfiniteNumberIsDeadLetteredNamingTheField() {
+        // Given examples that decode but carry a NaN feature or an infinite label
+        EventCodec<TrainingExample> codec = EventCodec.of(TrainingExample.class);
+        String nanKey = "nan-example-" + UUID.randomUUID();
+        String infKey = "inf-example-" + UUID.randomUUID();
+
+        // When they are sent to training-examples
+        RecordMetadata nan = probe.send(Topics.TRAINING_EXAMPLES, nanKey,
+                codec.encode(example(nanKey, Map.of("amount", Double.NaN), 1.0)));
+        probe.send(Topics.TRAINING_EXAMPLES, infKey,
+                codec.encode(example(infKey, Map.of("amount", 12.5), Double.POSITIVE_INFINITY)));
+
+        // Then each is in training-examples.dlq with the field named and where it came from
+        ConsumerRecord<String, byte[]> letter = deadLetter(Topics.TRAINING_EXAMPLES, nanKey);
+        assertThat(KafkaProbe.header(letter, "dead-letter-reason")).contains("features[amount] is NaN");
+        assertThat(KafkaProbe.header(letter, "dead-letter-offset")).isEqualTo(Long.toString(nan.offset()));
+        assertThat(KafkaProbe.header(deadLetter(Topics.TRAINING_EXAMPLES, infKey), "dead-letter-reason"))
+                .contains("label is Infinity");
+    }
+
+    @Test
     void aDriftEventWithANaNOrInfiniteNumberIsDeadLetteredNamingTheField() {
         // Given degradations whose measured value is NaN or infinite (both decode: Avro doubles carry them)
         EventCodec<DriftEvent> codec = EventCodec.of(DriftEvent.class);
@@ -101,6 +124,12 @@ class PoisonInputTest {
         List<ConsumerRecord<String, byte[]>> letters = probe.read(Topics.dlq(topic), r -> key.equals(r.key()), 1, WAIT);
         assertThat(letters).as("dead letter of " + key + " on " + Topics.dlq(topic)).hasSize(1);
         return letters.get(0);
+    }
+
+    private static TrainingExample example(String id, Map<String, Object> features, double label) {
+        return TrainingExample.newBuilder().setEventId(id).setEntityId("card-1").setEventTime(T0)
+                .setLabelTime(T0.plusSeconds(60)).setFeatureSet("card-activity").setFeatureSetVersion(1)
+                .setFeatures(features).setSlices(Map.of("region", "eu")).setLabel(label).build();
     }
 
     private static DriftEvent degraded(String id, double value) {

@@ -10,6 +10,7 @@ import dev.brigade.events.DriftEvent;
 import dev.brigade.events.topics.Topics;
 import dev.brigade.training.RunRecord;
 import dev.brigade.training.config.Channels;
+import dev.brigade.training.mapping.FiniteNumbers;
 import dev.brigade.training.mapping.RequestMapper;
 import dev.brigade.training.service.TrainingCoordinator;
 import io.micrometer.core.instrument.Counter;

@@ -27,6 +27,7 @@ import dev.brigade.events.serde.EventCodec;
 import dev.brigade.events.serde.EventDecodingException;
 import dev.brigade.events.topics.Topics;
 import dev.brigade.training.config.TrainingConfig;
+import dev.brigade.training.mapping.FiniteNumbers;
 import dev.brigade.training.service.ExampleTally;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -94,7 +95,14 @@ public class TrainingExamplesFollower {
                         e = codec.decode(record.value());
                     } catch (RuntimeException undecodable) {
                         // Not an example this version knows: it can never be trained on, so it is not counted.
-                        deadLetter(deadLetters, done, record, undecodable);
+                        deadLetter(deadLetters, done, record, "undecodable training example: "
+                                + undecodable.getMessage(), undecodable);
+                        continue;
+                    }
+                    String nonFinite = FiniteNumbers.firstNonFinite(e);
+                    if (nonFinite != null) {
+                        // The dataset reader skips it too: a NaN feature or label would poison every weight it reaches
+                        deadLetter(deadLetters, done, record, FiniteNumbers.reason(e, nonFinite), null);
                         continue;
                     }
                     if (tallying) {
@@ -111,14 +119,16 @@ public class TrainingExamplesFollower {
         }
     }
 
+    /** @param e the decoding failure, or null for an example that decoded but cannot be trained on */
     private static void deadLetter(DeadLetters deadLetters, Set<String> done, ConsumerRecord<String, byte[]> record,
-            RuntimeException e) {
+            String reason, RuntimeException e) {
         if (done.contains(record.partition() + ":" + record.offset())) {
             return;
         }
         try {
-            deadLetters.send(record, "undecodable training example: " + e.getMessage(), String.valueOf(e.getMessage()),
-                    e.getClass().getName(), e instanceof EventDecodingException);
+            deadLetters.send(record, reason, e == null ? reason : String.valueOf(e.getMessage()),
+                    e == null ? IllegalArgumentException.class.getName() : e.getClass().getName(),
+                    e instanceof EventDecodingException);
         } catch (Exception failed) {
             // never stall on it: the next start finds it missing from the dead-letter topic and sends it then
             LOG.errorf("Dead letter for %s-%d@%d not sent: %s", record.topic(), record.partition(), record.offset(),

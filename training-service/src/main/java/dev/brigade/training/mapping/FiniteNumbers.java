@@ -1,4 +1,4 @@
-package dev.brigade.training.listener;
+package dev.brigade.training.mapping;
 
 import java.util.Collection;
 import java.util.Map;
