@@ -101,7 +101,8 @@ public class TrainingExamplesFollower {
                     }
                     String nonFinite = FiniteNumbers.firstNonFinite(e);
                     if (nonFinite != null) {
-                        // The dataset reader skips it too: a NaN feature or label would poison every weight it reaches
+                        // Flagged for the data owner; a run still sees it (a NaN feature as missing, a NaN label
+                        // fails the run naming how many), so bad labels stop training loudly, not silently
                         deadLetter(deadLetters, done, record, FiniteNumbers.reason(e, nonFinite), null);
                         continue;
                     }

@@ -28,7 +28,6 @@ import dev.brigade.training.DatasetRange;
 import dev.brigade.training.Example;
 import dev.brigade.training.InputFeature;
 import dev.brigade.training.mapping.ExampleMapper;
-import dev.brigade.training.mapping.FiniteNumbers;
 
 /**
  * Reads a dataset from training-examples: every partition from its first retained offset up to the end offset
@@ -128,12 +127,6 @@ public class DatasetReader {
                 try {
                     example = codec.decode(record.value());
                 } catch (EventDecodingException e) {
-                    undecodable++;
-                    continue;
-                }
-                if (FiniteNumbers.firstNonFinite(example) != null) {
-                    // Decodes, but a NaN or infinite feature or label cannot be trained on (the examples follower
-                    // dead-letters it): counted with the undecodable ones
                     undecodable++;
                     continue;
                 }
