@@ -34,8 +34,9 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * Follows training-examples from the beginning (no consumer group, read_committed) into the {@link ExampleTally}
- * the NEW_DATA trigger counts with, and owns the topic's dead letters: an example that does not decode goes to
- * training-examples.dlq once (offsets already there are skipped after a restart), and the follower moves on. So it
+ * the NEW_DATA trigger counts with, and owns the topic's dead letters: an example that does not decode, or carries a
+ * NaN or infinite number, goes to training-examples.dlq once (offsets already there are skipped after a restart), and
+ * the follower moves on. So it
  * runs even when the trigger is off; the tally then stays empty.
  */
 @ApplicationScoped
