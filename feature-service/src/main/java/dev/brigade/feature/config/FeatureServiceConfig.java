@@ -72,5 +72,9 @@ public interface FeatureServiceConfig {
         /** Budget of a look-up routed to the instance that owns the key. */
         @WithDefault("500ms")
         Duration remoteTimeout();
+
+        /** Look-ups in one batch (POST /v1/features/{set}); a larger batch is refused with 413. */
+        @WithDefault("256")
+        int maxBatchItems();
     }
 }

@@ -7,7 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -24,23 +27,32 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.brigade.feature.FeatureValue;
 import dev.brigade.feature.FieldError;
 import dev.brigade.feature.OnlineFeatures;
 import dev.brigade.feature.RegisteredFeatureSet;
+import dev.brigade.feature.config.FeatureServiceConfig;
 import dev.brigade.feature.mapping.JsonEvents;
+import dev.brigade.feature.service.LookupRoute;
 import dev.brigade.feature.service.OnlineFeatureService;
 import dev.brigade.feature.service.RawEventRules;
 import io.micrometer.core.annotation.Timed;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Online features, computed as of now (or ?asOf=) from the same state and by the same code as the offline vectors.
  * GET gives what history alone says; POST also takes the current event's attributes, which is what a scoring
- * request has, so every feature of the set can be computed exactly as offline.
+ * request has, so every feature of the set can be computed exactly as offline. POST on the set itself is the same
+ * look-up for many entities in one call (a caller coalescing concurrent requests).
  */
-@Path("/v1/features/{set}/{entityId}")
+@Path("/v1/features/{set}")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Online features")
 public class FeatureResource {
@@ -62,10 +74,36 @@ public class FeatureResource {
         }
     }
 
+    /** The answer of a batch: one look-up answer per requested look-up, in request order. */
+    public record BatchView(String featureSet, int version, List<FeaturesView> results) {
+    }
+
+    /** One valid look-up of a batch. */
+    private record Lookup(String entityId, Map<String, Object> attributes, Optional<Instant> asOf, JsonNode json) {
+    }
+
     @Inject
     OnlineFeatureService online;
 
+    @Inject
+    FeatureServiceConfig config;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    MeterRegistry registry;
+
+    private DistributionSummary batchItems;
+
+    @PostConstruct
+    void meters() {
+        batchItems = DistributionSummary.builder("brigade.features.lookup.batch.items")
+                .description("Look-ups per accepted batch (POST /v1/features/{set})").register(registry);
+    }
+
     @GET
+    @Path("/{entityId}")
     @Timed(value = "brigade.features.lookup", histogram = true, extraTags = {"method", "get"})
     @Operation(summary = "An entity's features from its history, as of now or ?asOf=",
             description = "Features that need the current event's attributes are MISSING; POST them to get all.")
@@ -76,6 +114,7 @@ public class FeatureResource {
     }
 
     @POST
+    @Path("/{entityId}")
     @Consumes(MediaType.APPLICATION_JSON)
     @Timed(value = "brigade.features.lookup", histogram = true, extraTags = {"method", "post"})
     @Operation(summary = "An entity's features for an event with these attributes, as of now or asOf",
@@ -96,28 +135,143 @@ public class FeatureResource {
                 attributes, body.toString(), routedBy);
     }
 
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Timed(value = "brigade.features.lookup", histogram = true, extraTags = {"method", "batch"})
+    @Operation(summary = "Many entities' features in one call, one answer per look-up in request order",
+            description = "Body: {\"lookups\": [{\"entityId\": ..., \"attributes\": {...} optional, \"asOf\": "
+                    + "optional ISO instant}]}. Each result is what POST /v1/features/{set}/{entityId} answers for "
+                    + "that look-up. One bad look-up refuses the whole batch: 422 naming lookups[i].field; 413 over "
+                    + "brigade.features.lookup.max-batch-items. Look-ups owned by another instance are asked "
+                    + "there, one call per instance; one that fails is a 502/503 for the batch naming it.")
+    public Response batch(@PathParam("set") String set, @QueryParam("version") String version, JsonNode body,
+            @HeaderParam(OnlineFeatureService.ROUTED_HEADER) String routedBy) {
+        if (body == null || !body.isObject()) {
+            return Problem.response(400, "expected a JSON object with lookups");
+        }
+        JsonNode items = body.get("lookups");
+        if (items == null || !items.isArray()) {
+            return Problem.response(400, "expected a JSON object with lookups",
+                    List.of(new FieldError("lookups", "must be an array of look-ups")));
+        }
+        int max = config.lookup().maxBatchItems();
+        if (items.size() > max) {
+            return Problem.response(413, "at most " + max + " look-ups in one batch "
+                    + "(brigade.features.lookup.max-batch-items)",
+                    List.of(new FieldError("lookups", "at most " + max + " look-ups, got " + items.size())));
+        }
+        List<FieldError> errors = new ArrayList<>(FeatureSetResource.PathChecks.set(set));
+        Optional<Integer> parsedVersion = version(version, errors);
+        if (items.isEmpty()) {
+            errors.add(new FieldError("lookups", "must hold at least one look-up"));
+        }
+        List<Lookup> lookups = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            JsonNode item = items.get(i);
+            String at = "lookups[" + i + "]";
+            if (!item.isObject()) {
+                errors.add(new FieldError(at, "must be an object with entityId"));
+                continue;
+            }
+            JsonNode id = item.get("entityId");
+            String entityId = id != null && id.isTextual() ? id.textValue() : null;
+            checkEntityId(entityId, at + ".entityId", errors);
+            Map<String, Object> attributes = JsonEvents.attributes(item.get("attributes"), at + ".attributes",
+                    errors);
+            JsonNode asOf = item.get("asOf");
+            lookups.add(new Lookup(entityId, attributes,
+                    asOf(asOf == null || asOf.isNull() ? null : asOf.asText(), at + ".asOf", errors), item));
+        }
+        if (!errors.isEmpty()) {
+            return Problem.response(Problem.UNPROCESSABLE, "invalid batch of look-ups", errors);
+        }
+        RegisteredFeatureSet registered = online.resolve(set, parsedVersion);
+        batchItems.record(lookups.size());
+
+        List<Optional<HostInfo>> owners = new ArrayList<>(lookups.size());
+        for (Lookup lookup : lookups) {
+            owners.add(routedBy == null ? online.owner(registered, lookup.entityId()) : Optional.empty());
+        }
+        LookupRoute<HostInfo> route = LookupRoute.of(owners);
+        // Every owner is asked at once, and the local look-ups are computed while they answer
+        Map<HostInfo, CompletableFuture<OnlineFeatureService.Remote>> asked = new LinkedHashMap<>();
+        for (Map.Entry<HostInfo, List<Integer>> group : route.remote().entrySet()) {
+            ObjectNode groupBody = json.createObjectNode();
+            ArrayNode groupItems = groupBody.putArray("lookups");
+            group.getValue().forEach(i -> groupItems.add(lookups.get(i).json()));
+            asked.put(group.getKey(), online.forwardAsync(group.getKey(), "POST", "/v1/features/" + set,
+                    Map.of("version", Integer.toString(registered.definition().version())), groupBody.toString()));
+        }
+        List<FeaturesView> here = new ArrayList<>(route.here().size());
+        for (int i : route.here()) {
+            Lookup lookup = lookups.get(i);
+            here.add(FeaturesView.of(online.computeHere(registered, lookup.entityId(), lookup.asOf(),
+                    lookup.attributes())));
+        }
+        Map<HostInfo, List<FeaturesView>> remote = new LinkedHashMap<>();
+        for (Map.Entry<HostInfo, CompletableFuture<OnlineFeatureService.Remote>> call : asked.entrySet()) {
+            List<String> ids = route.remote().get(call.getKey()).stream().map(i -> lookups.get(i).entityId())
+                    .toList();
+            remote.put(call.getKey(), answers(call.getKey(), call.getValue(), ids));
+        }
+        return Response.ok(new BatchView(registered.definition().name(), registered.definition().version(),
+                route.merge(here, remote))).build();
+    }
+
+    /** A remote group's answers, checked one to one against its look-ups; any failure fails the whole batch. */
+    private List<FeaturesView> answers(HostInfo owner, CompletableFuture<OnlineFeatureService.Remote> call,
+            List<String> entityIds) {
+        String instance = owner.host() + ":" + owner.port();
+        String what = "instance " + instance + ", which owns " + entityIds.size() + " of the look-ups";
+        OnlineFeatureService.Remote answer;
+        try {
+            answer = call.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new OnlineFeatureService.LookupException(503, what + ", did not answer ("
+                    + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage())
+                    + "); retry");
+        }
+        if (answer.status() != 200) {
+            // 503 from the owner (rebalancing, not queryable yet) stays retryable; anything else is its fault
+            throw new OnlineFeatureService.LookupException(answer.status() == 503 ? 503 : 502, what + ", answered "
+                    + answer.status() + ": " + detail(answer.body()));
+        }
+        BatchView view;
+        try {
+            view = json.readValue(answer.body(), BatchView.class);
+        } catch (JsonProcessingException e) {
+            throw new OnlineFeatureService.LookupException(502, what + ", answered a body that is not a batch: "
+                    + e.getOriginalMessage());
+        }
+        List<FeaturesView> results = view.results() == null ? List.of() : view.results();
+        List<String> answered = results.stream().map(r -> r == null ? null : r.entityId()).toList();
+        if (!answered.equals(entityIds)) {
+            throw new OnlineFeatureService.LookupException(502, what + ", answered for " + answered
+                    + " instead of " + entityIds);
+        }
+        return results;
+    }
+
+    private String detail(String body) {
+        try {
+            JsonNode problem = json.readTree(body);
+            if (problem != null && problem.hasNonNull("detail")) {
+                return problem.get("detail").asText();
+            }
+        } catch (JsonProcessingException e) {
+            // not a problem body: its start says enough
+        }
+        String text = body == null ? "" : body;
+        return text.length() > 200 ? text.substring(0, 200) + "..." : text;
+    }
+
     private Response lookup(String method, String set, String entityId, String version, String asOf,
             Map<String, Object> attributes, String body, String routedBy) {
         List<FieldError> errors = new ArrayList<>(FeatureSetResource.PathChecks.set(set));
-        if (!RawEventRules.isId(entityId)) {
-            errors.add(new FieldError("entityId", "must be 1 to 128 of letters, digits and . _ : @ -"));
-        }
-        Optional<Integer> parsedVersion = Optional.empty();
-        if (version != null) {
-            if (version.matches("[1-9][0-9]{0,8}")) {
-                parsedVersion = Optional.of(Integer.parseInt(version));
-            } else {
-                errors.add(new FieldError("version", "must be a whole number of at least 1"));
-            }
-        }
-        Optional<Instant> at = Optional.empty();
-        if (asOf != null) {
-            try {
-                at = Optional.of(Instant.parse(asOf));
-            } catch (DateTimeParseException e) {
-                errors.add(new FieldError("asOf", "must be an ISO-8601 instant"));
-            }
-        }
+        checkEntityId(entityId, "entityId", errors);
+        Optional<Integer> parsedVersion = version(version, errors);
+        Optional<Instant> at = asOf(asOf, "asOf", errors);
         if (!errors.isEmpty()) {
             return Problem.response(Problem.UNPROCESSABLE, "invalid look-up", errors);
         }
@@ -135,5 +289,34 @@ public class FeatureResource {
             }
         }
         return Response.ok(FeaturesView.of(online.computeHere(registered, entityId, at, attributes))).build();
+    }
+
+    private static void checkEntityId(String entityId, String field, List<FieldError> errors) {
+        if (entityId == null || !RawEventRules.isId(entityId)) {
+            errors.add(new FieldError(field, "must be 1 to 128 of letters, digits and . _ : @ -"));
+        }
+    }
+
+    private static Optional<Integer> version(String version, List<FieldError> errors) {
+        if (version == null) {
+            return Optional.empty();
+        }
+        if (version.matches("[1-9][0-9]{0,8}")) {
+            return Optional.of(Integer.parseInt(version));
+        }
+        errors.add(new FieldError("version", "must be a whole number of at least 1"));
+        return Optional.empty();
+    }
+
+    private static Optional<Instant> asOf(String asOf, String field, List<FieldError> errors) {
+        if (asOf == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.parse(asOf));
+        } catch (DateTimeParseException e) {
+            errors.add(new FieldError(field, "must be an ISO-8601 instant"));
+            return Optional.empty();
+        }
     }
 }

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -46,7 +47,7 @@ public class OnlineFeatureService {
     public static final class LookupException extends RuntimeException {
         private final int status;
 
-        LookupException(int status, String message) {
+        public LookupException(int status, String message) {
             super(message);
             this.status = status;
         }
@@ -113,6 +114,30 @@ public class OnlineFeatureService {
 
     /** Forwards the same request to the owner, within the look-up budget. */
     public Remote forward(HostInfo owner, String method, String path, Map<String, String> query, String body) {
+        try {
+            HttpResponse<String> response = http.send(request(owner, method, path, query, body),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Remote(owner.host() + ":" + owner.port(), response.statusCode(), response.body());
+        } catch (java.io.IOException e) {
+            throw new LookupException(503, "owner " + owner + " of the key did not answer: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LookupException(503, "interrupted while asking " + owner);
+        }
+    }
+
+    /**
+     * As {@link #forward}, without waiting: a batch asks every owner at once. The future fails with the I/O error
+     * (a timeout included) when the owner does not answer within the look-up budget.
+     */
+    public CompletableFuture<Remote> forwardAsync(HostInfo owner, String method, String path,
+            Map<String, String> query, String body) {
+        return http.sendAsync(request(owner, method, path, query, body), HttpResponse.BodyHandlers.ofString())
+                .thenApply(r -> new Remote(owner.host() + ":" + owner.port(), r.statusCode(), r.body()));
+    }
+
+    private HttpRequest request(HostInfo owner, String method, String path, Map<String, String> query,
+            String body) {
         StringBuilder uri = new StringBuilder("http://").append(owner.host()).append(':').append(owner.port())
                 .append(path);
         String separator = "?";
@@ -126,15 +151,7 @@ public class OnlineFeatureService {
                 .header(ROUTED_HEADER, streams.applicationServer())
                 .header("Content-Type", "application/json");
         request = body == null ? request.GET() : request.method(method, HttpRequest.BodyPublishers.ofString(body));
-        try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Remote(owner.host() + ":" + owner.port(), response.statusCode(), response.body());
-        } catch (java.io.IOException e) {
-            throw new LookupException(503, "owner " + owner + " of the key did not answer: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LookupException(503, "interrupted while asking " + owner);
-        }
+        return request.build();
     }
 
     private KafkaStreams app(RegisteredFeatureSet set) {
