@@ -97,15 +97,16 @@ public class OnlineFeatureService {
 
     public OnlineFeatures computeHere(RegisteredFeatureSet set, String entityId, Optional<Instant> asOf,
             Map<String, Object> attributes) {
-        ReadOnlyKeyValueStore<String, byte[]> store;
+        EntityHistory history;
         try {
-            store = app(set).store(StoreQueryParameters.fromNameAndType(FeatureSetTopology.HISTORY_STORE,
-                    QueryableStoreTypes.<String, byte[]>keyValueStore()));
+            ReadOnlyKeyValueStore<String, byte[]> store = app(set).store(StoreQueryParameters.fromNameAndType(
+                    FeatureSetTopology.HISTORY_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()));
+            // The read itself can meet a rebalance too (the thread is PARTITIONS_ASSIGNED): the same 503, not a 500
+            history = HistoryStore.read(store, entityId, HistoryLayout.of(set.definition()));
         } catch (InvalidStateStoreException e) {
             throw new LookupException(503, "feature set " + set.definition().id() + " is not queryable yet ("
                     + e.getMessage() + "); retry");
         }
-        EntityHistory history = HistoryStore.read(store, entityId, HistoryLayout.of(set.definition()));
         Instant at = asOf.orElseGet(clock::instant);
         return new OnlineFeatures(set.definition().name(), set.definition().version(), entityId, at,
                 FeatureComputer.compute(set.definition(), history, at, attributes),
