@@ -93,16 +93,42 @@ public final class EventCodec<T extends SpecificRecord> {
     }
 
     public byte[] encode(T event) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        out.writeBytes(header);
-        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        // Each thread reuses its buffer and buffered encoder: a fresh stream and a direct encoder (a synchronized
+        // write per field) were most of what a producer thread spent on a record.
+        EncodeBuffer out = ENCODE_BUFFERS.get();
+        out.reset();
+        out.write(header, 0, header.length);
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, out.encoder);
+        out.encoder = encoder;
         try {
             writer.write(event, encoder);
             encoder.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            if (out.capacity() > MAX_KEPT_BUFFER) {
+                ENCODE_BUFFERS.remove(); // an unusually large event does not pin its buffer to the thread
+            }
         }
         return out.toByteArray();
+    }
+
+    /** Buffers above this are dropped after use rather than kept per thread. */
+    private static final int MAX_KEPT_BUFFER = 64 * 1024;
+
+    private static final ThreadLocal<EncodeBuffer> ENCODE_BUFFERS = ThreadLocal.withInitial(EncodeBuffer::new);
+
+    /** A thread's reusable output: the bytes so far and the encoder that writes into them. */
+    private static final class EncodeBuffer extends ByteArrayOutputStream {
+        BinaryEncoder encoder;
+
+        EncodeBuffer() {
+            super(512);
+        }
+
+        int capacity() {
+            return buf.length;
+        }
     }
 
     /**
