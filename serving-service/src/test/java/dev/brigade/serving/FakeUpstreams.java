@@ -10,6 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
@@ -18,7 +20,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 /**
  * The registry's and the feature-service's read APIs as small real HTTP servers (JDK httpserver) on one free port:
  * {@code GET /v1/artifacts/{sha256}} serves artifact bytes, {@code POST /v1/features/{set}/{entityId}?version=n}
- * answers like the feature-service ({featureSet, version, entityId, features: {name: {value, status}}}).
+ * answers like the feature-service ({featureSet, version, entityId, features: {name: {value, status}}}), and so does
+ * its batch form {@code POST /v1/features/{set}} (the serving counter coalesces look-ups into it).
  *
  * <p>Tests steer them over HTTP ({@code /admin/...}, see {@link Upstreams}), so it does not matter which class loader
  * started them. The service finds them through brigade.serving.registry-url and features-url.
@@ -33,6 +36,8 @@ public class FakeUpstreams implements QuarkusTestResourceLifecycleManager {
     private final Map<String, byte[]> features = new ConcurrentHashMap<>();
     private volatile String mode = "ok";
     private final AtomicLong lookups = new AtomicLong();
+    private final AtomicLong batches = new AtomicLong();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
     public synchronized Map<String, String> start() {
@@ -91,6 +96,11 @@ public class FakeUpstreams implements QuarkusTestResourceLifecycleManager {
                     exchange.getResponseHeaders().add("Content-Type", "application/octet-stream");
                     reply(exchange, 200, artifact);
                 }
+            } else if (path.equals("/admin/batches")) {
+                reply(exchange, 200, Long.toString(batches.get()).getBytes(StandardCharsets.UTF_8));
+            } else if (path.startsWith("/v1/features/") && method.equals("POST")
+                    && path.indexOf('/', "/v1/features/".length()) < 0) {
+                batchAnswer(exchange, path.substring("/v1/features/".length()), body);
             } else if (path.startsWith("/v1/features/") && method.equals("POST")) {
                 lookups.incrementAndGet();
                 featureAnswer(exchange, path.substring("/v1/features/".length()));
@@ -119,6 +129,37 @@ public class FakeUpstreams implements QuarkusTestResourceLifecycleManager {
         }
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         reply(exchange, 200, answer);
+    }
+
+    /**
+     * The batch form, {@code POST /v1/features/{set}} with {@code {"lookups": [{"entityId", ...}]}}: each item answered
+     * as the single form would (per entity or per set), in order, as {@code {featureSet, results: [...]}}; modes as
+     * for the single form; 404 for the whole batch when any item has no answer.
+     */
+    private void batchAnswer(HttpExchange exchange, String set, byte[] body) throws IOException,
+            InterruptedException {
+        String current = mode;
+        if (current.startsWith("delay:")) {
+            Thread.sleep(Long.parseLong(current.substring(6)));
+        } else if (current.equals("down")) {
+            reply(exchange, 503, "{\"status\":503}".getBytes());
+            return;
+        }
+        JsonNode lookupsNode = JSON.readTree(body).path("lookups");
+        StringBuilder answer = new StringBuilder("{\"featureSet\":\"").append(set).append("\",\"results\":[");
+        for (int i = 0; i < lookupsNode.size(); i++) {
+            String entity = lookupsNode.get(i).path("entityId").asText();
+            byte[] one = features.getOrDefault(set + "/" + entity, features.get(set + "/*"));
+            if (one == null) {
+                reply(exchange, 404, "{\"status\":404,\"detail\":\"unknown feature set\"}".getBytes());
+                return;
+            }
+            answer.append(i == 0 ? "" : ",").append(new String(one, StandardCharsets.UTF_8));
+        }
+        lookups.addAndGet(lookupsNode.size());
+        batches.incrementAndGet();
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        reply(exchange, 200, answer.append("]}").toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static void reply(HttpExchange exchange, int status, byte[] body) throws IOException {

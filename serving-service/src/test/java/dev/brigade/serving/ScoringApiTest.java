@@ -175,6 +175,28 @@ class ScoringApiTest {
     }
 
     @Test
+    void aSlowCallWhoseLookUpsGaveUpDoesNotHoldBackTheLookUpsBehindIt() {
+        // Given a look-up whose call takes 2 s: it gives up at its deadline (300 ms) and its call stays on the wire
+        Upstreams.features(Fixtures.FEATURE_SET, "card-behind", Map.of("online", true, "txn_count_10m", 2L,
+                "amount_sum_24h", 20.0));
+        Upstreams.mode("delay:2000");
+        Api.score(USE_CASE, Api.request("evt-" + UUID.randomUUID(), "card-slow-call", Map.of("amount", 1.0)))
+                .then().statusCode(200).body("degraded", equalTo(true));
+
+        // When the feature-service is fast again and more events are scored while that call is still out
+        Upstreams.mode("ok");
+        long start = System.nanoTime();
+        for (int i = 0; i < 6; i++) {
+            // Then none waits for the slow call (each event loop has one call slot): all get their features
+            Api.score(USE_CASE, Api.request("evt-" + UUID.randomUUID(), "card-behind", Map.of("amount", 1.0)))
+                    .then().statusCode(200).body("degraded", equalTo(false))
+                    .body("features.txn_count_10m.value", equalTo(2));
+        }
+        assertThat((System.nanoTime() - start) / 1_000_000).as("scored before the slow call came back")
+                .isLessThan(1500);
+    }
+
+    @Test
     void lookUpsAbandonedAtTheirDeadlineDoNotHoldThePoolOnceTheFeatureServiceRecovers() throws Exception {
         // Given a burst of concurrent look-ups that all pass their deadline (each is left to finish on its connection)
         String entity = "card-after-burst";
@@ -202,6 +224,51 @@ class ScoringApiTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Api.score(
                 USE_CASE, Api.request("evt-" + UUID.randomUUID(), entity, Map.of("amount", 3.0)))
                 .then().statusCode(200).body("degraded", equalTo(false)));
+    }
+
+    @Test
+    void concurrentLookUpsAreCoalescedIntoBatchCallsAndEachAnswerGetsItsOwnEntitysFeatures() throws Exception {
+        // Given 24 cards, each with its own count, and a feature-service that takes 100 ms a call (share: 300 ms)
+        int cards = 24;
+        for (int i = 0; i < cards; i++) {
+            Upstreams.features(Fixtures.FEATURE_SET, "card-co-" + i, Map.of("online", i % 2 == 0,
+                    "txn_count_10m", (long) i, "amount_sum_24h", 10.0 * i));
+        }
+        Upstreams.mode("delay:100");
+        long lookupsBefore = Upstreams.lookups();
+        long batchesBefore = Upstreams.batches();
+
+        // When all are scored at once
+        ExecutorService callers = Executors.newFixedThreadPool(cards);
+        List<CompletableFuture<JsonPath>> answers = new ArrayList<>();
+        try {
+            for (int i = 0; i < cards; i++) {
+                String entity = "card-co-" + i;
+                answers.add(CompletableFuture.supplyAsync(() -> Api.score(USE_CASE, Api.request(
+                        "evt-" + UUID.randomUUID(), entity, Map.of("amount", 7.0))).then().statusCode(200).extract()
+                        .jsonPath(Api.DOUBLES), callers));
+            }
+            CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        } finally {
+            callers.shutdown();
+        }
+
+        // Then every answer carries its own card's features and score, none degraded
+        Scorer scorer = Scorer.of(Fixtures.artifact(SEED));
+        for (int i = 0; i < cards; i++) {
+            JsonPath answer = answers.get(i).get();
+            assertThat(answer.getString("entityId")).isEqualTo("card-co-" + i);
+            assertThat(answer.getBoolean("degraded")).as("card-co-%d degraded: %s", i, answer.getList("warnings"))
+                    .isFalse();
+            assertThat(answer.getLong("features.txn_count_10m.value")).isEqualTo(i);
+            assertThat(answer.getDouble("score")).isCloseTo(
+                    scorer.score(new double[] {7.0, i % 2 == 0 ? 1.0 : 0.0, i, 10.0 * i}), within(1e-12));
+        }
+        // And the look-ups went out in fewer calls than look-ups (at most 2 calls on the wire per event loop)
+        long lookups = Upstreams.lookups() - lookupsBefore;
+        long batches = Upstreams.batches() - batchesBefore;
+        assertThat(lookups).isEqualTo(cards);
+        assertThat(batches).isBetween(1L, cards - 1L);
     }
 
     @Test

@@ -56,9 +56,19 @@ public final class Upstreams {
         put("/admin/mode", mode.getBytes());
     }
 
+    /** Entities looked up, single or in batches. */
     public static long lookups() {
+        return count("/admin/lookups");
+    }
+
+    /** Batch calls answered. */
+    public static long batches() {
+        return count("/admin/batches");
+    }
+
+    private static long count(String path) {
         try {
-            return Long.parseLong(HTTP.send(HttpRequest.newBuilder(uri("/admin/lookups")).build(),
+            return Long.parseLong(HTTP.send(HttpRequest.newBuilder(uri(path)).build(),
                     HttpResponse.BodyHandlers.ofString()).body());
         } catch (Exception e) {
             throw new IllegalStateException(e);

@@ -52,6 +52,23 @@ public interface ServingConfig {
          */
         @WithDefault("5s")
         Duration abandonAfter();
+
+        /**
+         * Coalesce the look-ups one event loop issues for the same feature-set version into one batch call
+         * ({@code POST /v1/features/{set}?version=n}, feature-service 0.1.0 and later): what is asked during one turn
+         * of the event loop goes out together, and while {@link #maxBatchesInFlight()} calls are on the wire the next
+         * look-ups wait for one of them to come back and go out as the next batch. Off: one call per look-up.
+         */
+        @WithDefault("true")
+        boolean coalesce();
+
+        /** Items in one batch call (the feature-service takes up to 256). */
+        @WithDefault("64")
+        int maxBatchItems();
+
+        /** Batch calls on the wire at once per event loop and feature-set version; more wait and are coalesced. */
+        @WithDefault("1")
+        int maxBatchesInFlight();
     }
 
     interface Models {
@@ -98,6 +115,21 @@ public interface ServingConfig {
         /** Sends not yet acknowledged by Kafka. */
         @WithDefault("1000")
         int maxInFlight();
+
+        /**
+         * How long the sender lets predictions gather after the first one before it hands them to Kafka: one
+         * wake-up of its thread per interval instead of one per request (the producer lingers anyway).
+         */
+        @WithDefault("5ms")
+        Duration gather();
+
+        /** The prediction log producer's linger.ms: predictions reach Kafka this much later, in fewer requests. */
+        @WithDefault("20ms")
+        Duration linger();
+
+        /** The prediction log producer's compression.type. */
+        @WithDefault("lz4")
+        String compression();
     }
 
     interface Shadow {

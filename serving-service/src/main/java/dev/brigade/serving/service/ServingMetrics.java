@@ -23,6 +23,7 @@ public class ServingMetrics {
     private final ConcurrentHashMap<PredictionKey, PredictionMeters> predictions = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Timer> featureTimers = new ConcurrentHashMap<>();
+    private volatile Counter predictionsSent;
 
     private record PredictionKey(String useCase, int version, Variant variant) {
     }
@@ -81,7 +82,12 @@ public class ServingMetrics {
     }
 
     public void predictionLogged() {
-        counter("brigade.serving.prediction.log.sent", "Predictions acknowledged by Kafka").increment();
+        Counter sent = predictionsSent;
+        if (sent == null) {
+            sent = counter("brigade.serving.prediction.log.sent", "Predictions acknowledged by Kafka");
+            predictionsSent = sent;
+        }
+        sent.increment(); // once per prediction, on the producer's thread: no key built each time
     }
 
     public void shadowDropped() {
