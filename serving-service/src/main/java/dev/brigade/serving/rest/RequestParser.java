@@ -34,16 +34,54 @@ public final class RequestParser {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.USE_FAST_DOUBLE_PARSER) // same doubles, cheaper
             .build();
 
     private RequestParser() {
     }
 
     public static void checkUseCase(String useCase) {
-        if (useCase == null || !USE_CASE.matcher(useCase).matches()) {
+        if (!isUseCase(useCase)) {
             throw new ProblemException(400, "bad-request", "invalid use-case name",
                     List.of(new FieldError("useCase", "must match " + USE_CASE.pattern())));
         }
+    }
+
+    /**
+     * {@link #ID} without the regex engine: two ids are checked on every scored request, and the matcher was about
+     * a microsecond of a request's CPU. {@code RequestParserTest} holds both to the same answers.
+     */
+    public static boolean isId(String text) {
+        int n = text == null ? 0 : text.length();
+        if (n < 1 || n > 128 || !letterOrDigit(text.charAt(0), true)) {
+            return false;
+        }
+        for (int i = 1; i < n; i++) {
+            char c = text.charAt(i);
+            if (!letterOrDigit(c, true) && c != '.' && c != '_' && c != ':' && c != '@' && c != '-') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@link #USE_CASE} without the regex engine (checked on every scored request). */
+    public static boolean isUseCase(String text) {
+        int n = text == null ? 0 : text.length();
+        if (n < 1 || n > 63 || !letterOrDigit(text.charAt(0), false)) {
+            return false;
+        }
+        for (int i = 1; i < n; i++) {
+            char c = text.charAt(i);
+            if (!letterOrDigit(c, false) && c != '-') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean letterOrDigit(char c, boolean upper) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (upper && c >= 'A' && c <= 'Z');
     }
 
     public static JsonNode parse(byte[] body, long limit) {
@@ -90,7 +128,7 @@ public final class RequestParser {
             errors.add(new FieldError(prefix + field, "is required"));
             return null;
         }
-        if (!value.isTextual() || !ID.matcher(value.textValue()).matches()) {
+        if (!value.isTextual() || !isId(value.textValue())) {
             errors.add(new FieldError(prefix + field, "must be a string of 1 to 128 letters, digits and . _ : @ -"));
             return null;
         }

@@ -18,6 +18,7 @@ import org.jboss.resteasy.reactive.server.spi.ServerMessageBodyWriter;
 import org.jboss.resteasy.reactive.server.spi.ServerRequestContext;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -33,7 +34,12 @@ import dev.brigade.serving.ScoreAnswer;
 public class ScoreAnswerWriter implements ServerMessageBodyWriter<ScoreAnswer> {
 
     /** A factory with a codec, so a feature value of an unexpected type still serialises as Jackson would. */
-    private static final JsonFactory JSON = new ObjectMapper().getFactory();
+    /**
+     * Doubles written with Jackson's Schubfach writer: the shortest text that reads back as the same double, several
+     * times cheaper than Double.toString, which was a third of writing an answer.
+     */
+    static final JsonFactory JSON = new ObjectMapper(JsonFactory.builder()
+            .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build()).getFactory();
 
     @Override
     public boolean isWriteable(Class<?> type, Type genericType, ResteasyReactiveResourceInfo target,

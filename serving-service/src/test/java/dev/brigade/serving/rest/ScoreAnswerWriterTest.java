@@ -16,7 +16,9 @@ import dev.brigade.serving.Variant;
 
 class ScoreAnswerWriterTest {
 
-    private static final ObjectMapper JACKSON = new ObjectMapper();
+    /** Jackson with the writer's number format (the fast double writer), so the text can be compared too. */
+    private static final ObjectMapper JACKSON = new ObjectMapper(ScoreAnswerWriter.JSON);
+    private static final ObjectMapper PLAIN = new ObjectMapper();
 
     @Test
     void writesWhatJacksonWritesFieldByFieldInTheSameOrder() throws Exception {
@@ -47,6 +49,32 @@ class ScoreAnswerWriterTest {
             assertThat(JACKSON.readTree(fast)).isEqualTo(expected);
             assertThat(new String(fast, java.nio.charset.StandardCharsets.UTF_8))
                     .isEqualTo(new String(jackson, java.nio.charset.StandardCharsets.UTF_8));
+            // And a reader gets the numbers the default double format gives
+            assertThat(PLAIN.readTree(fast)).isEqualTo(PLAIN.readTree(PLAIN.writeValueAsBytes(answer)));
+        }
+    }
+
+    @Test
+    void everyDoubleReadsBackAsTheSameDouble() throws Exception {
+        // Given 100,000 scores across magnitudes, and the edges
+        java.util.Random random = new java.util.Random(5);
+        List<Double> scores = new java.util.ArrayList<>(List.of(0.0, -0.0, 1.0, 0.1, 1.0E-7, 4.9E-324,
+                Double.MAX_VALUE, Double.MIN_NORMAL, 2.0E-3, 1.0E23, 9007199254740993.0));
+        for (int i = 0; i < 100_000; i++) {
+            scores.add(Double.longBitsToDouble(random.nextLong()));
+            scores.add(random.nextDouble());
+        }
+        for (double score : scores) {
+            if (!Double.isFinite(score)) {
+                continue;
+            }
+            // When written in an answer
+            ScoreAnswer answer = new ScoreAnswer("p", "e", "c", "u", score, null,
+                    new ScoreAnswer.ModelRef(1, Variant.CHAMPION), Map.of(), false, List.of(),
+                    new ScoreAnswer.Latency(0, 0, 0, 1.0));
+
+            // Then it reads back exactly
+            assertThat(PLAIN.readTree(ScoreAnswerWriter.bytes(answer)).get("score").doubleValue()).isEqualTo(score);
         }
     }
 }
