@@ -12,7 +12,8 @@
 # its GC, and the run prints its pauses. Read the service CPU per request first: it moves far less with the host's
 # load than latencies do.
 # Usage: serving-service/bench/run.sh [rate=500] [seconds=20] [workers=8]
-# Profile the service with JFR: BENCH_JAVA_OPTS="-Dbench.service-jvm-args=-XX:StartFlightRecording=filename=/tmp/s.jfr"
+# Profile one path: BENCH_JAVA_OPTS="-Dbench.profile=score" (or noop) runs only that endpoint, closed loop, and records
+# the warm service with JFR (-Dbench.profile-file, default /tmp/serving-profile.jfr); no ratios are printed then.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"

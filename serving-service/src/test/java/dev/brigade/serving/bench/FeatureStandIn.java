@@ -1,5 +1,6 @@
 package dev.brigade.serving.bench;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,15 +19,33 @@ import io.vertx.core.http.HttpServerOptions;
 final class FeatureStandIn implements AutoCloseable {
 
     private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+    private static final byte[] ENTITY_FIELD = "\"entityId\"".getBytes(StandardCharsets.UTF_8);
+
     private final AtomicLong lookups = new AtomicLong();
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong batchLookups = new AtomicLong();
     private final HttpServer server;
 
     FeatureStandIn(String answerJson) throws Exception {
         Buffer answer = Buffer.buffer(answerJson);
         CompletableFuture<HttpServer> started = new CompletableFuture<>();
         vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0).setTcpNoDelay(true))
-                .requestHandler(request -> request.body().onComplete(ignored -> {
-                    if (request.path().startsWith("/v1/features/")) {
+                .requestHandler(request -> request.body().onComplete(body -> {
+                    String path = request.path();
+                    if (path.startsWith("/v1/features/") && path.indexOf('/', "/v1/features/".length()) < 0) {
+                        // The batch form: the same constant answer once per look-up in the body.
+                        int n = Math.max(1, count(body.result().getBytes(), ENTITY_FIELD));
+                        lookups.addAndGet(n);
+                        batchLookups.addAndGet(n);
+                        batches.incrementAndGet();
+                        Buffer results = Buffer.buffer(32 + n * (answer.length() + 1))
+                                .appendString("{\"featureSet\":\"bench\",\"results\":[");
+                        for (int i = 0; i < n; i++) {
+                            results.appendBuffer(i == 0 ? answer : Buffer.buffer(",").appendBuffer(answer));
+                        }
+                        request.response().putHeader("Content-Type", "application/json")
+                                .end(results.appendString("]}"));
+                    } else if (path.startsWith("/v1/features/")) {
                         lookups.incrementAndGet();
                         request.response().putHeader("Content-Type", "application/json").end(answer);
                     } else {
@@ -49,6 +68,30 @@ final class FeatureStandIn implements AutoCloseable {
 
     long lookups() {
         return lookups.get();
+    }
+
+    /** Calls of the batch form (each answered many look-ups). */
+    long batches() {
+        return batches.get();
+    }
+
+    /** Look-ups answered by calls of the batch form. */
+    long batchLookups() {
+        return batchLookups.get();
+    }
+
+    private static int count(byte[] text, byte[] needle) {
+        int n = 0;
+        outer:
+        for (int i = 0; i <= text.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (text[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            n++;
+        }
+        return n;
     }
 
     @Override

@@ -71,7 +71,7 @@ public final class ServingBenchmark {
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.INFO);
         int rate = args.length > 0 ? Integer.parseInt(args[0]) : 500;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
-        int workers = args.length > 2 ? Integer.parseInt(args[2]) : 8;
+        int workers = args.length > 2 ? Integer.parseInt(args[2]) : 64;
         inference();
         Path work = Files.createTempDirectory("serving-bench-");
         try (KafkaBroker broker = KafkaBroker.builder().dataDir(work.resolve("kafka"))
@@ -207,6 +207,18 @@ public final class ServingBenchmark {
             }
             run(noop, bodies, rate, 5); // warm-up
             run(score, bodies, rate, 5);
+            // and at full speed, so the JIT compiles the paths as the measured rounds run them: measured after only the
+            // fixed-rate warm-up, its compiler threads were still a sixth of the score path's CPU in the closed loop, and a
+            // score path on one CPU keeps C2 busy for about a minute
+            for (int i = 0; i < 3; i++) { // interleaved as the rounds are, so the code both paths share settles too
+                throughput(noop, bodies, workers, 10, service.toHandle());
+                throughput(score, bodies, workers, 10, service.toHandle());
+            }
+            String profiled = System.getProperty("bench.profile", "").trim();
+            if (!profiled.isEmpty()) {
+                profile(profiled.equals("noop") ? noop : score, bodies, workers, seconds, service.toHandle());
+                return;
+            }
             // Interleaved rounds (no-op, score, no-op, ...): a change in the host's load during the run falls on both.
             int rounds = Math.max(1, seconds / ROUND_SECONDS);
             int roundSeconds = Math.max(1, seconds / rounds);
@@ -227,10 +239,14 @@ public final class ServingBenchmark {
             print("POST /v1/score/" + USE_CASE, scoreLat);
             double p99Ratio = pct(scoreLat, 0.99) / Math.max(1e-9, pct(noopLat, 0.99));
             System.out.printf("score p99 / no-op p99: %.2f   (target <= 2.00)%n", p99Ratio);
+            // The load client shares CPU 0 with the broker and the stand-in, which the score rounds keep busier: how
+            // late its scheduler handed requests over is part of both latencies (counted from the due time).
+            System.out.printf("load client lateness (hand-over after the due time), p99: no-op rounds %.2f ms, score "
+                    + "rounds %.2f ms%n", latenessP99(noop, rounds), latenessP99(score, rounds));
 
             ProcessHandle handle = service.toHandle();
-            long[] noopRun = new long[3];
-            long[] scoreRun = new long[3];
+            long[] noopRun = new long[6];
+            long[] scoreRun = new long[6];
             phase = "closed loop";
             for (int r = 0; r < rounds; r++) {
                 add(noopRun, throughput(noop, bodies, workers, roundSeconds, handle));
@@ -241,14 +257,15 @@ public final class ServingBenchmark {
             System.out.println();
             System.out.printf("== Throughput: %d closed-loop clients for %d s each, %d interleaved rounds ==%n", workers,
                     rounds * roundSeconds, rounds);
-            System.out.printf("%-38s %10s %22s%n", "", "requests/s", "service CPU/request us");
-            System.out.printf("%-38s %10.0f %22.0f%n", "POST /v1/noop (baseline)", noopRps,
-                    noopRun[2] / 1e3 / Math.max(1, noopRun[0]));
-            System.out.printf("%-38s %10.0f %22.0f%n", "POST /v1/score/" + USE_CASE, scoreRps,
-                    scoreRun[2] / 1e3 / Math.max(1, scoreRun[0]));
+            System.out.printf("%-38s %10s %22s %12s %10s %14s%n", "", "requests/s", "service CPU/request us",
+                    "of it kernel", "JIT", "switches/req");
+            printThroughput("POST /v1/noop (baseline)", noopRun);
+            printThroughput("POST /v1/score/" + USE_CASE, scoreRun);
             System.out.printf("score / no-op throughput: %.2f   (target >= 0.50)%n", scoreRps / noopRps);
-            System.out.printf("(the score path also makes one HTTP call per request to a feature-service stand-in: %,d"
-                    + " look-ups; service pinned to CPU %s)%n", features.lookups(), cpus.isEmpty() ? "none" : cpus);
+            System.out.printf("(the score path also looks its features up on a feature-service stand-in over HTTP: %,d"
+                    + " look-ups in %,d batch calls and %,d single calls; service pinned to CPU %s)%n",
+                    features.lookups(), features.batches(), features.lookups() - features.batchLookups(),
+                    cpus.isEmpty() ? "none" : cpus);
             String metrics = get(base + "/q/metrics");
             metrics.lines().filter(l -> l.startsWith("brigade_serving_prediction_log_dropped_total")
                     || l.startsWith("brigade_serving_prediction_log_sent_total")
@@ -262,6 +279,67 @@ public final class ServingBenchmark {
     }
 
     /**
+     * -Dbench.profile=score|noop: only that endpoint, closed loop, under a JFR recording of the service started once
+     * it is warm (jcmd), so the profile holds one path's samples and nothing of start-up or the other endpoint.
+     */
+    private static void profile(String url, List<byte[]> bodies, int workers, int seconds, ProcessHandle service)
+            throws Exception {
+        // -Dbench.async-profiler=/path/libasyncProfiler.so (tools.profiler:async-profiler on Maven Central): CPU
+        // samples with kernel frames, as collapsed stacks; JFR sees only Java frames, and on loopback much of a
+        // request's cost is the kernel's.
+        String asyncProfiler = System.getProperty("bench.async-profiler", "").trim();
+        Path file = Path.of(System.getProperty("bench.profile-file", asyncProfiler.isEmpty()
+                ? "/tmp/serving-profile.jfr" : "/tmp/serving-profile.collapsed")).toAbsolutePath();
+        boolean record = !file.getFileName().toString().equals("none"); // none: the figures alone, no recorder
+        throughput(url, bodies, workers, 60, service); // warm: until the JIT is done with the path
+        if (!record) {
+            // nothing to start
+        } else if (asyncProfiler.isEmpty()) {
+            jcmd(service, "JFR.start", "name=bench", "settings=profile");
+        } else {
+            jcmd(service, "JVMTI.agent_load", asyncProfiler, "\"start,event=cpu,interval=1ms\""); // quoted: jcmd reads a=b as its own option
+        }
+        long[] run = throughput(url, bodies, workers, seconds, service);
+        if (!record) {
+            // nothing to stop
+        } else if (asyncProfiler.isEmpty()) {
+            jcmd(service, "JFR.stop", "name=bench", "filename=" + file);
+        } else {
+            jcmd(service, "JVMTI.agent_load", asyncProfiler, "\"stop,collapsed,file=" + file + "\"");
+        }
+        System.out.printf("%nprofile of %s (in %s):%n", url.substring(url.indexOf("/v1/")), file);
+        printThroughput(url.substring(url.indexOf("/v1/")), run);
+    }
+
+    private static final Map<String, List<long[]>> LATENESS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** p99 of the measured rounds' hand-over lateness (the last {@code rounds} runs of that endpoint). */
+    private static double latenessP99(String url, int rounds) {
+        List<long[]> runs = LATENESS.getOrDefault(url, List.of());
+        long[] all = runs.subList(Math.max(0, runs.size() - rounds), runs.size()).stream()
+                .flatMapToLong(Arrays::stream).sorted().toArray();
+        return all.length == 0 ? 0 : all[Math.min(all.length - 1, (int) Math.ceil(0.99 * all.length) - 1)] / 1e6;
+    }
+
+    private static void printThroughput(String name, long[] run) {
+        double n = Math.max(1, run[0]);
+        System.out.printf("%-38s %10.0f %22.0f %11.0f%% %9.0f%% %14.2f%n", name, run[0] / (run[1] / 1e9),
+                run[2] / 1e3 / n, 100.0 * run[3] / Math.max(1, run[2]), 100.0 * run[5] / Math.max(1, run[2]),
+                run[4] / n);
+    }
+
+    private static void jcmd(ProcessHandle process, String... command) throws Exception {
+        List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(process.pid())));
+        line.addAll(List.of(command));
+        Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", line) + " failed: " + out);
+        }
+    }
+
+    /**
      * Open loop: request i is due at start + i / rate whatever happened to the others; latency counts from the due
      * time, so a stalled server is not hidden (no coordinated omission). One scheduler thread hands each request to
      * the non-blocking load client when it is due; as many may be in flight as need be.
@@ -270,6 +348,8 @@ public final class ServingBenchmark {
         int total = rate * seconds;
         long period = 1_000_000_000L / rate;
         long[] latencies = new long[total];
+        long[] lateness = new long[total];
+        LATENESS.computeIfAbsent(url, u -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(lateness);
         AtomicLong errors = new AtomicLong();
         CountDownLatch done = new CountDownLatch(total);
         long start = System.nanoTime() + 10_000_000L;
@@ -280,6 +360,7 @@ public final class ServingBenchmark {
                 LockSupport.parkNanos(wait);
             }
             int k = i;
+            lateness[k] = System.nanoTime() - due;
             post(url, bodies.get(i % bodies.size()), ok -> {
                 latencies[k] = ok ? System.nanoTime() - due : -1;
                 if (!ok) {
@@ -309,14 +390,53 @@ public final class ServingBenchmark {
         Thread.sleep(1000); // ramp-up
         long count0 = done.get();
         long cpu0 = cpuNanos(service);
+        long[] kernel0 = kernel(service);
         long start = System.nanoTime();
         Thread.sleep(seconds * 1000L);
         long count = done.get() - count0;
         long elapsed = System.nanoTime() - start;
         long cpu = cpuNanos(service) - cpu0;
+        long[] kernel1 = kernel(service);
         running.set(false);
         stopped.await(30, TimeUnit.SECONDS);
-        return new long[] {count, elapsed, cpu};
+        return new long[] {count, elapsed, cpu, kernel1[0] - kernel0[0], kernel1[1] - kernel0[1],
+                kernel1[2] - kernel0[2]};
+    }
+
+    /**
+     * Linux only, else zeros: the service's system (kernel) CPU in nanoseconds (/proc/pid/stat, 10 ms ticks) and its
+     * threads' context switches (/proc/pid/task/{@literal *}/status). On loopback most of a request's cost can be the
+     * kernel's (socket reads and writes, the peer's receive path, thread wake-ups), which a Java profiler never sees.
+     */
+    private static long[] kernel(ProcessHandle process) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long systemNanos = Long.parseLong(fields[12]) * 10_000_000L; // stime, field 15, in 1/100 s
+            long switches = 0;
+            long jitNanos = 0;
+            try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+                for (Path task : (Iterable<Path>) tasks::iterator) {
+                    try {
+                        String taskStat = Files.readString(task.resolve("stat"));
+                        if (taskStat.contains("(C2 CompilerThre") || taskStat.contains("(C1 CompilerThre")) {
+                            String[] t = taskStat.substring(taskStat.lastIndexOf(')') + 2).split(" ");
+                            jitNanos += (Long.parseLong(t[11]) + Long.parseLong(t[12])) * 10_000_000L;
+                        }
+                        for (String line : Files.readAllLines(task.resolve("status"))) {
+                            if (line.startsWith("voluntary_ctxt_switches") || line.startsWith("nonvoluntary_ctxt")) {
+                                switches += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                            }
+                        }
+                    } catch (IOException gone) {
+                        // the thread ended meanwhile
+                    }
+                }
+            }
+            return new long[] {systemNanos, switches, jitNanos};
+        } catch (IOException | RuntimeException e) {
+            return new long[] {0, 0, 0};
+        }
     }
 
     private static void loop(String url, List<byte[]> bodies, int i, int workers, AtomicBoolean running,
