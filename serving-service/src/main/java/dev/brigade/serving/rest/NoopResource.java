@@ -22,7 +22,7 @@ import jakarta.inject.Inject;
 @Tag(name = "scoring")
 public class NoopResource {
 
-    /** A constant answer of about the size of a score. */
+    /** A small constant answer (about 25 bytes; a score answer is about 700). */
     public record NoopAnswer(boolean ok, int fields) {
     }
 
