@@ -100,14 +100,18 @@ public final class EventCodec<T extends SpecificRecord> {
         out.write(header, 0, header.length);
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, out.encoder);
         out.encoder = encoder;
+        boolean written = false;
         try {
             writer.write(event, encoder);
             encoder.flush();
+            written = true;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            if (out.capacity() > MAX_KEPT_BUFFER) {
-                ENCODE_BUFFERS.remove(); // an unusually large event does not pin its buffer to the thread
+            // A write that failed half-way leaves bytes in the encoder's buffer, which its next use would flush into
+            // the next event; and an unusually large event does not pin its buffer to the thread.
+            if (!written || out.capacity() > MAX_KEPT_BUFFER) {
+                ENCODE_BUFFERS.remove();
             }
         }
         return out.toByteArray();

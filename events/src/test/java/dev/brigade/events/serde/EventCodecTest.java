@@ -50,6 +50,20 @@ class EventCodecTest {
     }
 
     @Test
+    void aWriteThatFailsHalfWayLeavesNothingBehindForTheNextEvent() {
+        // Given an event whose encoding fails part-way (a required field left null, past fields already written)
+        RawEvent good = SampleEvents.oneOfEach().stream().filter(RawEvent.class::isInstance).map(RawEvent.class::cast)
+                .findFirst().orElseThrow();
+        byte[] expected = EventCodec.of(RawEvent.class).encode(good);
+        RawEvent broken = RawEvent.newBuilder(good).build();
+        broken.put("attributes", null);
+        assertThatThrownBy(() -> EventCodec.of(RawEvent.class).encode(broken)).isInstanceOf(RuntimeException.class);
+
+        // When the same thread encodes a good event next, Then its bytes are those of a clean encoding
+        assertThat(EventCodec.of(RawEvent.class).encode(good)).isEqualTo(expected);
+    }
+
+    @Test
     void resolvesARecordWrittenWithAnOlderSchemaItKnows() throws Exception {
         // Given an older LabelEvent schema, before the optional useCase field existed, and a record written with it
         Schema older = new SchemaParser().parse("""
