@@ -114,11 +114,7 @@ public class FakeUpstreams implements QuarkusTestResourceLifecycleManager {
 
     /** Per entity ({set}/{entityId}) or per set ({set}/*); modes: ok, down (503), delay:<ms>. */
     private void featureAnswer(HttpExchange exchange, String key) throws IOException, InterruptedException {
-        String current = mode;
-        if (current.startsWith("delay:")) {
-            Thread.sleep(Long.parseLong(current.substring(6)));
-        } else if (current.equals("down")) {
-            reply(exchange, 503, "{\"status\":503}".getBytes());
+        if (!served(exchange)) {
             return;
         }
         String set = key.substring(0, key.indexOf('/'));
@@ -138,11 +134,7 @@ public class FakeUpstreams implements QuarkusTestResourceLifecycleManager {
      */
     private void batchAnswer(HttpExchange exchange, String set, byte[] body) throws IOException,
             InterruptedException {
-        String current = mode;
-        if (current.startsWith("delay:")) {
-            Thread.sleep(Long.parseLong(current.substring(6)));
-        } else if (current.equals("down")) {
-            reply(exchange, 503, "{\"status\":503}".getBytes());
+        if (!served(exchange)) {
             return;
         }
         JsonNode lookupsNode = JSON.readTree(body).path("lookups");
@@ -160,6 +152,18 @@ public class FakeUpstreams implements QuarkusTestResourceLifecycleManager {
         batches.incrementAndGet();
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         reply(exchange, 200, answer.append("]}").toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The mode's effect on a look-up: delay:<ms> sleeps first, down answers 503 (false: answered already). */
+    private boolean served(HttpExchange exchange) throws IOException, InterruptedException {
+        String current = mode;
+        if (current.startsWith("delay:")) {
+            Thread.sleep(Long.parseLong(current.substring(6)));
+        } else if (current.equals("down")) {
+            reply(exchange, 503, "{\"status\":503}".getBytes());
+            return false;
+        }
+        return true;
     }
 
     private static void reply(HttpExchange exchange, int status, byte[] body) throws IOException {
