@@ -70,6 +70,10 @@ class OnlineRoutingTest {
                     + exchange.getRequestHeaders().getFirst(OnlineFeatureService.ROUTED_HEADER));
             int status = 200;
             String answer = "{\"servedBy\": \"the other instance\"}";
+            if (!exchange.getRequestURI().getPath().equals("/v1/features/card-activity")
+                    && JSON.readTree(exchange.getRequestBody()).at("/attributes/slow").asBoolean()) {
+                sleep(Duration.ofSeconds(2)); // a single look-up over the budget
+            }
             if (exchange.getRequestURI().getPath().equals("/v1/features/card-activity")) {
                 // A batch: one answer per look-up, in its order; attributes may ask for a failure or a slow answer
                 JsonNode batch = JSON.readTree(exchange.getRequestBody());
@@ -172,6 +176,12 @@ class OnlineRoutingTest {
                     .when().post("/v1/features/card-activity")
                     .then().statusCode(503).contentType("application/problem+json")
                     .body("detail", containsString("instance " + otherHost))
+                    .body("detail", containsString("did not answer"));
+            // And so does a single look-up whose owner does not answer in time: 503 (retry) naming the owner
+            given().contentType(ContentType.JSON).body("{\"attributes\": {\"slow\": true}}")
+                    .when().post("/v1/features/card-activity/" + ownedByOther[0])
+                    .then().statusCode(503).contentType("application/problem+json")
+                    .body("detail", containsString("owner " + otherHost))
                     .body("detail", containsString("did not answer"));
         } finally {
             second.close(Duration.ofSeconds(10));

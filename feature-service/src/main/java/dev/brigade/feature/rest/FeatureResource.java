@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
@@ -43,6 +44,7 @@ import dev.brigade.feature.service.LookupRoute;
 import dev.brigade.feature.service.OnlineFeatureService;
 import dev.brigade.feature.service.RawEventRules;
 import io.micrometer.core.annotation.Timed;
+import io.smallrye.common.annotation.Blocking;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -51,6 +53,10 @@ import io.micrometer.core.instrument.MeterRegistry;
  * GET gives what history alone says; POST also takes the current event's attributes, which is what a scoring
  * request has, so every feature of the set can be computed exactly as offline. POST on the set itself is the same
  * look-up for many entities in one call (a caller coalescing concurrent requests).
+ * <p>
+ * A single look-up runs on the event loop: one computation from the local store takes a fraction of a millisecond,
+ * and each hand-over to a worker thread and back was another wake-up to wait for on a busy host (the tail of the
+ * latency). A key owned by another instance is asked there without blocking.
  */
 @Path("/v1/features/{set}")
 @Produces(MediaType.APPLICATION_JSON)
@@ -107,7 +113,7 @@ public class FeatureResource {
     @Timed(value = "brigade.features.lookup", histogram = true, extraTags = {"method", "get"})
     @Operation(summary = "An entity's features from its history, as of now or ?asOf=",
             description = "Features that need the current event's attributes are MISSING; POST them to get all.")
-    public Response get(@PathParam("set") String set, @PathParam("entityId") String entityId,
+    public CompletionStage<Response> get(@PathParam("set") String set, @PathParam("entityId") String entityId,
             @QueryParam("version") String version, @QueryParam("asOf") String asOf,
             @HeaderParam(OnlineFeatureService.ROUTED_HEADER) String routedBy) {
         return lookup("GET", set, entityId, version, asOf, null, null, routedBy);
@@ -119,23 +125,24 @@ public class FeatureResource {
     @Timed(value = "brigade.features.lookup", histogram = true, extraTags = {"method", "post"})
     @Operation(summary = "An entity's features for an event with these attributes, as of now or asOf",
             description = "Body: {\"attributes\": {...}, \"asOf\": optional ISO instant}.")
-    public Response post(@PathParam("set") String set, @PathParam("entityId") String entityId,
+    public CompletionStage<Response> post(@PathParam("set") String set, @PathParam("entityId") String entityId,
             @QueryParam("version") String version, JsonNode body,
             @HeaderParam(OnlineFeatureService.ROUTED_HEADER) String routedBy) {
         List<FieldError> errors = new ArrayList<>();
         if (body == null || !body.isObject()) {
-            return Problem.response(400, "expected a JSON object with attributes");
+            return done(Problem.response(400, "expected a JSON object with attributes"));
         }
         Map<String, Object> attributes = JsonEvents.attributes(body.get("attributes"), "attributes", errors);
         JsonNode asOf = body.get("asOf");
         if (!errors.isEmpty()) {
-            return Problem.response(Problem.UNPROCESSABLE, "invalid look-up", errors);
+            return done(Problem.response(Problem.UNPROCESSABLE, "invalid look-up", errors));
         }
         return lookup("POST", set, entityId, version, asOf == null || asOf.isNull() ? null : asOf.asText(),
                 attributes, body.toString(), routedBy);
     }
 
     @POST
+    @Blocking // up to max-batch-items computations in a row: too long for an event loop
     @Consumes(MediaType.APPLICATION_JSON)
     @Timed(value = "brigade.features.lookup", histogram = true, extraTags = {"method", "batch"})
     @Operation(summary = "Many entities' features in one call, one answer per look-up in request order",
@@ -144,21 +151,21 @@ public class FeatureResource {
                     + "that look-up. One bad look-up refuses the whole batch: 422 naming lookups[i].field; 413 over "
                     + "brigade.features.lookup.max-batch-items. Look-ups owned by another instance are asked "
                     + "there, one call per instance; one that fails is a 502/503 for the batch naming it.")
-    public Response batch(@PathParam("set") String set, @QueryParam("version") String version, JsonNode body,
+    public CompletionStage<Response> batch(@PathParam("set") String set, @QueryParam("version") String version, JsonNode body,
             @HeaderParam(OnlineFeatureService.ROUTED_HEADER) String routedBy) {
         if (body == null || !body.isObject()) {
-            return Problem.response(400, "expected a JSON object with lookups");
+            return done(Problem.response(400, "expected a JSON object with lookups"));
         }
         JsonNode items = body.get("lookups");
         if (items == null || !items.isArray()) {
-            return Problem.response(400, "expected a JSON object with lookups",
-                    List.of(new FieldError("lookups", "must be an array of look-ups")));
+            return done(Problem.response(400, "expected a JSON object with lookups",
+                    List.of(new FieldError("lookups", "must be an array of look-ups"))));
         }
         int max = config.lookup().maxBatchItems();
         if (items.size() > max) {
-            return Problem.response(413, "at most " + max + " look-ups in one batch "
+            return done(Problem.response(413, "at most " + max + " look-ups in one batch "
                     + "(brigade.features.lookup.max-batch-items)",
-                    List.of(new FieldError("lookups", "at most " + max + " look-ups, got " + items.size())));
+                    List.of(new FieldError("lookups", "at most " + max + " look-ups, got " + items.size()))));
         }
         List<FieldError> errors = new ArrayList<>(FeatureSetResource.PathChecks.set(set));
         Optional<Integer> parsedVersion = version(version, errors);
@@ -183,7 +190,7 @@ public class FeatureResource {
                     asOf(asOf == null || asOf.isNull() ? null : asOf.asText(), at + ".asOf", errors), item));
         }
         if (!errors.isEmpty()) {
-            return Problem.response(Problem.UNPROCESSABLE, "invalid batch of look-ups", errors);
+            return done(Problem.response(Problem.UNPROCESSABLE, "invalid batch of look-ups", errors));
         }
         RegisteredFeatureSet registered = online.resolve(set, parsedVersion);
         batchItems.record(lookups.size());
@@ -208,14 +215,25 @@ public class FeatureResource {
             here.add(FeaturesView.of(online.computeHere(registered, lookup.entityId(), lookup.asOf(),
                     lookup.attributes())));
         }
-        Map<HostInfo, List<FeaturesView>> remote = new LinkedHashMap<>();
-        for (Map.Entry<HostInfo, CompletableFuture<OnlineFeatureService.Remote>> call : asked.entrySet()) {
-            List<String> ids = route.remote().get(call.getKey()).stream().map(i -> lookups.get(i).entityId())
-                    .toList();
-            remote.put(call.getKey(), answers(call.getKey(), call.getValue(), ids));
+        if (asked.isEmpty()) {
+            return done(Response.ok(new BatchView(registered.definition().name(), registered.definition().version(),
+                    route.merge(here, Map.of()))).build());
         }
-        return Response.ok(new BatchView(registered.definition().name(), registered.definition().version(),
-                route.merge(here, remote))).build();
+        // Nothing waits on the event loop: the answer is put together when the last owner has answered
+        return CompletableFuture.allOf(asked.values().toArray(CompletableFuture[]::new)).handle((all, failure) -> {
+            Map<HostInfo, List<FeaturesView>> remote = new LinkedHashMap<>();
+            try {
+                for (Map.Entry<HostInfo, CompletableFuture<OnlineFeatureService.Remote>> call : asked.entrySet()) {
+                    List<String> ids = route.remote().get(call.getKey()).stream()
+                            .map(i -> lookups.get(i).entityId()).toList();
+                    remote.put(call.getKey(), answers(call.getKey(), call.getValue(), ids));
+                }
+            } catch (OnlineFeatureService.LookupException e) {
+                return Problem.response(e.status(), e.getMessage());
+            }
+            return Response.ok(new BatchView(registered.definition().name(), registered.definition().version(),
+                    route.merge(here, remote))).build();
+        });
     }
 
     /** A remote group's answers, checked one to one against its look-ups; any failure fails the whole batch. */
@@ -266,14 +284,14 @@ public class FeatureResource {
         return text.length() > 200 ? text.substring(0, 200) + "..." : text;
     }
 
-    private Response lookup(String method, String set, String entityId, String version, String asOf,
-            Map<String, Object> attributes, String body, String routedBy) {
+    private CompletionStage<Response> lookup(String method, String set, String entityId, String version,
+            String asOf, Map<String, Object> attributes, String body, String routedBy) {
         List<FieldError> errors = new ArrayList<>(FeatureSetResource.PathChecks.set(set));
         checkEntityId(entityId, "entityId", errors);
         Optional<Integer> parsedVersion = version(version, errors);
         Optional<Instant> at = asOf(asOf, "asOf", errors);
         if (!errors.isEmpty()) {
-            return Problem.response(Problem.UNPROCESSABLE, "invalid look-up", errors);
+            return done(Problem.response(Problem.UNPROCESSABLE, "invalid look-up", errors));
         }
         RegisteredFeatureSet registered = online.resolve(set, parsedVersion);
         if (routedBy == null) {
@@ -282,13 +300,26 @@ public class FeatureResource {
                 Map<String, String> query = new LinkedHashMap<>();
                 query.put("version", Integer.toString(registered.definition().version()));
                 at.ifPresent(t -> query.put("asOf", t.toString()));
-                OnlineFeatureService.Remote remote = online.forward(owner.get(), method,
-                        "/v1/features/" + set + "/" + entityId, query, body);
-                return Response.status(remote.status()).type(MediaType.APPLICATION_JSON).entity(remote.body())
-                        .build();
+                HostInfo instance = owner.get();
+                return online.forwardAsync(instance, method, "/v1/features/" + set + "/" + entityId, query, body)
+                        .handle((remote, failure) -> failure == null
+                                ? Response.status(remote.status()).type(MediaType.APPLICATION_JSON)
+                                        .entity(remote.body()).build()
+                                : Problem.response(503, "owner " + instance.host() + ":" + instance.port()
+                                        + " of the key did not answer (" + cause(failure) + "); retry"));
             }
         }
-        return Response.ok(FeaturesView.of(online.computeHere(registered, entityId, at, attributes))).build();
+        return done(Response.ok(FeaturesView.of(online.computeHere(registered, entityId, at, attributes))).build());
+    }
+
+    private static CompletionStage<Response> done(Response response) {
+        return CompletableFuture.completedFuture(response);
+    }
+
+    private static String cause(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+                : failure;
+        return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
     }
 
     private static void checkEntityId(String entityId, String field, List<FieldError> errors) {

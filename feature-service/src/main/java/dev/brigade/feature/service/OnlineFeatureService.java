@@ -113,23 +113,10 @@ public class OnlineFeatureService {
                 streams.applicationServer());
     }
 
-    /** Forwards the same request to the owner, within the look-up budget. */
-    public Remote forward(HostInfo owner, String method, String path, Map<String, String> query, String body) {
-        try {
-            HttpResponse<String> response = http.send(request(owner, method, path, query, body),
-                    HttpResponse.BodyHandlers.ofString());
-            return new Remote(owner.host() + ":" + owner.port(), response.statusCode(), response.body());
-        } catch (java.io.IOException e) {
-            throw new LookupException(503, "owner " + owner + " of the key did not answer: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LookupException(503, "interrupted while asking " + owner);
-        }
-    }
-
     /**
-     * As {@link #forward}, without waiting: a batch asks every owner at once. The future fails with the I/O error
-     * (a timeout included) when the owner does not answer within the look-up budget.
+     * Forwards the same request to the instance that owns the key, without waiting (the caller is on an event loop;
+     * a batch asks every owner at once). The future fails with the I/O error, a timeout included, when the owner
+     * does not answer within the look-up budget.
      */
     public CompletableFuture<Remote> forwardAsync(HostInfo owner, String method, String path,
             Map<String, String> query, String body) {
