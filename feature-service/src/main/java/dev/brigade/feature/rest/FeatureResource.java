@@ -151,8 +151,8 @@ public class FeatureResource {
                     + "that look-up. One bad look-up refuses the whole batch: 422 naming lookups[i].field; 413 over "
                     + "brigade.features.lookup.max-batch-items. Look-ups owned by another instance are asked "
                     + "there, one call per instance; one that fails is a 502/503 for the batch naming it.")
-    public CompletionStage<Response> batch(@PathParam("set") String set, @QueryParam("version") String version, JsonNode body,
-            @HeaderParam(OnlineFeatureService.ROUTED_HEADER) String routedBy) {
+    public CompletionStage<Response> batch(@PathParam("set") String set, @QueryParam("version") String version,
+            JsonNode body, @HeaderParam(OnlineFeatureService.ROUTED_HEADER) String routedBy) {
         if (body == null || !body.isObject()) {
             return done(Problem.response(400, "expected a JSON object with lookups"));
         }
@@ -195,9 +195,13 @@ public class FeatureResource {
         RegisteredFeatureSet registered = online.resolve(set, parsedVersion);
         batchItems.record(lookups.size());
 
+        List<OnlineFeatureService.Placement> places = new ArrayList<>(lookups.size());
         List<Optional<HostInfo>> owners = new ArrayList<>(lookups.size());
         for (Lookup lookup : lookups) {
-            owners.add(routedBy == null ? online.owner(registered, lookup.entityId()) : Optional.empty());
+            OnlineFeatureService.Placement place = online.place(registered, lookup.entityId());
+            places.add(place);
+            // A look-up routed here once is answered here, never bounced on
+            owners.add(routedBy != null || place.here() ? Optional.empty() : Optional.of(place.owner()));
         }
         LookupRoute<HostInfo> route = LookupRoute.of(owners);
         // Every owner is asked at once, and the local look-ups are computed while they answer
@@ -212,8 +216,8 @@ public class FeatureResource {
         List<FeaturesView> here = new ArrayList<>(route.here().size());
         for (int i : route.here()) {
             Lookup lookup = lookups.get(i);
-            here.add(FeaturesView.of(online.computeHere(registered, lookup.entityId(), lookup.asOf(),
-                    lookup.attributes())));
+            here.add(FeaturesView.of(online.computeHere(registered, lookup.entityId(), places.get(i).partition(),
+                    lookup.asOf(), lookup.attributes())));
         }
         if (asked.isEmpty()) {
             return done(Response.ok(new BatchView(registered.definition().name(), registered.definition().version(),
@@ -294,22 +298,21 @@ public class FeatureResource {
             return done(Problem.response(Problem.UNPROCESSABLE, "invalid look-up", errors));
         }
         RegisteredFeatureSet registered = online.resolve(set, parsedVersion);
-        if (routedBy == null) {
-            Optional<HostInfo> owner = online.owner(registered, entityId);
-            if (owner.isPresent()) {
-                Map<String, String> query = new LinkedHashMap<>();
-                query.put("version", Integer.toString(registered.definition().version()));
-                at.ifPresent(t -> query.put("asOf", t.toString()));
-                HostInfo instance = owner.get();
-                return online.forwardAsync(instance, method, "/v1/features/" + set + "/" + entityId, query, body)
-                        .handle((remote, failure) -> failure == null
-                                ? Response.status(remote.status()).type(MediaType.APPLICATION_JSON)
-                                        .entity(remote.body()).build()
-                                : Problem.response(503, "owner " + instance.host() + ":" + instance.port()
-                                        + " of the key did not answer (" + cause(failure) + "); retry"));
-            }
+        OnlineFeatureService.Placement place = online.place(registered, entityId);
+        if (routedBy == null && !place.here()) {
+            Map<String, String> query = new LinkedHashMap<>();
+            query.put("version", Integer.toString(registered.definition().version()));
+            at.ifPresent(t -> query.put("asOf", t.toString()));
+            HostInfo instance = place.owner();
+            return online.forwardAsync(instance, method, "/v1/features/" + set + "/" + entityId, query, body)
+                    .handle((remote, failure) -> failure == null
+                            ? Response.status(remote.status()).type(MediaType.APPLICATION_JSON)
+                                    .entity(remote.body()).build()
+                            : Problem.response(503, "owner " + instance.host() + ":" + instance.port()
+                                    + " of the key did not answer (" + cause(failure) + "); retry"));
         }
-        return done(Response.ok(FeaturesView.of(online.computeHere(registered, entityId, at, attributes))).build());
+        return done(Response.ok(FeaturesView.of(online.computeHere(registered, entityId, place.partition(), at,
+                attributes))).build());
     }
 
     private static CompletionStage<Response> done(Response response) {

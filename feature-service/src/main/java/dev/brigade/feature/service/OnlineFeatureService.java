@@ -82,8 +82,15 @@ public class OnlineFeatureService {
                         + version.map(v -> " version " + v).orElse("")));
     }
 
-    /** Where the key lives: empty when here. */
-    public Optional<HostInfo> owner(RegisteredFeatureSet set, String entityId) {
+    /**
+     * Where a key lives: the instance whose app holds its partition ({@link Placement#here()} when this one does) and
+     * the partition, so a look-up here reads that partition's store alone.
+     */
+    public record Placement(HostInfo owner, int partition, boolean here) {
+    }
+
+    /** Where the key lives, or a 503 while the app's group is rebalancing. */
+    public Placement place(RegisteredFeatureSet set, String entityId) {
         KafkaStreams app = app(set);
         KeyQueryMetadata metadata = app.queryMetadataForKey(FeatureSetTopology.HISTORY_STORE, entityId,
                 Serdes.String().serializer());
@@ -92,15 +99,21 @@ public class OnlineFeatureService {
         }
         HostInfo active = metadata.activeHost();
         String self = streams.applicationServer();
-        return (active.host() + ":" + active.port()).equals(self) ? Optional.empty() : Optional.of(active);
+        return new Placement(active, metadata.partition(), (active.host() + ":" + active.port()).equals(self));
     }
 
-    public OnlineFeatures computeHere(RegisteredFeatureSet set, String entityId, Optional<Instant> asOf,
+    /**
+     * The entity's features from the store of its partition here. Only that partition's store is read: the whole
+     * store would be one RocksDB iterator and seek per partition for a key that lives in one of them, most of a
+     * look-up's time. A partition not held here (a routed look-up that arrived during a rebalance) is a 503 retry.
+     */
+    public OnlineFeatures computeHere(RegisteredFeatureSet set, String entityId, int partition, Optional<Instant> asOf,
             Map<String, Object> attributes) {
         EntityHistory history;
         try {
             ReadOnlyKeyValueStore<String, byte[]> store = app(set).store(StoreQueryParameters.fromNameAndType(
-                    FeatureSetTopology.HISTORY_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()));
+                    FeatureSetTopology.HISTORY_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore())
+                    .withPartition(partition));
             // The read itself can meet a rebalance too (the thread is PARTITIONS_ASSIGNED): the same 503, not a 500
             history = HistoryStore.read(store, entityId, HistoryLayout.of(set.definition()));
         } catch (InvalidStateStoreException e) {

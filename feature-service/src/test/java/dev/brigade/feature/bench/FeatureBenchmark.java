@@ -360,10 +360,10 @@ public final class FeatureBenchmark {
         System.out.printf("  look-up p99 %.2f ms (target <= 5 ms: %s), baseline p99 %.2f ms; %s%n",
                 percentile(lookup, 0.99), percentile(lookup, 0.99) <= 5.0 ? "met" : "NOT met",
                 percentile(baseline, 0.99), serverSide(before, after));
-        System.out.printf("  load client lateness (hand-over after the due time), p99: floor %.2f ms, baseline %.2f ms, "
-                + "look-ups %.2f ms%n", floorLateness, baselineLateness, lookupLateness);
-        System.out.printf("  service GC while the baseline and the look-ups ran: %d pauses, %.1f ms in all, max %.1f ms%n",
-                during.length, Arrays.stream(during).sum(), Arrays.stream(during).max().orElse(0));
+        System.out.printf("  load client lateness (hand-over after the due time), p99: floor %.2f ms, baseline "
+                + "%.2f ms, look-ups %.2f ms%n", floorLateness, baselineLateness, lookupLateness);
+        System.out.printf("  service GC while the baseline and the look-ups ran: %d pauses, %.1f ms in all, "
+                + "max %.1f ms%n", during.length, Arrays.stream(during).sum(), Arrays.stream(during).max().orElse(0));
     }
 
     /**
