@@ -61,7 +61,7 @@ public final class IntakeTopology {
         topology.addProcessor(JOIN, () -> new LabelJoinProcessor(settings, clock, listener), VECTORS_SOURCE,
                 LABELS_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JOIN_STORE),
-                Serdes.String(), new JoinState.StateSerde()), JOIN);
+                Serdes.String(), Serdes.ByteArray()), JOIN); // JoinState's bytes: the sweep reads their header
         topology.addSink(EXAMPLES_SINK, Topics.TRAINING_EXAMPLES, Serdes.String().serializer(),
                 Serdes.ByteArray().serializer(), JOIN);
         topology.addSink(LABEL_DEAD_LETTERS, Topics.dlq(Topics.LABELS), Serdes.String().serializer(),

@@ -44,7 +44,7 @@ final class LabelJoinProcessor implements Processor<String, byte[], String, byte
     private final Clock clock;
     private final ProcessingListener listener;
     private ProcessorContext<String, byte[]> context;
-    private KeyValueStore<String, JoinState> states;
+    private KeyValueStore<String, byte[]> states;
     /** Where the pass under way goes on (inclusive), or null when no pass is under way. */
     private String sweepFrom;
     private long passStartedAt = Long.MIN_VALUE;
@@ -95,7 +95,7 @@ final class LabelJoinProcessor implements Processor<String, byte[], String, byte
                 emitExamples(state);
             }
         }
-        states.put(vector.getEventId(), state);
+        states.put(vector.getEventId(), JoinState.encode(state));
     }
 
     private void onLabel(Record<String, byte[]> record) {
@@ -131,7 +131,7 @@ final class LabelJoinProcessor implements Processor<String, byte[], String, byte
             state.labelOffset = m.offset();
         });
         emitExamples(state);
-        states.put(label.getEventId(), state);
+        states.put(label.getEventId(), JoinState.encode(state));
     }
 
     private void emitExamples(JoinState state) {
@@ -168,9 +168,9 @@ final class LabelJoinProcessor implements Processor<String, byte[], String, byte
         }
         long maxDelay = settings.maxLabelDelay().toMillis();
         long deadline = System.nanoTime() + settings.sweepSlice().toNanos();
-        List<KeyValue<String, JoinState>> done = new ArrayList<>();
+        List<String> done = new ArrayList<>();
         String resumeAt = null;
-        try (KeyValueIterator<String, JoinState> all = sweepFrom == null ? states.all()
+        try (KeyValueIterator<String, byte[]> all = sweepFrom == null ? states.all()
                 : states.range(sweepFrom, null)) {
             int seen = 0;
             while (all.hasNext()) {
@@ -178,22 +178,23 @@ final class LabelJoinProcessor implements Processor<String, byte[], String, byte
                     resumeAt = all.peekNextKey();
                     break;
                 }
-                KeyValue<String, JoinState> entry = all.next();
-                JoinState state = entry.value;
-                if (state.vectors.isEmpty()) {
-                    if (state.label != null && now - state.labelArrivedAt > maxDelay) {
-                        deadLetterPendingLabel(state, "UNKNOWN_EVENT: no feature vector for event " + entry.key
-                                + " arrived within the maximum label delay " + settings.maxLabelDelay());
-                        done.add(entry);
+                KeyValue<String, byte[]> entry = all.next();
+                JoinState.Timing timing = JoinState.timing(entry.value);
+                if (timing.vectors() == 0) {
+                    if (timing.labelled() && now - timing.labelArrivedAt() > maxDelay) {
+                        deadLetterPendingLabel(JoinState.decode(entry.value), "UNKNOWN_EVENT: no feature vector for "
+                                + "event " + entry.key + " arrived within the maximum label delay "
+                                + settings.maxLabelDelay());
+                        done.add(entry.key);
                     }
-                } else if (now - state.vectors.get(0).getEventTime().toEpochMilli() > 2 * maxDelay) {
+                } else if (now - timing.eventMillis() > 2 * maxDelay) {
                     // Twice the delay: a label can no longer join, and a late vector of another version has had time.
-                    done.add(entry);
+                    done.add(entry.key);
                 }
             }
         }
         sweepFrom = resumeAt;
-        done.forEach(entry -> states.delete(entry.key));
+        done.forEach(states::delete);
     }
 
     private void deadLetterPendingLabel(JoinState state, String reason) {
@@ -223,8 +224,8 @@ final class LabelJoinProcessor implements Processor<String, byte[], String, byte
     }
 
     private JoinState stateOf(String eventId) {
-        JoinState state = states.get(eventId);
-        return state == null ? new JoinState() : state;
+        byte[] state = states.get(eventId);
+        return state == null ? new JoinState() : JoinState.decode(state);
     }
 
     private String invalid(LabelEvent label) {

@@ -99,6 +99,25 @@ class IntakeTopologyTest {
     }
 
     @Test
+    void aJoinStateRestoredInTheFirstFormatStillJoinsAndIsSwept() throws Exception {
+        // Given e7's vector held in the join store as format 1 wrote it (a changelog from before format 2)
+        JoinState old = new JoinState();
+        old.putVector(vector("e7", "card-activity", 1));
+        org.apache.kafka.streams.state.KeyValueStore<String, byte[]> store =
+                driver.getKeyValueStore(IntakeTopology.JOIN_STORE);
+        store.put("e7", JoinStateTest.formatOne(old));
+
+        // When its label comes, it joins as ever, and the state is rewritten in the current format
+        labels.pipeInput("e7", LABELS.encode(label("e7", 1.0, EVENT_TIME.plusSeconds(60))));
+        assertThat(examples()).extracting(TrainingExample::getEventId).containsExactly("e7");
+        assertThat(store.get("e7")[0]).isEqualTo((byte) 2);
+
+        // And once twice the maximum delay has passed since the event, the sweep removes it
+        advance(MAX_DELAY.multipliedBy(2).plusDays(1));
+        assertThat(store.get("e7")).isNull();
+    }
+
+    @Test
     void aLabelBeforeItsVectorWaitsAndJoinsWhenTheVectorComes() {
         labels.pipeInput("e2", LABELS.encode(label("e2", 0.0, EVENT_TIME.plusSeconds(60))));
         assertThat(examples.isEmpty()).isTrue();
