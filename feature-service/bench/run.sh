@@ -3,8 +3,9 @@
 # look-up latency at a fixed rate against the service's own liveness probe, all on a broker it starts itself.
 # Usage: feature-service/bench/run.sh [events=100000] [entities=5000] [rate=500] [seconds=20] [ingest-only|lookups-only]
 # Method (2026-11-26 evening): ingestion rates are sustained rates: one unmeasured pass of the pass-through and of the
-# topology warms this JVM first (BENCH_JAVA_OPTS=-Dbench.passes=1 measures cold passes, as before). Look-ups: 10 s of
-# warm-up per probe (-Dbench.warm-up-seconds), then both probes with the service sharing the CPUs, then both again with
+# topology warms this JVM first (BENCH_JAVA_OPTS=-Dbench.passes=1 measures cold passes, as before). Look-ups: 30 s of
+# warm-up per probe (-Dbench.warm-up-seconds; the look-ups' warm-up reads every entity), then a bare HTTP server in
+# this JVM (the floor: machine and load client alone) and both probes with the service sharing the CPUs, then both again with
 # the service pinned; each line also gives the service's own timing (brigade_features_lookup_seconds). The service
 # JVM's options: -Dbench.service-jvm="-Xmx512m -XX:+UseSerialGC" (the default).
 set -euo pipefail

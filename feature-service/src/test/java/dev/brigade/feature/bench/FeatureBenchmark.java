@@ -269,7 +269,16 @@ public final class FeatureBenchmark {
             for (int i = 0; i < rate * seconds; i++) {
                 lookups.add(base + "/v1/features/card-activity/card-" + random.nextInt(entities));
             }
-            int warmUp = Integer.getInteger("bench.warm-up-seconds", 10);
+            // Steady state: the warm-up reads every entity's history (in another order than the measured look-ups),
+            // as a running service's look-ups would have. With 10 s of warm-up a third of the entities were still
+            // unread when measuring began, and those first reads (store blocks not yet in memory) and the JIT still
+            // compiling the path were much of the look-ups' tail (feature-service README, "Measured here").
+            List<String> everyEntity = new ArrayList<>();
+            for (int e = 0; e < entities; e++) {
+                everyEntity.add(base + "/v1/features/card-activity/card-" + e);
+            }
+            java.util.Collections.shuffle(everyEntity, new Random(11));
+            int warmUp = Math.max(Integer.getInteger("bench.warm-up-seconds", 30), (entities + rate - 1) / rate);
             // The floor: a bare HTTP server in this JVM, on its own event loop, asked by the same client at the same
             // rate. What it shows is this machine and the load client, with no service at all.
             Vertx floorVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
@@ -280,10 +289,10 @@ public final class FeatureBenchmark {
             String floorUrl = "http://localhost:" + floor.actualPort() + "/floor";
             run(List.of(floorUrl), rate, warmUp);
             run(List.of(base + "/q/health/live"), rate, warmUp);
-            run(lookups.subList(0, Math.min(lookups.size(), rate * warmUp)), rate, warmUp);
+            run(everyEntity, rate, warmUp);
             System.out.println();
             System.out.printf("== Online look-ups at %d requests/s for %d s (milliseconds; service JVM %s, "
-                    + "warmed up %d s per probe) ==%n", rate, seconds, jvm, warmUp);
+                    + "warm-up %d s per probe, every entity read) ==%n", rate, seconds, jvm, warmUp);
             System.out.printf("%-52s %8s %8s %8s %8s%n", "", "p50", "p99", "max", "errors");
             measureLookups(http, base, floorUrl, lookups, rate, seconds, "", gcLog);
             // The same again with the service on a CPU of its own and this JVM (the load) and the broker on the
@@ -294,7 +303,8 @@ public final class FeatureBenchmark {
                 pin(cpus, service.pid());
                 pin(others, ProcessHandle.current().pid());
                 broker.processHandle().ifPresent(p -> pin(others, p.pid()));
-                run(List.of(base + "/q/health/live"), rate, 2);
+                run(List.of(base + "/q/health/live"), rate, 5);
+                run(everyEntity, rate, 5);
                 measureLookups(http, base, floorUrl, lookups, rate, seconds, " [pinned " + cpus + "]", gcLog);
             }
             floorVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -348,9 +358,11 @@ public final class FeatureBenchmark {
         int gcLinesBefore = gcPauses(gcLog).length;
         long[] baseline = run(List.of(base + "/q/health/live"), rate, seconds);
         double baselineLateness = latenessP99();
+        String baselineSlow = slowBySecond(5.0);
         Map<String, Double> before = lookupMetrics(http, base);
         long[] lookup = run(lookups, rate, seconds);
         double lookupLateness = latenessP99();
+        String lookupSlow = slowBySecond(5.0);
         Map<String, Double> after = lookupMetrics(http, base);
         double[] pauses = gcPauses(gcLog);
         double[] during = Arrays.copyOfRange(pauses, Math.min(gcLinesBefore, pauses.length), pauses.length);
@@ -362,6 +374,8 @@ public final class FeatureBenchmark {
                 percentile(baseline, 0.99), serverSide(before, after));
         System.out.printf("  load client lateness (hand-over after the due time), p99: floor %.2f ms, baseline "
                 + "%.2f ms, look-ups %.2f ms%n", floorLateness, baselineLateness, lookupLateness);
+        System.out.printf("  requests over 5 ms by second of the run: baseline %s; look-ups %s%n", baselineSlow,
+                lookupSlow);
         System.out.printf("  service GC while the baseline and the look-ups ran: %d pauses, %.1f ms in all, "
                 + "max %.1f ms%n", during.length, Arrays.stream(during).sum(), Arrays.stream(during).max().orElse(0));
     }
@@ -378,6 +392,8 @@ public final class FeatureBenchmark {
         long[] latencies = new long[total];
         long[] lateness = new long[total];
         lastLateness = lateness;
+        lastLatencies = latencies;
+        lastRate = rate;
         AtomicLong errors = new AtomicLong();
         CountDownLatch done = new CountDownLatch(total);
         long start = System.nanoTime() + 10_000_000L;
@@ -404,6 +420,24 @@ public final class FeatureBenchmark {
         long[] withErrors = Arrays.copyOf(sorted, sorted.length + 1);
         withErrors[sorted.length] = errors.get();
         return withErrors;
+    }
+
+    private static volatile long[] lastLatencies = new long[0];
+    private static volatile int lastRate = 1;
+
+    /**
+     * When the last run's requests over {@code thresholdMillis} were due, as "second: count" (seconds from the run's
+     * start): a stall of the whole host or service shows as a burst in one second, a per-request cost as a spread.
+     */
+    private static String slowBySecond(double thresholdMillis) {
+        long[] latencies = lastLatencies;
+        Map<Integer, Integer> bySecond = new java.util.TreeMap<>();
+        for (int i = 0; i < latencies.length; i++) {
+            if (latencies[i] > thresholdMillis * 1e6 || latencies[i] < 0) {
+                bySecond.merge(i / lastRate, 1, Integer::sum);
+            }
+        }
+        return bySecond.isEmpty() ? "none" : bySecond.toString();
     }
 
     /** The hand-over lateness of the last run: how late the scheduler gave each request to the load client. */
