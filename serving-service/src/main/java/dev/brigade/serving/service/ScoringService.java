@@ -159,7 +159,10 @@ public class ScoringService {
         LoadedModel model = routed.model();
         return features.fetch(model.info().featureSet(), model.info().featureSetVersion(), request.entityId(),
                 request.attributes(), request.eventTime(), remaining / 1_000_000).thenApply(lookup -> {
-                    long cpuStart = cpuNow();
+                    // The scoring segment runs without blocking, on an event loop that has its CPU (one loop per
+                    // CPU): its elapsed time is its CPU time but for preemption. The thread's CPU clock costs a
+                    // system call per reading, two a request: 2.6 us of a 64 us request in the benchmark's profile.
+                    long cpuStart = System.nanoTime();
                     metrics.featureLookup(d.useCase(), lookup.outcome().tag(), lookup.nanos());
                     if (!lookup.ok()) {
                         metrics.error(d.useCase(), "features-" + lookup.outcome().tag());
@@ -171,6 +174,7 @@ public class ScoringService {
                 });
     }
 
+    /** @param cpuStart {@link System#nanoTime()} when the scoring segment began (see {@code score}) */
     private ScoreAnswer answer(Deployment d, Routed routed, ScoreRequest request, FeatureLookup lookup,
             long startNanos, long cpuStart, double budgetMs, long featureBudgetNanos) {
         List<String> warnings = new ArrayList<>();
@@ -213,8 +217,9 @@ public class ScoringService {
             metrics.imputed(d.useCase(), scored.imputed().size());
         }
         String decision = decision(model, scored.score());
-        long cpuNanos = cpuStart < 0 ? -1 : cpuNow() - cpuStart;
-        long totalNanos = System.nanoTime() - startNanos;
+        long now = System.nanoTime();
+        long cpuNanos = now - cpuStart;
+        long totalNanos = now - startNanos;
         if (totalNanos > budgetMs * 1_000_000) {
             warnings.add(String.format("over the latency budget: %.2f ms of %.1f ms", totalNanos / 1e6, budgetMs));
         }

@@ -47,7 +47,7 @@ public class ServingMetrics {
                             .tags(tags).publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(50_000))
                             .maximumExpectedValue(Duration.ofSeconds(2)).register(registry),
                     DistributionSummary.builder("brigade.serving.cpu").baseUnit("seconds")
-                            .description("CPU time of one prediction on the serving thread (the cost)").tags(tags)
+                            .description("CPU time of one prediction on the serving thread, features to answer (the cost)").tags(tags)
                             .register(registry));
         });
         m.requests().increment();
