@@ -80,6 +80,7 @@ public class PredictionLog {
         // Predictions repeat their feature names in every record: lz4 shrinks a batch several times for about a
         // microsecond a record, and bytes on the wire cost the sender's CPU too (on loopback, the receiver's as well).
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.predictionLog().compression());
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, config.predictionLog().batchSize());
         // A broker that is away blocks only the sender thread, and not for long: the queue then fills and drops.
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         producer = new KafkaProducer<>(props, new StringSerializer(), new AvroEventSerializer<>());
