@@ -49,7 +49,7 @@ import io.vertx.core.http.RequestOptions;
  * feature-service stand-in on loopback: POST /v1/score/{useCase} against POST /v1/noop (same HTTP stack, same body
  * parsing, no look-up and no model) at a fixed rate (p50, p99), then closed-loop throughput of each.</li>
  * </ol>
- * Arguments: rate (500), seconds (20), workers for throughput (8).
+ * Arguments: rate (500), seconds (20), workers for throughput (64).
  */
 public final class ServingBenchmark {
 
