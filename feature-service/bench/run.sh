@@ -25,8 +25,18 @@ CPUS="$(nproc)"
 if [ "${BENCH_PIN:-yes}" != "no" ] && [ "$CPUS" -ge 2 ] && command -v taskset >/dev/null 2>&1; then
   SERVICE_CPUS="$((CPUS - 1))"
 fi
-exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xmx1g -XX:+UseSerialGC -Dbench.service-cpus="$SERVICE_CPUS" \
-  ${BENCH_JAVA_OPTS:-} \
-  -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
-  -cp "target/test-classes:target/classes:$(cat "$CLASSPATH_FILE")" \
-  dev.brigade.feature.bench.FeatureBenchmark "$@"
+bench() {
+  "${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xmx1g -XX:+UseSerialGC -Dbench.service-cpus="$SERVICE_CPUS" \
+    ${BENCH_JAVA_OPTS:-} \
+    -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+    -cp "target/test-classes:target/classes:$(cat "$CLASSPATH_FILE")" \
+    dev.brigade.feature.bench.FeatureBenchmark "$@"
+}
+if [ $# -ge 5 ]; then
+  bench "$@"
+else
+  # Each phase in a JVM of its own: the look-ups' load client does not share a heap, a collector and leftover threads
+  # with the ingestion passes' in-process topologies (after them, in one JVM, it ran 3 to 8 ms late at p99).
+  bench "${1:-100000}" "${2:-5000}" "${3:-500}" "${4:-20}" ingest-only
+  bench "${1:-100000}" "${2:-5000}" "${3:-500}" "${4:-20}" lookups-only
+fi
