@@ -249,10 +249,7 @@ public class FeatureResource {
         try {
             answer = call.join();
         } catch (CompletionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new OnlineFeatureService.LookupException(503, what + ", did not answer ("
-                    + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage())
-                    + "); retry");
+            throw new OnlineFeatureService.LookupException(503, what + ", did not answer (" + cause(e) + "); retry");
         }
         if (answer.status() != 200) {
             // 503 from the owner (rebalancing, not queryable yet) stays retryable; anything else is its fault
