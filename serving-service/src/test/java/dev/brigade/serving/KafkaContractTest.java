@@ -27,13 +27,13 @@ import dev.brigade.broker.KafkaBrokerResource;
 import dev.brigade.broker.KafkaProbe;
 import dev.brigade.events.PredictionLogged;
 import dev.brigade.events.RegistryEvent;
-import dev.brigade.events.Variant;
 import dev.brigade.events.TaskType;
 import dev.brigade.events.UseCaseRegistered;
 import dev.brigade.events.VersionArchived;
 import dev.brigade.events.serde.EventCodec;
 import dev.brigade.events.serde.EventDecodingException;
 import dev.brigade.events.topics.Topics;
+import dev.brigade.serving.mapping.PredictionMapper;
 import dev.brigade.serving.service.PredictionLog;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -67,13 +67,14 @@ class KafkaContractTest {
 
     @Test
     void publishesItsEventsInTheContractEncoding() throws Exception {
-        // Given an event of the kind this service produces
-        PredictionLogged event = predictionLogged("evt-" + UUID.randomUUID());
+        // Given a prediction as the scoring path logs it
+        Prediction prediction = prediction("evt-" + UUID.randomUUID());
 
-        // When the service publishes it and Kafka acknowledges
-        publisher.publish(event).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        // When the prediction log publishes it (its own field-by-field writer) and Kafka acknowledges
+        publisher.publish(prediction).toCompletableFuture().get(30, TimeUnit.SECONDS);
 
-        // Then the topic holds it, and the contract's codec reads it back equal
+        // Then the topic holds it, and the contract's codec reads it back as the PredictionLogged it stands for
+        PredictionLogged event = PredictionMapper.toEvent(prediction);
         EventCodec<PredictionLogged> codec = EventCodec.of(PredictionLogged.class);
         List<ConsumerRecord<String, byte[]>> records = probe.read(Topics.PREDICTIONS,
                 r -> isEncodingOf(codec, r.value(), event), 1, WAIT);
@@ -144,9 +145,10 @@ class KafkaContractTest {
                         "{\"serving\":{\"latencyBudgetMs\":50}}", "0".repeat(64))).build();
     }
 
-    private static PredictionLogged predictionLogged(String id) {
-        return PredictionLogged.newBuilder().setPredictionId("p-" + id).setEventId(id).setEntityId("card-1")
-                .setUseCase("card-fraud").setModelVersion(1).setVariant(Variant.CHAMPION)
-                .setFeatures(Map.of("amount", 12.5)).setScore(0.25).setLatencyMicros(900L).setServedAt(T0).build();
+    private static Prediction prediction(String id) {
+        return new Prediction("p-" + id, id, "card-1", "card-fraud", 1, Variant.CHAMPION,
+                Map.of("amount", new ScoreAnswer.ServedFeature(12.5, "PRESENT"), "online",
+                        new ScoreAnswer.ServedFeature(true, "IMPUTED")),
+                0.25, "negative", 900L, 40L, T0, List.of("imputed from training statistics: online"));
     }
 }

@@ -21,13 +21,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import dev.brigade.events.FeatureStatus;
-import dev.brigade.events.PredictionLogged;
 import dev.brigade.serving.ContractInput;
 import dev.brigade.serving.Deployment;
 import dev.brigade.serving.FieldError;
 import dev.brigade.serving.InputType;
 import dev.brigade.serving.LoadedModel;
+import dev.brigade.serving.Prediction;
 import dev.brigade.serving.ScoreAnswer;
 import dev.brigade.serving.ScoreRequest;
 import dev.brigade.serving.Variant;
@@ -346,30 +345,11 @@ public class ScoringService {
                 : "negative") : null;
     }
 
-    private static PredictionLogged event(String predictionId, ScoreRequest request, String useCase, int version,
+    private static Prediction event(String predictionId, ScoreRequest request, String useCase, int version,
             Variant variant, Scored scored, String decision, long totalNanos, long cpuNanos, List<String> warnings) {
-        Map<String, Object> values = new LinkedHashMap<>();
-        Map<String, FeatureStatus> statuses = new LinkedHashMap<>();
-        scored.features().forEach((name, f) -> {
-            values.put(name, f.value());
-            statuses.put(name, FeatureStatus.valueOf(f.status()));
-        });
-        return PredictionLogged.newBuilder()
-                .setPredictionId(predictionId)
-                .setEventId(request.eventId())
-                .setEntityId(request.entityId())
-                .setUseCase(useCase)
-                .setModelVersion(version)
-                .setVariant(dev.brigade.events.Variant.valueOf(variant.name()))
-                .setFeatures(values)
-                .setFeatureStatuses(statuses)
-                .setScore(scored.score())
-                .setDecision(decision)
-                .setLatencyMicros(totalNanos / 1000)
-                .setCpuMicros(Math.max(0, cpuNanos) / 1000)
-                .setServedAt(Instant.now())
-                .setWarnings(List.copyOf(warnings))
-                .build();
+        return new Prediction(predictionId, request.eventId(), request.entityId(), useCase, version, variant,
+                scored.features(), scored.score(), decision, totalNanos / 1000, Math.max(0, cpuNanos) / 1000,
+                Instant.now(), List.copyOf(warnings));
     }
 
     static boolean accepts(InputType type, Object value) {
