@@ -286,6 +286,29 @@ class ScoringApiTest {
     }
 
     @Test
+    void aFeatureStatusTheContractDoesNotNameIsServedButItsPredictionIsCountedAsUnencodable() {
+        // Given a feature-service that gives a status the PredictionLogged contract has no symbol for
+        String entity = "card-odd-status";
+        Upstreams.features(Fixtures.FEATURE_SET, entity, Map.of("online", Upstreams.status(true, "GUESSED")));
+        double before = droppedUnencodable();
+
+        // When the event is scored
+        Api.score(USE_CASE, Api.request("evt-" + UUID.randomUUID(), entity, Map.of("amount", 5.0)))
+                .then().statusCode(200).body("features.online.status", equalTo("GUESSED"));
+
+        // Then the answer was given, and the prediction the log could not encode is counted under its reason
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(droppedUnencodable()).isEqualTo(before + 1));
+    }
+
+    private static double droppedUnencodable() {
+        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(l -> l.startsWith(
+                        "brigade_serving_prediction_log_dropped_total{reason=\"unencodable\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    @Test
     void aBatchIsAnsweredInOrder() {
         Upstreams.features(Fixtures.FEATURE_SET, "*", Map.of("online", true, "txn_count_10m", 0L,
                 "amount_sum_24h", 10.0));

@@ -175,9 +175,7 @@ public class PredictionLog {
         } catch (RuntimeException e) {
             // Not the contract's (a feature status it does not name): counted and logged, the sender goes on.
             inFlight.release();
-            LOG.errorf("Prediction %s of event %s cannot be encoded: %s", prediction.predictionId(),
-                    prediction.eventId(), e.toString());
-            drop("unencodable", prediction);
+            drop("unencodable", e.getMessage(), prediction);
             return;
         }
         try {
@@ -200,13 +198,19 @@ public class PredictionLog {
     }
 
     private void drop(String reason, Prediction prediction) {
+        drop(reason, null, prediction);
+    }
+
+    /** Counts the drop under its reason; logs it with the detail, at most every 10 s. */
+    private void drop(String reason, String detail, Prediction prediction) {
         metrics.predictionLogDropped(reason);
         long count = dropped.incrementAndGet();
         long now = System.nanoTime();
         if (now - lastDropLog > TimeUnit.SECONDS.toNanos(10)) {
             lastDropLog = now;
             LOG.warnf("Prediction log dropped prediction %s of event %s (%s); %d dropped since start",
-                    prediction.predictionId(), prediction.eventId(), reason, count);
+                    prediction.predictionId(), prediction.eventId(), detail == null ? reason : reason + ": " + detail,
+                    count);
         }
     }
 }
