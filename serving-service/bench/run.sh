@@ -12,8 +12,9 @@
 # its GC, and the run prints its pauses. Read the service CPU per request first: it moves far less with the host's
 # load than latencies do.
 # Warm-up: a fixed-rate pass, then interleaved closed-loop pairs until the JIT's share of the service CPU is under 2 %
-# in two pairs in a row (-Dbench.max-warm-up-rounds, 15), and an unmeasured closed-loop pair between the fixed-rate
-# and the closed-loop rounds. Usage: serving-service/bench/run.sh [rate=500] [seconds=20] [workers=64]
+# in two pairs in a row and the service has run 6.5 minutes (its Kafka clients' first periodic metadata refresh and
+# reconnects compile code at 5; -Dbench.min-uptime-seconds=390, -Dbench.max-warm-up-rounds=36), and an unmeasured
+# closed-loop pair between the fixed-rate and the closed-loop rounds. Usage: serving-service/bench/run.sh [rate=500] [seconds=20] [workers=64]
 # Profile one path: BENCH_JAVA_OPTS="-Dbench.profile=score" (or noop) runs only that endpoint, closed loop, and records
 # the warm service with JFR (-Dbench.profile-file, default /tmp/serving-profile.jfr); no ratios are printed then.
 set -euo pipefail

@@ -191,6 +191,7 @@ public final class ServingBenchmark {
         }
         builder.redirectErrorStream(true).redirectOutput(work.resolve("serving-service.log").toFile());
         Process service = builder.start();
+        long serviceStart = System.nanoTime();
         String base = "http://localhost:" + port;
         try {
             System.out.printf("%nStarting serving-service on port %d (log %s)...%n", port,
@@ -213,24 +214,35 @@ public final class ServingBenchmark {
             // compiler threads competing with the event loop for the fixed-rate rounds' tail. Interleaved as the rounds
             // are, so the code both paths share settles too; at least 3 pairs, until two pairs in a row spend under 2 %
             // of the service CPU in the JIT (one quiet pair was not enough: a run stopped at 1.9 % and its measured
-            // rounds were back at 5 %).
-            int maxWarmUpRounds = Integer.getInteger("bench.max-warm-up-rounds", 15);
+            // rounds were back at 5 %). Code that runs once per batch (the prediction log's Kafka sender, the look-up
+            // batches) reaches the C2 thresholds only minutes in: a run of 15 pairs still spent 7.9 % compiling.
+            // And the Kafka clients' periodic work first runs five minutes in (metadata.max.age.ms: a metadata
+            // refresh, new connections with their API-version exchange and metrics): a run whose warm-up ended at
+            // three minutes compiled that in its measured rounds (JIT 6 % of the score path's CPU, 3 % of the no-op's;
+            // -Xlog:jit+compilation). So the warm-up also lasts until the service has run -Dbench.min-uptime-seconds.
+            int maxWarmUpRounds = Integer.getInteger("bench.max-warm-up-rounds", 36);
+            long minUptimeNanos = TimeUnit.SECONDS.toNanos(Integer.getInteger("bench.min-uptime-seconds", 390));
             long warmUpStart = System.nanoTime();
+            mark("closed-loop warm-up");
             double[] jit = {1, 1};
             int warmUpRounds = 0;
             int quietPairs = 0;
-            while (warmUpRounds < maxWarmUpRounds && (warmUpRounds < 3 || quietPairs < 2)) {
+            StringBuilder jitByPair = new StringBuilder();
+            while (warmUpRounds < maxWarmUpRounds
+                    && (warmUpRounds < 3 || quietPairs < 2 || System.nanoTime() - serviceStart < minUptimeNanos)) {
                 long[] n = throughput(noop, bodies, workers, 10, service.toHandle());
                 long[] s = throughput(score, bodies, workers, 10, service.toHandle());
                 jit[0] = n[5] / (double) Math.max(1, n[2]);
                 jit[1] = s[5] / (double) Math.max(1, s[2]);
                 quietPairs = jit[0] < 0.02 && jit[1] < 0.02 ? quietPairs + 1 : 0;
+                jitByPair.append(String.format(" %.1f/%.1f", 100 * jit[0], 100 * jit[1]));
                 warmUpRounds++;
             }
-            System.out.printf("%nwarm-up: %d interleaved closed-loop pairs of 10 s (%.0f s); JIT share of the service CPU "
-                    + "in the last pair: no-op %.1f%%, score %.1f%%%s%n", warmUpRounds,
-                    (System.nanoTime() - warmUpStart) / 1e9, 100 * jit[0], 100 * jit[1],
-                    quietPairs >= 2 ? "" : " (still compiling: -Dbench.max-warm-up-rounds)");
+            System.out.printf("%nwarm-up: %d interleaved closed-loop pairs of 10 s (%.0f s; service up %.0f s); JIT share "
+                    + "of the service CPU in the last pair: no-op %.1f%%, score %.1f%%%s%n  by pair (no-op/score %%):%s%n",
+                    warmUpRounds, (System.nanoTime() - warmUpStart) / 1e9, (System.nanoTime() - serviceStart) / 1e9,
+                    100 * jit[0], 100 * jit[1], quietPairs >= 2 ? "" : " (still compiling: -Dbench.max-warm-up-rounds)",
+                    jitByPair);
             String profiled = System.getProperty("bench.profile", "").trim();
             if (!profiled.isEmpty()) {
                 profile(profiled.equals("noop") ? noop : score, bodies, workers, seconds, service.toHandle());
@@ -242,6 +254,7 @@ public final class ServingBenchmark {
             List<long[]> noopRounds = new ArrayList<>();
             List<long[]> scoreRounds = new ArrayList<>();
             phase = "fixed rate";
+            mark("fixed-rate rounds");
             for (int r = 0; r < rounds; r++) {
                 noopRounds.add(run(noop, bodies, rate, roundSeconds));
                 scoreRounds.add(run(score, bodies, rate, roundSeconds));
@@ -270,6 +283,7 @@ public final class ServingBenchmark {
             long[] noopRun = new long[6];
             long[] scoreRun = new long[6];
             phase = "closed loop";
+            mark("closed-loop rounds");
             for (int r = 0; r < rounds; r++) {
                 add(noopRun, throughput(noop, bodies, workers, roundSeconds, handle));
                 add(scoreRun, throughput(score, bodies, workers, roundSeconds, handle));
@@ -515,6 +529,11 @@ public final class ServingBenchmark {
     }
 
     /** The service's GC pauses over the whole run (start-up included), from its -Xlog:gc file. */
+    /** When a phase began (wall clock), to line up the service's own logs (GC, -Xlog:jit+compilation) with it. */
+    private static void mark(String what) {
+        System.out.printf("[%s] %s%n", java.time.LocalTime.now().withNano(0), what);
+    }
+
     private static void gcPauses(Path gcLog) throws IOException {
         double[] pauses = Files.readAllLines(gcLog).stream().filter(l -> l.contains(" Pause ") && l.endsWith("ms"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1, l.length() - 2)))
