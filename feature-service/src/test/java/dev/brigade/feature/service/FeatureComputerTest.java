@@ -54,6 +54,28 @@ class FeatureComputerTest {
     }
 
     @Test
+    void distinctCountsAreTheSameForSmallAndLargeWindowsWithEqualHashesAndMissingValues() {
+        // Given merchants cycling through six values, two of them with equal hash codes ("Aa" and "BB"), and every
+        // seventh event without a merchant
+        String[] merchants = {"Aa", "BB", "m1", "m2", "m3", "m4", null};
+        for (int size : new int[] {5, 10, 32, 33, 200}) {
+            List<PastEvent> history = new java.util.ArrayList<>();
+            for (int i = 0; i < size; i++) {
+                String merchant = merchants[i % merchants.length];
+                history.add(new PastEvent("e" + i, T.minusSeconds(3600 + size - i),
+                        merchant == null ? Map.of("amount", 1.0) : Map.of("amount", 1.0, "merchant", merchant)));
+            }
+
+            // When the features of an event at T are computed (all of that history is within 24 hours)
+            Map<String, FeatureValue> f = FeatureComputer.compute(CARD, history, T, Map.of("amount", 1.0));
+
+            // Then the merchants are counted once each, "Aa" and "BB" apart, the missing ones not at all
+            assertThat(f.get("merchant_distinct_24h").value()).as("%d events", size)
+                    .isEqualTo(size < 6 ? (long) size : 6L);
+        }
+    }
+
+    @Test
     void anEntityWithoutHistoryGetsTheDeclaredDefaults() {
         // Given no earlier events, When computed
         Map<String, FeatureValue> f = FeatureComputer.compute(CARD, List.of(), T, Map.of("amount", 12.0));
