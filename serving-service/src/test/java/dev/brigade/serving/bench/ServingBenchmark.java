@@ -255,10 +255,12 @@ public final class ServingBenchmark {
             List<long[]> scoreRounds = new ArrayList<>();
             phase = "fixed rate";
             mark("fixed-rate rounds");
+            String metricsBefore = get(base + "/q/metrics");
             for (int r = 0; r < rounds; r++) {
                 noopRounds.add(run(noop, bodies, rate, roundSeconds));
                 scoreRounds.add(run(score, bodies, rate, roundSeconds));
             }
+            String metricsAfter = get(base + "/q/metrics");
             long[] noopLat = merge(noopRounds);
             long[] scoreLat = merge(scoreRounds);
             System.out.println();
@@ -273,6 +275,12 @@ public final class ServingBenchmark {
             // late its scheduler handed requests over is part of both latencies (counted from the due time).
             System.out.printf("load client lateness (hand-over after the due time), p99: no-op rounds %.2f ms, score "
                     + "rounds %.2f ms%n", latenessP99(noop, rounds), latenessP99(score, rounds));
+            // Where the score path's tail is: inside the service (its own histogram, from the request's start to the
+            // answer) and, of that, the look-up on the stand-in (which shares CPU 0 with the load client and broker).
+            System.out.printf("inside the service, score rounds: request %s; of it the feature look-up %s%n",
+                    histogram(metricsBefore, metricsAfter, "brigade_serving_latency_seconds", "use_case=\"" + USE_CASE),
+                    histogram(metricsBefore, metricsAfter, "brigade_serving_features_seconds",
+                            "use_case=\"" + USE_CASE));
 
             ProcessHandle handle = service.toHandle();
             // The fixed-rate rounds take branches the closed loop does not (look-ups one at a time, not in batches)
@@ -559,6 +567,48 @@ public final class ServingBenchmark {
         for (int i = 0; i < sum.length; i++) {
             sum[i] += round[i];
         }
+    }
+
+    /** Mean and the bucket bound of the 99th percentile of a Prometheus histogram between two scrapes. */
+    static String histogram(String before, String after, String name, String tagFilter) {
+        Map<String, Double> b = buckets(before, name, tagFilter);
+        Map<String, Double> a = buckets(after, name, tagFilter);
+        double count = a.getOrDefault("count", 0.0) - b.getOrDefault("count", 0.0);
+        if (count <= 0) {
+            return "(no " + name + " on /q/metrics)";
+        }
+        double mean = (a.get("sum") - b.getOrDefault("sum", 0.0)) / count;
+        String p99 = "?";
+        for (Map.Entry<String, Double> bucket : a.entrySet().stream()
+                .filter(e -> !e.getKey().equals("count") && !e.getKey().equals("sum"))
+                .sorted(java.util.Comparator.comparingDouble(e -> e.getKey().equals("+Inf")
+                        ? Double.POSITIVE_INFINITY : Double.parseDouble(e.getKey())))
+                .toList()) {
+            if (bucket.getValue() - b.getOrDefault(bucket.getKey(), 0.0) >= 0.99 * count) {
+                p99 = bucket.getKey().equals("+Inf") ? "+Inf" : String.format("%.2f ms",
+                        Double.parseDouble(bucket.getKey()) * 1e3);
+                break;
+            }
+        }
+        return String.format("mean %.3f ms, p99 <= %s", mean * 1e3, p99);
+    }
+
+    private static Map<String, Double> buckets(String metrics, String name, String tagFilter) {
+        Map<String, Double> values = new java.util.TreeMap<>();
+        java.util.regex.Pattern line = java.util.regex.Pattern.compile(
+                java.util.regex.Pattern.quote(name) + "_(bucket|count|sum)\\{([^}]*)\\} (\\S+)");
+        java.util.regex.Pattern le = java.util.regex.Pattern.compile("le=\"([^\"]+)\"");
+        for (String l : metrics.split("\n")) {
+            java.util.regex.Matcher m = line.matcher(l);
+            if (!m.lookingAt() || !m.group(2).contains(tagFilter)) {
+                continue;
+            }
+            java.util.regex.Matcher bound = le.matcher(m.group(2));
+            String key = m.group(1).equals("bucket") ? (bound.find() ? bound.group(1) : "?") : m.group(1);
+            values.merge(key, Double.parseDouble(m.group(3)), Double::sum);
+        }
+        values.remove("?");
+        return values;
     }
 
     private static String get(String url) throws IOException {
