@@ -15,6 +15,7 @@ import dev.brigade.events.FeatureStatus;
 import dev.brigade.events.FeatureVector;
 import dev.brigade.events.RawEvent;
 import dev.brigade.events.serde.EventCodec;
+import dev.brigade.events.serde.ScalarUnion;
 import dev.brigade.feature.FeatureSetDefinition;
 import dev.brigade.feature.FeatureValue;
 import dev.brigade.feature.ValueStatus;
@@ -49,9 +50,7 @@ final class FeatureVectorWriter {
     static byte[] write(FeatureSetDefinition set, RawEvent event, Map<String, FeatureValue> features,
             Instant computedAt) {
         for (FeatureValue value : features.values()) {
-            Object v = value.value();
-            if (!(v == null || v instanceof Boolean || v instanceof Long || v instanceof Double
-                    || v instanceof String)) {
+            if (!ScalarUnion.writes(value.value())) {
                 return VECTORS.encode(EventMapper.toFeatureVector(set, event, features, computedAt));
             }
         }
@@ -77,23 +76,7 @@ final class FeatureVectorWriter {
             for (Map.Entry<String, FeatureValue> feature : features.entrySet()) {
                 encoder.startItem();
                 encoder.writeString(feature.getKey());
-                Object v = feature.getValue().value();
-                if (v == null) {
-                    encoder.writeIndex(0);
-                    encoder.writeNull();
-                } else if (v instanceof Boolean b) {
-                    encoder.writeIndex(1);
-                    encoder.writeBoolean(b);
-                } else if (v instanceof Long l) {
-                    encoder.writeIndex(2);
-                    encoder.writeLong(l);
-                } else if (v instanceof Double d) {
-                    encoder.writeIndex(3);
-                    encoder.writeDouble(d);
-                } else {
-                    encoder.writeIndex(4);
-                    encoder.writeString((String) v);
-                }
+                ScalarUnion.write(encoder, feature.getValue().value());
             }
             encoder.writeMapEnd();
             encoder.writeMapStart();

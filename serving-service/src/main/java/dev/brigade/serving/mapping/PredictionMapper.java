@@ -15,6 +15,7 @@ import org.apache.avro.io.EncoderFactory;
 import dev.brigade.events.FeatureStatus;
 import dev.brigade.events.PredictionLogged;
 import dev.brigade.events.serde.EventCodec;
+import dev.brigade.events.serde.ScalarUnion;
 import dev.brigade.serving.Prediction;
 import dev.brigade.serving.ScoreAnswer;
 import dev.brigade.serving.Variant;
@@ -77,9 +78,7 @@ public final class PredictionMapper {
      */
     public static byte[] toBytes(Prediction p) {
         for (ScoreAnswer.ServedFeature feature : p.features().values()) {
-            Object v = feature.value();
-            if (!(v == null || v instanceof Boolean || v instanceof Long || v instanceof Double
-                    || v instanceof String)) {
+            if (!ScalarUnion.writes(feature.value())) {
                 return CODEC.encode(toEvent(p));
             }
         }
@@ -99,23 +98,7 @@ public final class PredictionMapper {
             for (Map.Entry<String, ScoreAnswer.ServedFeature> feature : p.features().entrySet()) {
                 encoder.startItem();
                 encoder.writeString(feature.getKey());
-                Object v = feature.getValue().value();
-                if (v == null) {
-                    encoder.writeIndex(0);
-                    encoder.writeNull();
-                } else if (v instanceof Boolean b) {
-                    encoder.writeIndex(1);
-                    encoder.writeBoolean(b);
-                } else if (v instanceof Long l) {
-                    encoder.writeIndex(2);
-                    encoder.writeLong(l);
-                } else if (v instanceof Double d) {
-                    encoder.writeIndex(3);
-                    encoder.writeDouble(d);
-                } else {
-                    encoder.writeIndex(4);
-                    encoder.writeString((String) v);
-                }
+                ScalarUnion.write(encoder, feature.getValue().value());
             }
             encoder.writeMapEnd();
             encoder.writeMapStart();
