@@ -58,7 +58,8 @@ import dev.brigade.feature.streams.ProcessingListener;
  * Prints the prep station's figures on this machine, each next to a baseline measured in the same run:
  * <ol>
  * <li>sustained ingestion through a feature-set topology (exactly-once, state store, one vector per event) against a
- * plain consume-and-produce pass-through over the same raw events on the same broker;</li>
+ * plain consume-and-produce pass-through over the same raw events on the same broker, with a stateless Kafka Streams
+ * copy between them to show what Kafka Streams and exactly-once cost alone;</li>
  * <li>online look-up latency under a fixed request rate against the service's own liveness probe at that rate.</li>
  * </ol>
  * Run it with feature-service/bench/run.sh. Arguments: events (100000), entities (5000), rate (500), seconds (20),
@@ -66,6 +67,9 @@ import dev.brigade.feature.streams.ProcessingListener;
  */
 public final class FeatureBenchmark {
 
+    /** Each batch of raw events covers the next two days of one continuous timeline. */
+    private static final Duration BATCH_SPAN = Duration.ofDays(2);
+    private static final String STREAMS_COPY_TOPIC = "bench-streams-copy";
     private static final Vertx LOAD = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
     private static final io.vertx.core.http.HttpClient LOAD_CLIENT = LOAD.createHttpClient(new HttpClientOptions()
             .setKeepAlive(true).setMaxPoolSize(64).setTcpNoDelay(true));
@@ -86,63 +90,92 @@ public final class FeatureBenchmark {
             String bootstrap = broker.bootstrapServers();
             TopicProvisioner.ensure(bootstrap, (short) 1, Duration.ofSeconds(30), TopicCatalog.all());
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-                admin.createTopics(List.of(new NewTopic("bench-passthrough", 3, (short) 1))).all().get();
+                admin.createTopics(List.of(new NewTopic("bench-passthrough", 3, (short) 1),
+                        new NewTopic(STREAMS_COPY_TOPIC, 3, (short) 1))).all().get();
             }
-            System.out.printf("Producing %,d raw events for %,d entities...%n", events, entities);
-            produce(bootstrap, events, entities);
-
             if (!lookupsOnly) {
-                ingestion(broker, bootstrap, events, work);
+                ingestion(broker, bootstrap, events, entities, work);
             }
             if (!ingestOnly) {
+                // Events of the last two days, as a live feed would have brought them.
+                System.out.printf("Producing %,d raw events for %,d entities...%n", events, entities);
+                produce(bootstrap, events, entities, 0, Instant.now().minus(BATCH_SPAN));
                 lookups(broker, bootstrap, entities, rate, seconds, work);
             }
         }
         LOAD.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    private static void ingestion(KafkaBroker broker, String bootstrap, int events, Path work) throws Exception {
+    private static void ingestion(KafkaBroker broker, String bootstrap, int events, int entities, Path work) throws Exception {
         ProcessHandle brokerProcess = broker.processHandle().orElse(null);
-        // Sustained rates, so warm passes of both first. One was not enough: the measured topology pass then still
-        // spent a third of this JVM's CPU in the JIT's compiler threads (async-profiler, 2026-11-27) and used 62 us of
-        // CPU per event instead of 39. Warm passes go on until a topology pass spends under 5 % of this JVM's CPU
-        // compiling (at least one, at most -Dbench.max-warm-up-passes; 0 measures cold passes).
-        int maxWarmUp = Integer.getInteger("bench.max-warm-up-passes", 12);
-        double warmJit = Double.NaN;
-        int pass = 0;
-        while (pass < maxWarmUp && !(warmJit < 0.05)) {
-            pass++;
-            passThrough(bootstrap, events, "-warm-" + pass);
-            long[] before = cpu(brokerProcess);
-            topology(bootstrap, events, work.resolve("streams-warm-" + pass), "-warm-" + pass);
-            warmJit = jitShare(before, cpu(brokerProcess));
-            System.out.printf("Warm-up pass %d (not measured): topology pass JIT share of this JVM's CPU %.1f %%%n", pass,
-                    100 * warmJit);
+        // Sustained rates, measured the way a running service ingests: one topology app and one pass-through stay up
+        // for the whole phase and are fed batch after batch of raw events on one continuous timeline (each batch the
+        // next two days). Both wait while a batch is written, then each reads it alone, the pass-through first. A new
+        // Streams app per pass kept its set-up code compiling in the measured passes (7 to 19 % of this JVM's CPU in
+        // the JIT, 2026-11-27), and on a fresh app no entity ever had a full week of history to read and prune.
+        // Warm passes go on until the entities' histories span the longest window (so every measured event reads a
+        // full history and prunes the oldest) and a topology pass spends under 5 % of this JVM's CPU compiling (at
+        // most -Dbench.max-warm-up-passes in all; 0 measures from the first batch on).
+        Instant timeline = Instant.now().minus(BATCH_SPAN.multipliedBy(64));
+        int batch = 0;
+        try (PassThrough passThrough = new PassThrough(bootstrap);
+                ContinuousApp copy = ContinuousApp.copy(bootstrap, work.resolve("streams-copy"));
+                ContinuousApp topology = ContinuousApp.cardActivity(bootstrap, work.resolve("streams"))) {
+            int maxWarmUp = Integer.getInteger("bench.max-warm-up-passes", 12);
+            int historyFull = maxWarmUp == 0 ? 0 : (int) (FeatureSets.cardActivity().historyRetention().toMillis()
+                    / BATCH_SPAN.toMillis() + 1);
+            double warmJit = Double.NaN;
+            while (batch < historyFull || (batch < Math.max(historyFull, maxWarmUp) && !(warmJit < 0.05))) {
+                produce(bootstrap, events, entities, batch, timeline.plus(BATCH_SPAN.multipliedBy(batch)));
+                batch++;
+                passThrough.pass(events);
+                copy.pass(events);
+                long[] before = cpu(brokerProcess);
+                topology.pass(events);
+                warmJit = jitShare(before, cpu(brokerProcess));
+                System.out.printf("Warm-up pass %d (not measured): topology pass JIT share of this JVM's CPU %.1f %%%n",
+                        batch, 100 * warmJit);
+            }
+            // Measured: interleaved pairs, so a noisy minute on the host hits both sides; the ratio is their medians'.
+            int pairs = Math.max(1, Integer.getInteger("bench.measured-pairs", 3));
+            double[] passThroughRates = new double[pairs];
+            double[] topologyRates = new double[pairs];
+            double[] copyRates = new double[pairs];
+            System.out.println();
+            System.out.printf("== Ingestion (events/s, same broker, batches of %,d events; after %d warm-up pass%s) ==%n",
+                    events, batch, batch == 1 ? "" : "es");
+            System.out.printf("%-48s %10s %16s %16s %6s%n", "", "events/s", "client CPU us/ev", "broker CPU us/ev",
+                    "JIT");
+            for (int i = 0; i < pairs; i++) {
+                produce(bootstrap, events, entities, batch, timeline.plus(BATCH_SPAN.multipliedBy(batch)));
+                batch++;
+                long[] cpu0 = cpu(brokerProcess);
+                passThroughRates[i] = passThrough.pass(events);
+                long[] cpu1 = cpu(brokerProcess);
+                copyRates[i] = copy.pass(events);
+                long[] cpu2 = cpu(brokerProcess);
+                topologyRates[i] = topology.pass(events);
+                long[] cpu3 = cpu(brokerProcess);
+                printIngestion("plain consume-and-produce pass-through #" + (i + 1), passThroughRates[i], cpu0, cpu1,
+                        events);
+                printIngestion("Kafka Streams copy, no state (EOS) #" + (i + 1), copyRates[i], cpu1, cpu2, events);
+                printIngestion("card-activity topology (EOS, 10 features) #" + (i + 1), topologyRates[i], cpu2, cpu3,
+                        events);
+            }
+            double passThroughMedian = median(passThroughRates);
+            double topologyMedian = median(topologyRates);
+            double copyMedian = median(copyRates);
+            System.out.printf("medians: pass-through %,.0f events/s, Streams copy %,.0f events/s, topology %,.0f "
+                    + "events/s%n", passThroughMedian, copyMedian, topologyMedian);
+            System.out.printf("ratio topology / pass-through: %.2f   (target >= 0.50)%n",
+                    topologyMedian / passThroughMedian);
+            System.out.printf("ratio Streams copy / pass-through: %.2f (Kafka Streams and exactly-once alone); "
+                    + "topology / Streams copy: %.2f (the feature computation and its state)%n",
+                    copyMedian / passThroughMedian, topologyMedian / copyMedian);
+            System.out.printf("(client CPU is this JVM's, JIT included; JIT is its compiler threads' share of it; "
+                    + "the topology's entities held up to %s of history: %,d events in its store)%n",
+                    FeatureSets.cardActivity().historyRetention(), topology.storedEvents());
         }
-        // Measured: interleaved pairs, so a noisy minute on the host hits both sides; the ratio is their medians'.
-        int pairs = Math.max(1, Integer.getInteger("bench.measured-pairs", 3));
-        double[] passThroughRates = new double[pairs];
-        double[] topologyRates = new double[pairs];
-        System.out.println();
-        System.out.printf("== Ingestion (events/s, same broker, same %,d events; after %d warm-up pass%s) ==%n", events,
-                pass, pass == 1 ? "" : "es");
-        System.out.printf("%-48s %10s %16s %16s %6s%n", "", "events/s", "client CPU us/ev", "broker CPU us/ev", "JIT");
-        for (int i = 0; i < pairs; i++) {
-            long[] cpu0 = cpu(brokerProcess);
-            passThroughRates[i] = passThrough(bootstrap, events, "-" + i);
-            long[] cpu1 = cpu(brokerProcess);
-            topologyRates[i] = topology(bootstrap, events, work.resolve("streams-" + i), "-" + i);
-            long[] cpu2 = cpu(brokerProcess);
-            printIngestion("plain consume-and-produce pass-through #" + (i + 1), passThroughRates[i], cpu0, cpu1,
-                    events);
-            printIngestion("card-activity topology (EOS, 10 features) #" + (i + 1), topologyRates[i], cpu1, cpu2,
-                    events);
-        }
-        double passThrough = median(passThroughRates);
-        double topology = median(topologyRates);
-        System.out.printf("medians: pass-through %,.0f events/s, topology %,.0f events/s%n", passThrough, topology);
-        System.out.printf("ratio topology / pass-through: %.2f   (target >= 0.50)%n", topology / passThrough);
-        System.out.println("(client CPU is this JVM's, JIT included; JIT is its compiler threads' share of it)");
     }
 
     private static void printIngestion(String name, double rate, long[] cpuBefore, long[] cpuAfter,
@@ -217,17 +250,16 @@ public final class FeatureBenchmark {
         }
     }
 
-    private static void produce(String bootstrap, int events, int entities) {
+    /** One batch of raw events in time order from {@code start} over {@link #BATCH_SPAN}; batch numbers keep ids unique. */
+    private static void produce(String bootstrap, int events, int entities, int batch, Instant start) {
         EventCodec<RawEvent> codec = EventCodec.of(RawEvent.class);
-        Random random = new Random(42);
-        // Events of the last two days, in time order, as a live feed would bring them.
-        Instant start = Instant.now().minus(Duration.ofDays(2));
-        long step = Duration.ofDays(2).toMillis() / events;
+        Random random = new Random(42 + batch);
+        long step = BATCH_SPAN.toMillis() / events;
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps(bootstrap))) {
             for (int i = 0; i < events; i++) {
                 String card = "card-" + random.nextInt(entities);
-                RawEvent event = RawEvent.newBuilder().setEventId("bench-" + i).setSource("card-transactions")
-                        .setEntityId(card).setEventTime(start.plusMillis(i * step))
+                RawEvent event = RawEvent.newBuilder().setEventId("bench-" + batch + "-" + i)
+                        .setSource("card-transactions").setEntityId(card).setEventTime(start.plusMillis(i * step))
                         .setAttributes(Map.of("amount", Math.round(random.nextDouble() * 50_000) / 100.0,
                                 "merchant", "m-" + random.nextInt(500), "online", random.nextBoolean(),
                                 "region", "r-" + random.nextInt(5), "device", "d-" + random.nextInt(3)))
@@ -238,19 +270,30 @@ public final class FeatureBenchmark {
         }
     }
 
-    /** The baseline: read raw-events, write each record unchanged to another topic, acks=all. */
-    private static double passThrough(String bootstrap, int events, String suffix) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-passthrough" + suffix);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        long first = 0;
-        long count = 0;
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props);
-                KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps(bootstrap))) {
+    /**
+     * The baseline: one consumer and one producer (acks=all, idempotent) that copy raw-events unchanged to another
+     * topic, kept for the whole phase like the topology app.
+     */
+    private static final class PassThrough implements AutoCloseable {
+        private final KafkaConsumer<String, byte[]> consumer;
+        private final KafkaProducer<String, byte[]> producer;
+
+        PassThrough(String bootstrap) {
+            Properties props = new Properties();
+            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            props.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-passthrough");
+            props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+            props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            consumer = new KafkaConsumer<>(props);
+            producer = new KafkaProducer<>(producerProps(bootstrap));
             consumer.subscribe(List.of(Topics.RAW_EVENTS));
+        }
+
+        /** Copies the next {@code events} records; events/s from the first record read to the last one acknowledged. */
+        double pass(int events) {
+            long first = 0;
+            long count = 0;
             while (count < events) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     if (first == 0) {
@@ -262,44 +305,108 @@ public final class FeatureBenchmark {
                 consumer.commitAsync();
             }
             producer.flush();
+            return events / seconds(first);
         }
-        return events / seconds(first);
+
+        @Override
+        public void close() {
+            consumer.close();
+            producer.close();
+        }
     }
 
-    private static double topology(String bootstrap, int events, Path stateDir, String suffix)
-            throws InterruptedException {
-        AtomicLong processed = new AtomicLong();
-        AtomicLong first = new AtomicLong();
-        ProcessingListener listener = new ProcessingListener() {
-            @Override
-            public void processed(String topic, int partition, long offset) {
+    /**
+     * A Streams app with the service's settings (exactly-once, its commit interval, lz4), kept for the whole phase and
+     * paused between its passes (a paused app still polls and commits): the card-activity topology, or a stateless
+     * Streams copy of raw-events that shows what Kafka Streams and exactly-once cost before any feature is computed.
+     */
+    private static final class ContinuousApp implements AutoCloseable {
+        private final AtomicLong processed = new AtomicLong();
+        private final AtomicLong first = new AtomicLong();
+        private final KafkaStreams streams;
+        private long target;
+
+        static ContinuousApp cardActivity(String bootstrap, Path stateDir) throws InterruptedException {
+            return new ContinuousApp(bootstrap, stateDir, "bench-card-activity", counter -> FeatureSetTopology.build(
+                    FeatureSets.cardActivity(), Clock.systemUTC(), new ProcessingListener() {
+                        @Override
+                        public void processed(String topic, int partition, long offset) {
+                            counter.run();
+                        }
+                    }));
+        }
+
+        static ContinuousApp copy(String bootstrap, Path stateDir) throws InterruptedException {
+            return new ContinuousApp(bootstrap, stateDir, "bench-streams-copy", counter -> {
+                org.apache.kafka.streams.StreamsBuilder builder = new org.apache.kafka.streams.StreamsBuilder();
+                builder.stream(Topics.RAW_EVENTS, org.apache.kafka.streams.kstream.Consumed.with(
+                        org.apache.kafka.common.serialization.Serdes.String(),
+                        org.apache.kafka.common.serialization.Serdes.ByteArray()))
+                        .peek((key, value) -> counter.run())
+                        .to(STREAMS_COPY_TOPIC, org.apache.kafka.streams.kstream.Produced.with(
+                                org.apache.kafka.common.serialization.Serdes.String(),
+                                org.apache.kafka.common.serialization.Serdes.ByteArray()));
+                return builder.build();
+            });
+        }
+
+        private ContinuousApp(String bootstrap, Path stateDir, String applicationId,
+                java.util.function.Function<Runnable, org.apache.kafka.streams.Topology> topology)
+                throws InterruptedException {
+            Runnable counter = () -> {
                 first.compareAndSet(0, System.nanoTime());
                 processed.incrementAndGet();
-            }
-        };
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-card-activity" + suffix);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        // -Dbench.guarantee=at_least_once shows what exactly-once costs here.
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
-                System.getProperty("bench.guarantee", StreamsConfig.EXACTLY_ONCE_V2));
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
-        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 8 * 1024 * 1024);
-        // As the service runs it (brigade.features.commit-interval, lz4 for changelog and outputs).
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.getInteger("bench.threads", 1));
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
-        try (KafkaStreams streams = new KafkaStreams(FeatureSetTopology.build(FeatureSets.cardActivity(),
-                Clock.systemUTC(), listener), props)) {
+            };
+            Properties props = new Properties();
+            props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            // -Dbench.guarantee=at_least_once shows what exactly-once costs here.
+            props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+                    System.getProperty("bench.guarantee", StreamsConfig.EXACTLY_ONCE_V2));
+            props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+            props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+            props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 8 * 1024 * 1024);
+            // As the service runs it (brigade.features.commit-interval, lz4 for changelog and outputs).
+            props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+            props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.getInteger("bench.threads", 1));
+            props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+            streams = new KafkaStreams(topology.apply(counter), props);
+            streams.pause();
             streams.start();
-            while (processed.get() < events) {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (streams.state() != KafkaStreams.State.RUNNING && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+        }
+
+        /** Processes the next {@code events} records; events/s from the first record processed to the last. */
+        double pass(int events) throws InterruptedException {
+            target += events;
+            first.set(0);
+            streams.resume();
+            while (processed.get() < target) {
                 Thread.sleep(20);
             }
-            // The last vectors are committed with the next transaction: count that in.
             long done = System.nanoTime();
-            streams.close(Duration.ofSeconds(30));
+            streams.pause();
             return events / ((done - first.get()) / 1e9);
+        }
+
+        /** Events in the history store now (RocksDB's estimate). */
+        long storedEvents() {
+            try {
+                return streams.store(org.apache.kafka.streams.StoreQueryParameters.fromNameAndType(
+                        FeatureSetTopology.HISTORY_STORE,
+                        org.apache.kafka.streams.state.QueryableStoreTypes.<String, byte[]>keyValueStore()))
+                        .approximateNumEntries();
+            } catch (RuntimeException e) {
+                return -1;
+            }
+        }
+
+        @Override
+        public void close() {
+            streams.close(Duration.ofSeconds(30));
         }
     }
 

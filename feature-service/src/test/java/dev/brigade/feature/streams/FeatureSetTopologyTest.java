@@ -170,6 +170,12 @@ class FeatureSetTopologyTest {
             all.forEachRemaining(kv -> keys.add(kv.key));
         }
         assertThat(keys).singleElement().asString().startsWith("card-1\u0000").endsWith("\u0000new");
+        // And the changelog ends the old event with a tombstone, so a store restored from it drops it too
+        List<TestRecord<String, byte[]>> log = driver.createOutputTopic(CHANGELOG, new StringDeserializer(),
+                new ByteArrayDeserializer()).readRecordsToList();
+        String oldKey = HistoryStore.key("card-1", minutes(0).toEpochMilli(), "old");
+        assertThat(log).extracting(TestRecord::key).containsExactly(oldKey, keys.get(0), oldKey);
+        assertThat(log.get(2).value()).isNull();
         // And the later event was computed before the old one left: history, but nothing in its windows
         assertThat(vectorsByEvent().get("new").getStatuses()).containsEntry("amount_mean_7d",
                 FeatureStatus.DEFAULTED);
