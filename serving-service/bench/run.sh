@@ -15,6 +15,7 @@
 # in two pairs in a row and the service has run 6.5 minutes (its Kafka clients' first periodic metadata refresh and
 # reconnects compile code at 5; -Dbench.min-uptime-seconds=390, -Dbench.max-warm-up-rounds=36), and an unmeasured
 # closed-loop pair between the fixed-rate and the closed-loop rounds. Usage: serving-service/bench/run.sh [rate=500] [seconds=20] [workers=64]
+# The feature-service stand-in runs in this JVM; BENCH_JAVA_OPTS="-Dbench.stand-in=own-jvm" gives it a JVM of its own.
 # Profile one path: BENCH_JAVA_OPTS="-Dbench.profile=score" (or noop) runs only that endpoint, closed loop, and records
 # the warm service with JFR (-Dbench.profile-file, default /tmp/serving-profile.jfr); no ratios are printed then.
 set -euo pipefail

@@ -157,8 +157,11 @@ public class PredictionLog {
                 }
                 queue.drainTo(batch, 4095);
                 for (Prediction prediction : batch) {
-                    inFlight.acquire();
-                    send(prediction);
+                    ProducerRecord<String, byte[]> record = encode(prediction);
+                    if (record != null) {
+                        inFlight.acquire();
+                        send(record, prediction);
+                    }
                 }
             } catch (InterruptedException e) {
                 return;
@@ -168,16 +171,18 @@ public class PredictionLog {
         }
     }
 
-    private void send(Prediction prediction) {
-        ProducerRecord<String, byte[]> record;
+    /** The prediction's record, or null when the contract cannot carry it: then it is counted and logged as dropped. */
+    private ProducerRecord<String, byte[]> encode(Prediction prediction) {
         try {
-            record = record(prediction);
+            return record(prediction);
         } catch (RuntimeException e) {
             // Not the contract's (a feature status it does not name): counted and logged, the sender goes on.
-            inFlight.release();
             drop("unencodable", e.getMessage(), prediction);
-            return;
+            return null;
         }
+    }
+
+    private void send(ProducerRecord<String, byte[]> record, Prediction prediction) {
         try {
             producer.send(record, (metadata, failure) -> {
                 inFlight.release();

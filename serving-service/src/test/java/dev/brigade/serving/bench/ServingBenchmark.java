@@ -80,11 +80,15 @@ public final class ServingBenchmark {
             TopicProvisioner.ensure(bootstrap, (short) 1, Duration.ofSeconds(30), TopicCatalog.all());
             // The registry's artifact API from the tests' stand-in; the feature look-ups from a fast one (see there).
             Map<String, String> upstreams = new FakeUpstreams().start();
-            FeatureStandIn features = new FeatureStandIn("{\"featureSet\":\"" + Fixtures.FEATURE_SET
+            String featureAnswer = "{\"featureSet\":\"" + Fixtures.FEATURE_SET
                     + "\",\"version\":1,\"entityId\":\"bench\",\"asOf\":\"2026-11-26T10:00:00Z\",\"features\":{"
                     + "\"online\":{\"value\":true,\"status\":\"PRESENT\"},"
                     + "\"txn_count_10m\":{\"value\":2,\"status\":\"PRESENT\"},"
-                    + "\"amount_sum_24h\":{\"value\":300.0,\"status\":\"PRESENT\"}},\"servedBy\":\"bench\"}");
+                    + "\"amount_sum_24h\":{\"value\":300.0,\"status\":\"PRESENT\"}},\"servedBy\":\"bench\"}";
+            // In this JVM unless -Dbench.stand-in=own-jvm (see FeatureStandIn).
+            boolean ownJvm = "own-jvm".equals(System.getProperty("bench.stand-in"));
+            FeatureStandIn features = ownJvm ? FeatureStandIn.inOwnJvm(featureAnswer)
+                    : FeatureStandIn.inProcess(featureAnswer);
             try (KafkaProbe probe = new KafkaProbe(bootstrap)) {
                 Fixtures.Registry registry = new Fixtures.Registry(probe, USE_CASE).register(25);
                 int v1 = registry.version(Fixtures.bytes(1), ModelRole.CANDIDATE);
@@ -306,8 +310,9 @@ public final class ServingBenchmark {
             printThroughput("POST /v1/noop (baseline)", noopRun);
             printThroughput("POST /v1/score/" + USE_CASE, scoreRun);
             System.out.printf("score / no-op throughput: %.2f   (target >= 0.50)%n", scoreRps / noopRps);
-            System.out.printf("(the score path also looks its features up on a feature-service stand-in over HTTP: %,d"
-                    + " look-ups in %,d batch calls and %,d single calls; service pinned to CPU %s)%n",
+            System.out.printf("(the score path also looks its features up on a feature-service stand-in over HTTP, %s:"
+                    + " %,d look-ups in %,d batch calls and %,d single calls; service pinned to CPU %s)%n",
+                    "own-jvm".equals(System.getProperty("bench.stand-in")) ? "in a JVM of its own" : "in this JVM",
                     features.lookups(), features.batches(), features.lookups() - features.batchLookups(),
                     cpus.isEmpty() ? "none" : cpus);
             String metrics = get(base + "/q/metrics");
