@@ -106,16 +106,18 @@ public final class FeatureBenchmark {
         LOAD.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    private static void ingestion(KafkaBroker broker, String bootstrap, int events, int entities, Path work) throws Exception {
+    private static void ingestion(KafkaBroker broker, String bootstrap, int events, int entities, Path work)
+            throws Exception {
         ProcessHandle brokerProcess = broker.processHandle().orElse(null);
-        // Sustained rates, measured the way a running service ingests: one topology app and one pass-through stay up
-        // for the whole phase and are fed batch after batch of raw events on one continuous timeline (each batch the
-        // next two days). Both wait while a batch is written, then each reads it alone, the pass-through first. A new
-        // Streams app per pass kept its set-up code compiling in the measured passes (7 to 19 % of this JVM's CPU in
-        // the JIT, 2026-11-27), and on a fresh app no entity ever had a full week of history to read and prune.
-        // Warm passes go on until the entities' histories span the longest window (so every measured event reads a
-        // full history and prunes the oldest) and a topology pass spends under 5 % of this JVM's CPU compiling (at
-        // most -Dbench.max-warm-up-passes in all; 0 measures from the first batch on).
+        // Sustained rates, measured the way a running service ingests: the pass-through, the Streams copy and the
+        // topology app stay up for the whole phase and are fed batch after batch of raw events on one continuous
+        // timeline (each batch the next two days). They wait while a batch is written, then each reads it alone, in
+        // that order. Clients built anew for every pass ran the pass-through at a quarter of this speed, kept the
+        // Streams app's set-up code compiling in the measured passes (7 to 19 % of this JVM's CPU in the JIT), and on
+        // a fresh app no entity ever had a full week of history to read and prune (2026-11-27). Warm passes go on
+        // until the entities' histories span the longest window (so every measured event reads a full week and
+        // prunes the oldest) and a topology pass spends under 5 % of this JVM's CPU compiling (at most
+        // -Dbench.max-warm-up-passes in all; 0 measures from the first batch on).
         Instant timeline = Instant.now().minus(BATCH_SPAN.multipliedBy(64));
         int batch = 0;
         try (PassThrough passThrough = new PassThrough(bootstrap);
@@ -142,8 +144,8 @@ public final class FeatureBenchmark {
             double[] topologyRates = new double[pairs];
             double[] copyRates = new double[pairs];
             System.out.println();
-            System.out.printf("== Ingestion (events/s, same broker, batches of %,d events; after %d warm-up pass%s) ==%n",
-                    events, batch, batch == 1 ? "" : "es");
+            System.out.printf("== Ingestion (events/s, same broker, batches of %,d events; after %d warm-up pass%s) "
+                    + "==%n", events, batch, batch == 1 ? "" : "es");
             System.out.printf("%-48s %10s %16s %16s %6s%n", "", "events/s", "client CPU us/ev", "broker CPU us/ev",
                     "JIT");
             for (int i = 0; i < pairs; i++) {
@@ -250,7 +252,7 @@ public final class FeatureBenchmark {
         }
     }
 
-    /** One batch of raw events in time order from {@code start} over {@link #BATCH_SPAN}; batch numbers keep ids unique. */
+    /** A batch of raw events in time order from {@code start} over {@link #BATCH_SPAN}; ids unique by batch number. */
     private static void produce(String bootstrap, int events, int entities, int batch, Instant start) {
         EventCodec<RawEvent> codec = EventCodec.of(RawEvent.class);
         Random random = new Random(42 + batch);
