@@ -87,21 +87,21 @@ final class FeatureStandIn implements AutoCloseable {
         return url;
     }
 
-    long lookups() {
-        return stats()[0];
+    /** The stand-in's counters: all look-ups, calls of the batch form, and the look-ups those calls answered. */
+    record Stats(long lookups, long batches, long batchLookups) {
+
+        long singleLookups() {
+            return lookups - batchLookups;
+        }
     }
 
-    /** Calls of the batch form (each answered many look-ups). */
-    long batches() {
-        return stats()[1];
+    /** One read of the counters (one HTTP call when the stand-in runs in its own JVM; -1 each if it cannot answer). */
+    Stats stats() {
+        long[] s = counters();
+        return new Stats(s[0], s[1], s[2]);
     }
 
-    /** Look-ups answered by calls of the batch form. */
-    long batchLookups() {
-        return stats()[2];
-    }
-
-    private long[] stats() {
+    private long[] counters() {
         if (server != null) {
             return server.stats();
         }

@@ -310,11 +310,11 @@ public final class ServingBenchmark {
             printThroughput("POST /v1/noop (baseline)", noopRun);
             printThroughput("POST /v1/score/" + USE_CASE, scoreRun);
             System.out.printf("score / no-op throughput: %.2f   (target >= 0.50)%n", scoreRps / noopRps);
+            FeatureStandIn.Stats lookups = features.stats();
             System.out.printf("(the score path also looks its features up on a feature-service stand-in over HTTP, %s:"
                     + " %,d look-ups in %,d batch calls and %,d single calls; service pinned to CPU %s)%n",
                     "own-jvm".equals(System.getProperty("bench.stand-in")) ? "in a JVM of its own" : "in this JVM",
-                    features.lookups(), features.batches(), features.lookups() - features.batchLookups(),
-                    cpus.isEmpty() ? "none" : cpus);
+                    lookups.lookups(), lookups.batches(), lookups.singleLookups(), cpus.isEmpty() ? "none" : cpus);
             String metrics = get(base + "/q/metrics");
             metrics.lines().filter(l -> l.startsWith("brigade_serving_prediction_log_dropped_total")
                     || l.startsWith("brigade_serving_prediction_log_sent_total")
