@@ -33,6 +33,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
 
 /**
  * The prep station end to end on a real broker: JSON intake, the Streams apps, the label join, online look-ups,
@@ -122,7 +123,7 @@ class PrepStationKafkaTest {
                 features:
                   - {name: txn_count_1d, type: long, aggregation: count, window: 1d, default: 0}
                 """.formatted(version);
-        given().contentType("application/yaml").body(yaml.getBytes(StandardCharsets.UTF_8))
+        asRegistrar().contentType("application/yaml").body(yaml.getBytes(StandardCharsets.UTF_8))
                 .when().put("/v1/feature-sets/card-activity/versions/" + version).then().statusCode(201);
 
         // Then its backfill reaches the end of what was there, and each earlier event got exactly one vector of it
@@ -145,23 +146,53 @@ class PrepStationKafkaTest {
                 .body("name", hasItems("card-activity", "courier-load"));
         String yaml = "name: card-activity\nversion: 1\nfeatures:\n"
                 + "  - {name: n, type: long, aggregation: count, window: 1h, default: 0}\n";
-        given().contentType("application/yaml").body(yaml.getBytes(StandardCharsets.UTF_8)).when().put("/v1/feature-sets/card-activity/versions/1")
+        asRegistrar().contentType("application/yaml").body(yaml.getBytes(StandardCharsets.UTF_8))
+                .when().put("/v1/feature-sets/card-activity/versions/1")
                 .then().statusCode(409).body("detail", org.hamcrest.Matchers.containsString("immutable"));
 
         Response shipped = given().when().get("/v1/feature-sets/card-activity/versions/1");
         shipped.then().statusCode(200).body("features.name", hasItems("amount", "txn_count_1h"));
-        given().contentType("application/yaml").body(shipped.path("yaml").toString().getBytes(StandardCharsets.UTF_8))
-                .when().put("/v1/feature-sets/card-activity/versions/1").then().statusCode(200);
+        asRegistrar().contentType("application/yaml")
+                .body(shipped.path("yaml").toString().getBytes(StandardCharsets.UTF_8)).when().put("/v1/feature-sets/card-activity/versions/1").then().statusCode(200);
 
-        given().contentType("application/yaml").body("name: other\nversion: 2\nfeatures: []\n".getBytes(StandardCharsets.UTF_8))
-                .when().put("/v1/feature-sets/card-activity/versions/2").then().statusCode(422)
+        asRegistrar().contentType("application/yaml")
+                .body("name: other\nversion: 2\nfeatures: []\n".getBytes(StandardCharsets.UTF_8)).when().put("/v1/feature-sets/card-activity/versions/2").then().statusCode(422)
                 .body("errors.field", hasItems("features", "name"));
-        given().contentType("application/yaml").body(yaml.getBytes(StandardCharsets.UTF_8))
+        asRegistrar().contentType("application/yaml").body(yaml.getBytes(StandardCharsets.UTF_8))
                 .when().put("/v1/feature-sets/..%2F..%2Fetc/versions/1").then().statusCode(org.hamcrest.Matchers
                         .anyOf(equalTo(404), equalTo(422)));
-        given().contentType("application/yaml").body(yaml.getBytes(StandardCharsets.UTF_8))
+        asRegistrar().contentType("application/yaml").body(yaml.getBytes(StandardCharsets.UTF_8))
                 .when().put("/v1/feature-sets/Card_Activity/versions/1").then().statusCode(422)
                 .body("errors.field", hasItems("name"));
+    }
+
+    @Test
+    void registeringAVersionNeedsTheRegistrarRoleAndRecordsWhoDidIt() {
+        // Given a new feature-set version
+        int version = 100 + (int) (Math.random() * 10_000);
+        String yaml = "name: card-activity\nversion: " + version + "\nsource: card-transactions\nfeatures:\n"
+                + "  - {name: n, type: long, aggregation: count, window: 1h, default: 0}\n";
+        String path = "/v1/feature-sets/card-activity/versions/" + version;
+
+        // When nobody is logged in, Then 401 with a challenge and a problem body, and nothing is registered
+        given().contentType("application/yaml").body(yaml.getBytes(StandardCharsets.UTF_8)).when().put(path)
+                .then().statusCode(401).contentType("application/problem+json")
+                .header("WWW-Authenticate", org.hamcrest.Matchers.startsWith("Basic"))
+                .body("detail", org.hamcrest.Matchers.containsString("authenticate"));
+        // And a wrong password is the same 401
+        given().auth().preemptive().basic("rita", "not-her-password").contentType("application/yaml")
+                .body(yaml.getBytes(StandardCharsets.UTF_8)).when().put(path).then().statusCode(401);
+        // And an account without the role gets 403 naming the role
+        given().auth().preemptive().basic("dave", "dave-local").contentType("application/yaml")
+                .body(yaml.getBytes(StandardCharsets.UTF_8)).when().put(path)
+                .then().statusCode(403).contentType("application/problem+json")
+                .body("detail", org.hamcrest.Matchers.containsString("registrar"));
+        given().when().get(path).then().statusCode(404);
+
+        // When the registrar registers it, Then it is there, registered by her, and reads stay open
+        asRegistrar().contentType("application/yaml").body(yaml.getBytes(StandardCharsets.UTF_8)).when().put(path)
+                .then().statusCode(201).body("registeredBy", equalTo("rita"));
+        given().when().get(path).then().statusCode(200).body("registeredBy", equalTo("rita"));
     }
 
     @Test
@@ -223,7 +254,8 @@ class PrepStationKafkaTest {
         given().when().get("/q/metrics").then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("brigade_features_outcomes_total"));
         given().when().get("/q/openapi").then().statusCode(200)
-                .body(org.hamcrest.Matchers.containsString("/v1/feature-sets/{name}/versions/{version}"));
+                .body(org.hamcrest.Matchers.containsString("/v1/feature-sets/{name}/versions/{version}"))
+                .body(org.hamcrest.Matchers.containsString("scheme: basic"));
     }
 
     @Test
@@ -244,11 +276,11 @@ class PrepStationKafkaTest {
                     amount: {min: 0, max: 100, maxMissingRate: 0.5}
                     region: {categories: [eu, na]}
                 """.formatted(name, source);
-        given().contentType("application/yaml")
+        asRegistrar().contentType("application/yaml")
                 .body(yaml.replace("{categories: [eu, na]}", "{categories: [na]}").getBytes(StandardCharsets.UTF_8))
                 .when().put("/v1/feature-sets/" + name + "/versions/1").then().statusCode(422)
                 .body("errors.field", hasItems("expectations.features.region.categories"));
-        given().contentType("application/yaml").body(yaml.getBytes(StandardCharsets.UTF_8))
+        asRegistrar().contentType("application/yaml").body(yaml.getBytes(StandardCharsets.UTF_8))
                 .when().put("/v1/feature-sets/" + name + "/versions/1").then().statusCode(201)
                 .body("expectations.freshness", equalTo("1h"))
                 .body("expectations.features.feature", hasItems("amount", "region"));
@@ -333,5 +365,10 @@ class PrepStationKafkaTest {
 
     private static String id() {
         return "evt-" + UUID.randomUUID();
+    }
+
+    /** A request by rita, the local account with the registrar role (application.properties). */
+    private static RequestSpecification asRegistrar() {
+        return given().auth().preemptive().basic("rita", "rita-local");
     }
 }

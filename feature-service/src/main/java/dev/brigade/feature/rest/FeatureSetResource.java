@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -18,7 +19,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.quarkus.security.identity.SecurityIdentity;
 
 import dev.brigade.feature.FieldError;
 import dev.brigade.feature.RegisteredFeatureSet;
@@ -49,19 +53,26 @@ public class FeatureSetResource {
     @Inject
     Clock clock;
 
+    @Inject
+    SecurityIdentity identity;
+
     @PUT
     @Path("/{name}/versions/{version}")
     @Consumes({"application/yaml", "application/x-yaml", "text/yaml", MediaType.TEXT_PLAIN})
-    @Operation(summary = "Register a feature-set version from YAML",
+    @RolesAllowed(SecurityProblems.REGISTRAR)
+    @SecurityRequirement(name = "basic")
+    @Operation(summary = "Register a feature-set version from YAML (role registrar)",
             description = "201 when new, 200 when the same content is registered again, 409 when the version "
-                    + "exists with other content, 422 naming every invalid field. A new version backfills from "
-                    + "the first raw event.")
+                    + "exists with other content, 422 naming every invalid field, 401 without credentials, 403 "
+                    + "without the registrar role. A new version backfills from the first raw event; the caller "
+                    + "is recorded as registeredBy.")
     public Response register(@PathParam("name") String name, @PathParam("version") String version, String yaml) {
         List<FieldError> pathErrors = PathChecks.setAndVersion(name, version);
         if (!pathErrors.isEmpty()) {
             return Problem.response(Problem.UNPROCESSABLE, "Invalid feature-set path", pathErrors);
         }
-        FeatureSetService.Outcome outcome = service.register(name, Integer.parseInt(version), yaml, null);
+        FeatureSetService.Outcome outcome = service.register(name, Integer.parseInt(version), yaml,
+                identity.getPrincipal().getName());
         if (outcome instanceof FeatureSetService.Outcome.Created created) {
             return Response.created(URI.create("/v1/feature-sets/" + name + "/versions/" + version))
                     .entity(view(created.set())).build();
