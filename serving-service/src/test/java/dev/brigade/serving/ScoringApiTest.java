@@ -286,19 +286,23 @@ class ScoringApiTest {
     }
 
     @Test
-    void aFeatureStatusTheContractDoesNotNameIsServedButItsPredictionIsCountedAsUnencodable() {
-        // Given a feature-service that gives a status the PredictionLogged contract has no symbol for
+    void aFeatureStatusTheContractDoesNotNameIsTreatedAsMissingAndThePredictionIsLogged() {
+        // Given a feature-service (a newer one) that gives a status the contract has no symbol for
         String entity = "card-odd-status";
+        String eventId = "evt-" + UUID.randomUUID();
         Upstreams.features(Fixtures.FEATURE_SET, entity, Map.of("online", Upstreams.status(true, "GUESSED")));
         double before = droppedUnencodable();
 
         // When the event is scored
-        Api.score(USE_CASE, Api.request("evt-" + UUID.randomUUID(), entity, Map.of("amount", 5.0)))
-                .then().statusCode(200).body("features.online.status", equalTo("GUESSED"));
+        var answer = Api.score(USE_CASE, Api.request(eventId, entity, Map.of("amount", 5.0))).then();
 
-        // Then the answer was given, and the prediction the log could not encode is counted under its reason
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(droppedUnencodable()).isEqualTo(before + 1));
+        // Then the feature is not taken on a status the model never saw: it is imputed, and the answer says so
+        answer.statusCode(200).body("features.online.status", equalTo("IMPUTED"))
+                .body("warnings", hasItem(containsString("imputed from training statistics: online")));
+        // And the prediction is logged with the contract's statuses, not dropped as unencodable
+        PredictionLogged logged = logged(eventId, 1).get(0);
+        assertThat(logged.getFeatureStatuses()).containsEntry("online", FeatureStatus.IMPUTED);
+        assertThat(droppedUnencodable()).isEqualTo(before);
     }
 
     private static double droppedUnencodable() {

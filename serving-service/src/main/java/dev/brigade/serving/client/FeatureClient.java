@@ -11,8 +11,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,6 +23,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.jboss.logging.Logger;
 
 import dev.brigade.serving.config.ServingConfig;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -46,6 +50,13 @@ import io.vertx.core.http.RequestOptions;
  */
 @ApplicationScoped
 public class FeatureClient {
+
+    /** The statuses the feature-service serves under the contract (FeatureStatus); IMPUTED is serving's own. */
+    static final Set<String> SERVED_STATUSES = Set.of("PRESENT", "DEFAULTED", "NO_HISTORY", "MISSING");
+    private static final String MISSING = "MISSING";
+    private static final Logger LOG = Logger.getLogger(FeatureClient.class);
+    private static final long UNKNOWN_STATUS_LOG_EVERY_NANOS = 60_000_000_000L;
+    private static final AtomicLong NEXT_UNKNOWN_STATUS_LOG = new AtomicLong(Long.MIN_VALUE);
 
     /** Doubles parsed and written by Jackson's fast (and exact) number code: look-ups carry many of them. */
     private static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
@@ -471,7 +482,10 @@ public class FeatureClient {
 
     /**
      * The {@code features} of a look-up answer, read with a streaming parser (no tree): each feature's scalar
-     * {@code value} and its {@code status} (PRESENT when absent); other fields are skipped.
+     * {@code value} and its {@code status} (PRESENT when absent); other fields are skipped. A status the contract does
+     * not name (a newer feature-service) makes the feature MISSING, as an Avro reader maps an unknown FeatureStatus
+     * symbol to its default: the model gets the request's attribute or the imputed value, flagged in the answer,
+     * instead of a value whose meaning it was not trained on, and the prediction stays encodable for the log.
      */
     static Map<String, FeatureLookup.Value> features(byte[] answer) throws IOException {
         try (JsonParser p = JSON.getFactory().createParser(answer)) {
@@ -511,10 +525,26 @@ public class FeatureClient {
                         }
                     }
                 }
+                if (!SERVED_STATUSES.contains(status)) {
+                    unknownStatus(name, status);
+                    value = null;
+                    status = MISSING;
+                }
                 values.put(name, new FeatureLookup.Value(value, status));
             }
         }
         return values;
+    }
+
+    /** Logged at most once a minute: a feature-service that speaks a newer contract says so on every look-up. */
+    private static void unknownStatus(String feature, String status) {
+        long now = System.nanoTime();
+        long next = NEXT_UNKNOWN_STATUS_LOG.get();
+        if ((next == Long.MIN_VALUE || now - next >= 0)
+                && NEXT_UNKNOWN_STATUS_LOG.compareAndSet(next, now + UNKNOWN_STATUS_LOG_EVERY_NANOS)) {
+            LOG.warnf("feature-service served status %s for feature %s, which the contract does not name: treated "
+                    + "as MISSING (logged at most once a minute)", status, feature);
+        }
     }
 
     /** A scalar as a Java value (Boolean, Long, Double, String); null for null and for containers. */
