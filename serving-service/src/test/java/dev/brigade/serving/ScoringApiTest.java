@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +20,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
+import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -39,6 +42,7 @@ import dev.brigade.events.serde.EventCodec;
 import dev.brigade.events.serde.EventDecodingException;
 import dev.brigade.events.topics.Topics;
 import dev.brigade.model.Scorer;
+import dev.brigade.serving.service.PredictionLog;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -58,6 +62,9 @@ class ScoringApiTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
+
+    @Inject
+    PredictionLog predictionLog;
 
     private KafkaProbe probe;
 
@@ -303,6 +310,26 @@ class ScoringApiTest {
         PredictionLogged logged = logged(eventId, 1).get(0);
         assertThat(logged.getFeatureStatuses()).containsEntry("online", FeatureStatus.IMPUTED);
         assertThat(droppedUnencodable()).isEqualTo(before);
+    }
+
+    @Test
+    void aPredictionTheContractCannotCarryIsDroppedCountedAndTheLogGoesOn() {
+        // Given a prediction with a status the contract has no symbol for (the FeatureClient edge maps those away;
+        // this is the log's last guard)
+        double before = droppedUnencodable();
+        Prediction odd = new Prediction("p-odd", "evt-odd-" + UUID.randomUUID(), "card-odd", USE_CASE, 1,
+                Variant.CHAMPION, Map.of("online", new ScoreAnswer.ServedFeature(true, "GUESSED")), 0.5, null, 100L,
+                50L, Instant.now(), List.of());
+        String next = "evt-" + UUID.randomUUID();
+
+        // When it is logged, and a request is scored after it
+        predictionLog.log(odd);
+        Api.score(USE_CASE, Api.request(next, "card-after-odd", Map.of("amount", 5.0))).then().statusCode(200);
+
+        // Then it is counted under its reason, and the next prediction still reaches the topic
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(droppedUnencodable()).isEqualTo(before + 1));
+        assertThat(logged(next, 1)).hasSize(1);
     }
 
     private static double droppedUnencodable() {

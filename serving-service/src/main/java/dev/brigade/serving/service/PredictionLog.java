@@ -176,7 +176,8 @@ public class PredictionLog {
         try {
             return record(prediction);
         } catch (RuntimeException e) {
-            // Not the contract's (a feature status it does not name): counted and logged, the sender goes on.
+            // Not the contract's (a value type or status it has no symbol for; FeatureClient already maps unknown
+            // statuses to MISSING, so this is the last guard): counted and logged, the sender goes on.
             drop("unencodable", e.getMessage(), prediction);
             return null;
         }

@@ -53,12 +53,14 @@ class FeatureClientJsonTest {
                 + "\"missing\":{\"value\":null,\"status\":\"MISSING\"},"
                 + "\"text\":{\"status\":\"PRESENT\",\"value\":\"gold\"},"
                 + "\"nested\":{\"value\":{\"a\":1},\"status\":null},"
+                + "\"newer\":{\"value\":4.5,\"status\":\"STALE\"},"
                 + "\"odd\":7},\"servedBy\":\"x\"}";
 
         // When it is read
         Map<String, FeatureLookup.Value> features = FeatureClient.features(answer.getBytes(StandardCharsets.UTF_8));
 
-        // Then every feature is there in order, with Java values of the right type and PRESENT as the default status
+        // Then every feature is there in order, with Java values of the right type and PRESENT as the default status,
+        // and a status the contract does not name (a newer feature-service) makes its feature MISSING, value and all
         assertThat(features).containsExactly(
                 Map.entry("online", new FeatureLookup.Value(true, "PRESENT")),
                 Map.entry("txn_count_10m", new FeatureLookup.Value(2L, "DEFAULTED")),
@@ -67,6 +69,7 @@ class FeatureClientJsonTest {
                 Map.entry("missing", new FeatureLookup.Value(null, "MISSING")),
                 Map.entry("text", new FeatureLookup.Value("gold", "PRESENT")),
                 Map.entry("nested", new FeatureLookup.Value(null, "PRESENT")),
+                Map.entry("newer", new FeatureLookup.Value(null, "MISSING")),
                 Map.entry("odd", new FeatureLookup.Value(null, "PRESENT")));
         assertThat(FeatureClient.features("{\"features\":[]}".getBytes(StandardCharsets.UTF_8))).isEmpty();
     }
