@@ -4,6 +4,9 @@ import java.time.Clock;
 
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 import dev.brigade.events.topics.Topics;
@@ -28,12 +31,23 @@ public final class FeatureSetTopology {
     }
 
     public static Topology build(FeatureSetDefinition set, Clock clock, ProcessingListener listener) {
+        return build(set, clock, listener, Stores.persistentKeyValueStore(HISTORY_STORE), true);
+    }
+
+    /**
+     * The same topology over another history store. The service always uses the one above (RocksDB with a
+     * changelog); the feature benchmark also runs an in-memory store without a changelog, to show how much of the
+     * per-event cost is the state and how much is the rest (decoding, computing, writing and sending the vector).
+     */
+    public static Topology build(FeatureSetDefinition set, Clock clock, ProcessingListener listener,
+            KeyValueBytesStoreSupplier history, boolean changelogged) {
         Topology topology = new Topology();
         topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
                 Topics.RAW_EVENTS);
         topology.addProcessor(PROCESSOR, () -> new FeatureVectorProcessor(set, clock, listener), SOURCE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HISTORY_STORE),
-                Serdes.String(), Serdes.ByteArray()), PROCESSOR);
+        StoreBuilder<KeyValueStore<String, byte[]>> store = Stores.keyValueStoreBuilder(history, Serdes.String(),
+                Serdes.ByteArray());
+        topology.addStateStore(changelogged ? store : store.withLoggingDisabled(), PROCESSOR);
         topology.addSink(VECTORS_SINK, Topics.FEATURE_VECTORS, Serdes.String().serializer(),
                 Serdes.ByteArray().serializer(), PROCESSOR);
         topology.addSink(DEAD_LETTER_SINK, Topics.dlq(Topics.RAW_EVENTS), Serdes.String().serializer(),

@@ -37,6 +37,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.Stores;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -122,7 +123,9 @@ public final class FeatureBenchmark {
         int batch = 0;
         try (PassThrough passThrough = new PassThrough(bootstrap);
                 ContinuousApp copy = ContinuousApp.copy(bootstrap, work.resolve("streams-copy"));
-                ContinuousApp topology = ContinuousApp.cardActivity(bootstrap, work.resolve("streams"))) {
+                ContinuousApp topology = ContinuousApp.cardActivity(bootstrap, work.resolve("streams"));
+                ContinuousApp inMemory = ContinuousApp.cardActivityWithoutDurableState(bootstrap,
+                        work.resolve("streams-in-memory"))) {
             int maxWarmUp = Integer.getInteger("bench.max-warm-up-passes", 12);
             int historyFull = maxWarmUp == 0 ? 0 : (int) (FeatureSets.cardActivity().historyRetention().toMillis()
                     / BATCH_SPAN.toMillis() + 1);
@@ -135,6 +138,7 @@ public final class FeatureBenchmark {
                 long[] before = cpu(brokerProcess);
                 topology.pass(events);
                 warmJit = jitShare(before, cpu(brokerProcess));
+                inMemory.pass(events);
                 System.out.printf("Warm-up pass %d (not measured): topology pass JIT share of this JVM's CPU %.1f %%%n",
                         batch, 100 * warmJit);
             }
@@ -143,6 +147,7 @@ public final class FeatureBenchmark {
             double[] passThroughRates = new double[pairs];
             double[] topologyRates = new double[pairs];
             double[] copyRates = new double[pairs];
+            double[] inMemoryRates = new double[pairs];
             System.out.println();
             System.out.printf("== Ingestion (events/s, same broker, batches of %,d events; after %d warm-up pass%s) "
                     + "==%n", events, batch, batch == 1 ? "" : "es");
@@ -158,10 +163,14 @@ public final class FeatureBenchmark {
                 long[] cpu2 = cpu(brokerProcess);
                 topologyRates[i] = topology.pass(events);
                 long[] cpu3 = cpu(brokerProcess);
+                inMemoryRates[i] = inMemory.pass(events);
+                long[] cpu4 = cpu(brokerProcess);
                 printIngestion("plain consume-and-produce pass-through #" + (i + 1), passThroughRates[i], cpu0, cpu1,
                         events);
                 printIngestion("Kafka Streams copy, no state (EOS) #" + (i + 1), copyRates[i], cpu1, cpu2, events);
                 printIngestion("card-activity topology (EOS, 10 features) #" + (i + 1), topologyRates[i], cpu2, cpu3,
+                        events);
+                printIngestion("  same, history in memory, no changelog #" + (i + 1), inMemoryRates[i], cpu3, cpu4,
                         events);
             }
             double passThroughMedian = median(passThroughRates);
@@ -174,6 +183,9 @@ public final class FeatureBenchmark {
             System.out.printf("ratio Streams copy / pass-through: %.2f (Kafka Streams and exactly-once alone); "
                     + "topology / Streams copy: %.2f (the feature computation and its state)%n",
                     copyMedian / passThroughMedian, topologyMedian / copyMedian);
+            double inMemoryMedian = median(inMemoryRates);
+            System.out.printf("ratio topology without durable state / pass-through: %.2f (%,.0f events/s: the ceiling "
+                    + "for any design of the history store)%n", inMemoryMedian / passThroughMedian, inMemoryMedian);
             System.out.printf("(client CPU is this JVM's, JIT included; JIT is its compiler threads' share of it; "
                     + "the topology's entities held up to %s of history: %,d events in its store)%n",
                     FeatureSets.cardActivity().historyRetention(), topology.storedEvents());
@@ -330,12 +342,27 @@ public final class FeatureBenchmark {
 
         static ContinuousApp cardActivity(String bootstrap, Path stateDir) throws InterruptedException {
             return new ContinuousApp(bootstrap, stateDir, "bench-card-activity", counter -> FeatureSetTopology.build(
-                    FeatureSets.cardActivity(), Clock.systemUTC(), new ProcessingListener() {
-                        @Override
-                        public void processed(String topic, int partition, long offset) {
-                            counter.run();
-                        }
-                    }));
+                    FeatureSets.cardActivity(), Clock.systemUTC(), counting(counter)));
+        }
+
+        /**
+         * The same topology with its history in memory and no changelog: not what the service runs (its state
+         * would not survive a restart), but it shows what the per-event work costs once the state costs nothing.
+         */
+        static ContinuousApp cardActivityWithoutDurableState(String bootstrap, Path stateDir)
+                throws InterruptedException {
+            return new ContinuousApp(bootstrap, stateDir, "bench-card-activity-in-memory",
+                    counter -> FeatureSetTopology.build(FeatureSets.cardActivity(), Clock.systemUTC(),
+                            counting(counter), Stores.inMemoryKeyValueStore(FeatureSetTopology.HISTORY_STORE), false));
+        }
+
+        private static ProcessingListener counting(Runnable counter) {
+            return new ProcessingListener() {
+                @Override
+                public void processed(String topic, int partition, long offset) {
+                    counter.run();
+                }
+            };
         }
 
         static ContinuousApp copy(String bootstrap, Path stateDir) throws InterruptedException {

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
 
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -17,7 +19,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,12 +50,15 @@ class FeatureSetTopologyTest {
 
     @BeforeEach
     void startDriver() {
+        startDriver(clock -> FeatureSetTopology.build(FeatureSets.cardActivity(), clock, ProcessingListener.NONE));
+    }
+
+    private void startDriver(Function<Clock, Topology> topology) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "feature-set-topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         MutableClock clock = new MutableClock(Instant.parse("2026-12-31T00:00:00Z"));
-        driver = new TopologyTestDriver(FeatureSetTopology.build(FeatureSets.cardActivity(), clock,
-                ProcessingListener.NONE), props);
+        driver = new TopologyTestDriver(topology.apply(clock), props);
         rawEvents = driver.createInputTopic(Topics.RAW_EVENTS, new StringSerializer(), new ByteArraySerializer());
         vectors = driver.createOutputTopic(Topics.FEATURE_VECTORS, new StringDeserializer(),
                 new ByteArrayDeserializer());
@@ -215,6 +222,35 @@ class FeatureSetTopologyTest {
                 .containsEntry("amount_mean_7d", 16.25).containsEntry("amount_to_mean_7d", 40.0 / 16.25);
         assertThat(byEvent.get("x2").getValues()).containsEntry("txn_count_10m", 1L)
                 .containsEntry("amount_sum_24h", 7.0);
+    }
+
+    @Test
+    void theBenchmarksInMemoryHistoryGivesTheSameVectorsAndWritesNoChangelog() {
+        // Given a timeline with an out-of-order event and two cards, through the service's topology
+        Map<String, byte[]> durable = vectorBytesOfATimeline();
+        assertThat(driver.producedTopicNames()).contains(CHANGELOG);
+        driver.close();
+
+        // When the same timeline goes through the topology over an in-memory history without a changelog
+        startDriver(clock -> FeatureSetTopology.build(FeatureSets.cardActivity(), clock, ProcessingListener.NONE,
+                Stores.inMemoryKeyValueStore(FeatureSetTopology.HISTORY_STORE), false));
+        Map<String, byte[]> inMemory = vectorBytesOfATimeline();
+
+        // Then every vector is the same, byte for byte, and no changelog was written
+        assertThat(inMemory).containsOnlyKeys(durable.keySet());
+        durable.forEach((eventId, bytes) -> assertThat(inMemory.get(eventId)).as(eventId).isEqualTo(bytes));
+        assertThat(driver.producedTopicNames()).doesNotContain(CHANGELOG);
+    }
+
+    private Map<String, byte[]> vectorBytesOfATimeline() {
+        send("e1", "card-1", minutes(0), 10.0);
+        send("e3", "card-1", minutes(30), 30.0);
+        send("e2", "card-1", minutes(25), 20.0);
+        send("x1", "card-2", minutes(2), 7.0);
+        send("e4", "card-1", minutes(60 * 24 * 8), 40.0);
+        Map<String, byte[]> byEvent = new java.util.LinkedHashMap<>();
+        vectors.readRecordsToList().forEach(r -> byEvent.put(r.key(), r.value()));
+        return byEvent;
     }
 
     @Test
