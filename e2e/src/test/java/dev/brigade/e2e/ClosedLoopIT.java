@@ -116,8 +116,10 @@ class ClosedLoopIT {
         // And from now on the team retrains on evidence of drift only (spec v2 drops new-data and degraded), so the
         // next model comes from the monitor's drift signal, not from the steady trickle of new examples, nor from
         // the first model's realised error, which grows by itself as the couriers' hourly load outgrows the first
-        // minutes of orders it learnt from
-        String evidenceOnly = spec.replaceAll("(?m)^(  signals: ).*$", "$1" + "[drift, manual]");
+        // minutes of orders it learnt from. A drift run needs 1000 new examples, not the first run's 3000 (the policy's
+        // count applies to every signal, and the drift alert can come before 3000 more orders were labelled).
+        String evidenceOnly = spec.replaceAll("(?m)^(  signals: ).*$", "$1" + "[drift, manual]")
+                .replaceAll("(?m)^(  minNewLabelledExamples: ).*$", "$1" + "1000");
         assertThat(evidenceOnly).isNotEqualTo(spec);
         Http.Answer v2 = Http.put(platform.url(Platform.REGISTRY) + "/v1/use-cases/" + USE_CASE,
                 "application/yaml", evidenceOnly, "rita", "rita-local");
