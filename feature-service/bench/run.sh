@@ -4,8 +4,8 @@
 # Usage: feature-service/bench/run.sh [events=100000] [entities=5000] [rate=500] [seconds=20] [ingest-only|lookups-only]
 # Method (2026-11-27, second version): ingestion rates are sustained rates. One plain pass-through (a consumer and an
 # idempotent acks=all producer), one stateless Kafka Streams copy (exactly-once), one card-activity topology app, and
-# the same topology with its history in memory and no changelog (the ceiling for any history-store design; not what
-# the service runs) stay up for the whole phase and are fed batches of raw events on one continuous timeline (each
+# the same topology with its history in memory and no changelog (what RocksDB and the changelog cost; not what the
+# service runs) stay up for the whole phase and are fed batches of raw events on one continuous timeline (each
 # batch the next two days); each reads a batch alone. Warm batches until every entity holds the longest window's
 # history (so each event reads a full week and prunes its oldest) and a topology pass spends under 5 % of the JVM's CPU
 # in the JIT (at most 12 in all; BENCH_JAVA_OPTS=-Dbench.max-warm-up-passes=0 measures from the first batch), then the

@@ -36,8 +36,8 @@ public final class FeatureSetTopology {
 
     /**
      * The same topology over another history store. The service always uses the one above (RocksDB with a
-     * changelog); the feature benchmark also runs an in-memory store without a changelog, to show how much of the
-     * per-event cost is the state and how much is the rest (decoding, computing, writing and sending the vector).
+     * changelog); the feature benchmark also runs an in-memory store without a changelog, to show what the durable
+     * state costs over memory.
      */
     public static Topology build(FeatureSetDefinition set, Clock clock, ProcessingListener listener,
             KeyValueBytesStoreSupplier history, boolean changelogged) {
