@@ -587,8 +587,7 @@ class ClosedLoopIT {
                         .append(" alias=").append(v.path("alias").asText());
                 for (JsonNode check : gate.path("checks")) {
                     if ("FAILED".equals(check.path("outcome").asText())) {
-                        out.append("\n    ").append(check.path("name").asText()).append(' ')
-                                .append("FAILED: ")
+                        out.append("\n    ").append(check.path("name").asText()).append(" FAILED: ")
                                 .append(check.path("detail").asText());
                     }
                 }

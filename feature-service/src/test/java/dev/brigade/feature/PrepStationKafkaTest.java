@@ -153,10 +153,12 @@ class PrepStationKafkaTest {
         Response shipped = given().when().get("/v1/feature-sets/card-activity/versions/1");
         shipped.then().statusCode(200).body("features.name", hasItems("amount", "txn_count_1h"));
         asRegistrar().contentType("application/yaml")
-                .body(shipped.path("yaml").toString().getBytes(StandardCharsets.UTF_8)).when().put("/v1/feature-sets/card-activity/versions/1").then().statusCode(200);
+                .body(shipped.path("yaml").toString().getBytes(StandardCharsets.UTF_8))
+                .when().put("/v1/feature-sets/card-activity/versions/1").then().statusCode(200);
 
         asRegistrar().contentType("application/yaml")
-                .body("name: other\nversion: 2\nfeatures: []\n".getBytes(StandardCharsets.UTF_8)).when().put("/v1/feature-sets/card-activity/versions/2").then().statusCode(422)
+                .body("name: other\nversion: 2\nfeatures: []\n".getBytes(StandardCharsets.UTF_8))
+                .when().put("/v1/feature-sets/card-activity/versions/2").then().statusCode(422)
                 .body("errors.field", hasItems("features", "name"));
         asRegistrar().contentType("application/yaml").body(yaml.getBytes(StandardCharsets.UTF_8))
                 .when().put("/v1/feature-sets/..%2F..%2Fetc/versions/1").then().statusCode(org.hamcrest.Matchers
