@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.jboss.logging.Logger;
 
 import dev.brigade.serving.config.ServingConfig;
+import dev.brigade.serving.LogRateLimit;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -55,8 +56,8 @@ public class FeatureClient {
     static final Set<String> SERVED_STATUSES = Set.of("PRESENT", "DEFAULTED", "NO_HISTORY", "MISSING");
     private static final String MISSING = "MISSING";
     private static final Logger LOG = Logger.getLogger(FeatureClient.class);
-    private static final long UNKNOWN_STATUS_LOG_EVERY_NANOS = 60_000_000_000L;
-    private static final AtomicLong NEXT_UNKNOWN_STATUS_LOG = new AtomicLong(Long.MIN_VALUE);
+    /** A feature-service that speaks a newer contract says so on every look-up: once a minute is enough. */
+    private static final LogRateLimit UNKNOWN_STATUS_LOG = new LogRateLimit(Duration.ofMinutes(1));
 
     /** Doubles parsed and written by Jackson's fast (and exact) number code: look-ups carry many of them. */
     private static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
@@ -536,12 +537,8 @@ public class FeatureClient {
         return values;
     }
 
-    /** Logged at most once a minute: a feature-service that speaks a newer contract says so on every look-up. */
     private static void unknownStatus(String feature, String status) {
-        long now = System.nanoTime();
-        long next = NEXT_UNKNOWN_STATUS_LOG.get();
-        if ((next == Long.MIN_VALUE || now - next >= 0)
-                && NEXT_UNKNOWN_STATUS_LOG.compareAndSet(next, now + UNKNOWN_STATUS_LOG_EVERY_NANOS)) {
+        if (UNKNOWN_STATUS_LOG.due()) {
             LOG.warnf("feature-service served status %s for feature %s, which the contract does not name: treated "
                     + "as MISSING (logged at most once a minute)", status, feature);
         }

@@ -27,6 +27,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.brigade.events.topics.Topics;
+import dev.brigade.serving.LogRateLimit;
 import dev.brigade.serving.Prediction;
 import dev.brigade.serving.config.ServingConfig;
 import dev.brigade.serving.mapping.PredictionMapper;
@@ -64,7 +65,7 @@ public class PredictionLog {
     private BlockingQueue<Prediction> queue;
     private Semaphore inFlight;
     private final AtomicLong dropped = new AtomicLong();
-    private volatile long lastDropLog;
+    private final LogRateLimit dropLog = new LogRateLimit(Duration.ofSeconds(10));
     private volatile boolean running = true;
     private Thread sender;
 
@@ -211,9 +212,7 @@ public class PredictionLog {
     private void drop(String reason, String detail, Prediction prediction) {
         metrics.predictionLogDropped(reason);
         long count = dropped.incrementAndGet();
-        long now = System.nanoTime();
-        if (now - lastDropLog > TimeUnit.SECONDS.toNanos(10)) {
-            lastDropLog = now;
+        if (dropLog.due()) {
             LOG.warnf("Prediction log dropped prediction %s of event %s (%s); %d dropped since start",
                     prediction.predictionId(), prediction.eventId(), detail == null ? reason : reason + ": " + detail,
                     count);
