@@ -3,7 +3,8 @@
 # look-up latency at a fixed rate against the service's own liveness probe, all on a broker it starts itself.
 # Usage: feature-service/bench/run.sh [events=100000] [entities=5000] [rate=500] [seconds=20] [ingest-only|lookups-only]
 # Method (2026-11-27, second version): ingestion rates are sustained rates. One plain pass-through (a consumer and an
-# idempotent acks=all producer), one stateless Kafka Streams copy (exactly-once), one card-activity topology app, and
+# idempotent acks=all producer), one stateless Kafka Streams copy (exactly-once), the same copy with one changelogged
+# RocksDB put per event (the least any topology with a changelogged history does), one card-activity topology app, and
 # the same topology with its history in memory and no changelog (what RocksDB and the changelog cost; not what the
 # service runs) stay up for the whole phase and are fed batches of raw events on one continuous timeline (each
 # batch the next two days); each reads a batch alone. Warm batches until every entity holds the longest window's

@@ -37,6 +37,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 import io.vertx.core.Vertx;
@@ -60,7 +64,8 @@ import dev.brigade.feature.streams.ProcessingListener;
  * <ol>
  * <li>sustained ingestion through a feature-set topology (exactly-once, state store, one vector per event) against a
  * plain consume-and-produce pass-through over the same raw events on the same broker, with a stateless Kafka Streams
- * copy between them to show what Kafka Streams and exactly-once cost alone;</li>
+ * copy between them to show what Kafka Streams and exactly-once cost alone, and that copy with one changelogged put
+ * per event to show the least a changelogged history costs;</li>
  * <li>online look-up latency under a fixed request rate against the service's own liveness probe at that rate.</li>
  * </ol>
  * Run it with feature-service/bench/run.sh. Arguments: events (100000), entities (5000), rate (500), seconds (20),
@@ -71,6 +76,7 @@ public final class FeatureBenchmark {
     /** Each batch of raw events covers the next two days of one continuous timeline. */
     private static final Duration BATCH_SPAN = Duration.ofDays(2);
     private static final String STREAMS_COPY_TOPIC = "bench-streams-copy";
+    private static final String STATEFUL_COPY_TOPIC = "bench-stateful-copy";
     private static final Vertx LOAD = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
     private static final io.vertx.core.http.HttpClient LOAD_CLIENT = LOAD.createHttpClient(new HttpClientOptions()
             .setKeepAlive(true).setMaxPoolSize(64).setTcpNoDelay(true));
@@ -92,7 +98,8 @@ public final class FeatureBenchmark {
             TopicProvisioner.ensure(bootstrap, (short) 1, Duration.ofSeconds(30), TopicCatalog.all());
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
                 admin.createTopics(List.of(new NewTopic("bench-passthrough", 3, (short) 1),
-                        new NewTopic(STREAMS_COPY_TOPIC, 3, (short) 1))).all().get();
+                        new NewTopic(STREAMS_COPY_TOPIC, 3, (short) 1),
+                        new NewTopic(STATEFUL_COPY_TOPIC, 3, (short) 1))).all().get();
             }
             if (!lookupsOnly) {
                 ingestion(broker, bootstrap, events, entities, work);
@@ -123,6 +130,7 @@ public final class FeatureBenchmark {
         int batch = 0;
         try (PassThrough passThrough = new PassThrough(bootstrap);
                 ContinuousApp copy = ContinuousApp.copy(bootstrap, work.resolve("streams-copy"));
+                ContinuousApp statefulCopy = ContinuousApp.statefulCopy(bootstrap, work.resolve("stateful-copy"));
                 ContinuousApp topology = ContinuousApp.cardActivity(bootstrap, work.resolve("streams"));
                 ContinuousApp inMemory = ContinuousApp.cardActivityWithoutDurableState(bootstrap,
                         work.resolve("streams-in-memory"))) {
@@ -135,6 +143,7 @@ public final class FeatureBenchmark {
                 batch++;
                 passThrough.pass(events);
                 copy.pass(events);
+                statefulCopy.pass(events);
                 long[] before = cpu(brokerProcess);
                 topology.pass(events);
                 warmJit = jitShare(before, cpu(brokerProcess));
@@ -147,6 +156,7 @@ public final class FeatureBenchmark {
             double[] passThroughRates = new double[pairs];
             double[] topologyRates = new double[pairs];
             double[] copyRates = new double[pairs];
+            double[] statefulCopyRates = new double[pairs];
             double[] inMemoryRates = new double[pairs];
             System.out.println();
             System.out.printf("== Ingestion (events/s, same broker, batches of %,d events; after %d warm-up pass%s) "
@@ -160,6 +170,8 @@ public final class FeatureBenchmark {
                 passThroughRates[i] = passThrough.pass(events);
                 long[] cpu1 = cpu(brokerProcess);
                 copyRates[i] = copy.pass(events);
+                long[] cpu1b = cpu(brokerProcess);
+                statefulCopyRates[i] = statefulCopy.pass(events);
                 long[] cpu2 = cpu(brokerProcess);
                 topologyRates[i] = topology.pass(events);
                 long[] cpu3 = cpu(brokerProcess);
@@ -167,7 +179,9 @@ public final class FeatureBenchmark {
                 long[] cpu4 = cpu(brokerProcess);
                 printIngestion("plain consume-and-produce pass-through #" + (i + 1), passThroughRates[i], cpu0, cpu1,
                         events);
-                printIngestion("Kafka Streams copy, no state (EOS) #" + (i + 1), copyRates[i], cpu1, cpu2, events);
+                printIngestion("Kafka Streams copy, no state (EOS) #" + (i + 1), copyRates[i], cpu1, cpu1b, events);
+                printIngestion("  same, one changelogged put per event #" + (i + 1), statefulCopyRates[i], cpu1b,
+                        cpu2, events);
                 printIngestion("card-activity topology (EOS, 10 features) #" + (i + 1), topologyRates[i], cpu2, cpu3,
                         events);
                 printIngestion("  same, history in memory, no changelog #" + (i + 1), inMemoryRates[i], cpu3, cpu4,
@@ -183,6 +197,10 @@ public final class FeatureBenchmark {
             System.out.printf("ratio Streams copy / pass-through: %.2f (Kafka Streams and exactly-once alone); "
                     + "topology / Streams copy: %.2f (the feature computation and its state)%n",
                     copyMedian / passThroughMedian, topologyMedian / copyMedian);
+            double statefulCopyMedian = median(statefulCopyRates);
+            System.out.printf("ratio Streams copy with one changelogged put per event / pass-through: %.2f (%,.0f "
+                    + "events/s; the least state any topology with a changelogged history writes, nothing computed)%n",
+                    statefulCopyMedian / passThroughMedian, statefulCopyMedian);
             double inMemoryMedian = median(inMemoryRates);
             System.out.printf("ratio topology with its history in memory, no changelog / pass-through: %.2f (%,.0f "
                     + "events/s; against the topology's, what RocksDB and the changelog cost)%n",
@@ -364,6 +382,43 @@ public final class FeatureBenchmark {
                     counter.run();
                 }
             };
+        }
+
+        /**
+         * The Streams copy plus the least a changelogged history costs: each event put once, under a key of its own,
+         * into a RocksDB store with a changelog, and forwarded. No read, no prune, no feature: any topology that keeps
+         * its history in a changelogged store does at least this, so its rate bounds the topology's from above.
+         */
+        static ContinuousApp statefulCopy(String bootstrap, Path stateDir) throws InterruptedException {
+            return new ContinuousApp(bootstrap, stateDir, "bench-stateful-copy", counter -> {
+                org.apache.kafka.streams.Topology topology = new org.apache.kafka.streams.Topology();
+                topology.addSource("source", new StringDeserializer(), new ByteArrayDeserializer(), Topics.RAW_EVENTS);
+                topology.addProcessor("put-and-forward", () -> new Processor<String, byte[], String, byte[]>() {
+                    private ProcessorContext<String, byte[]> context;
+                    private KeyValueStore<String, byte[]> store;
+
+                    @Override
+                    public void init(ProcessorContext<String, byte[]> context) {
+                        this.context = context;
+                        this.store = context.getStateStore("events");
+                    }
+
+                    @Override
+                    public void process(Record<String, byte[]> record) {
+                        // The entity is the key, so its partition's offset makes the key unique, as an event id would.
+                        long offset = context.recordMetadata().orElseThrow().offset();
+                        store.put(record.key() + '\u0000' + offset, record.value());
+                        context.forward(record);
+                        counter.run();
+                    }
+                }, "source");
+                topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("events"),
+                        org.apache.kafka.common.serialization.Serdes.String(),
+                        org.apache.kafka.common.serialization.Serdes.ByteArray()), "put-and-forward");
+                topology.addSink("sink", STATEFUL_COPY_TOPIC, new StringSerializer(), new ByteArraySerializer(),
+                        "put-and-forward");
+                return topology;
+            });
         }
 
         static ContinuousApp copy(String bootstrap, Path stateDir) throws InterruptedException {
