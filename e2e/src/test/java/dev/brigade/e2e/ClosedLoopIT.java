@@ -231,8 +231,8 @@ class ClosedLoopIT {
         JsonNode run = await("a finished crippled run", Duration.ofMinutes(8), () -> {
             awaitIdleKitchen();
             Http.Answer accepted = Http.postJson(platform.url(Platform.TRAINING) + "/v1/use-cases/" + USE_CASE
-                    + "/trainings", Map.of("requestedBy", "closed-loop-it", "hyperparameterOverrides", Map.of(
-                            "hiddenLayers", "1", "maxEpochs", "1", "batchSize", "4096", "learningRate", "0.000001")));
+                    + "/trainings", Map.of("hyperparameterOverrides", Map.of("hiddenLayers", "1", "maxEpochs", "1",
+                            "batchSize", "4096", "learningRate", "0.000001")), "rita", "rita-local");
             assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
             String id = accepted.json().get("runId").asText();
             JsonNode ended = await("run " + id + " to end", Duration.ofMinutes(5), () -> {

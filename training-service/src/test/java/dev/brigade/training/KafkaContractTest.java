@@ -10,9 +10,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -181,13 +183,16 @@ class KafkaContractTest {
     @Test
     void hostileRequestsAnswerProblemBodiesThatNameTheProblem() throws Exception {
         // Malformed and deeply nested JSON: a 400 problem, not an empty body
-        given().contentType("application/json").body("{\"requestedBy\": ")
+        given().auth().preemptive().basic("rita", "rita-local").contentType("application/json")
+                .body("{\"hyperparameterOverrides\": ")
                 .when().post("/v1/use-cases/card-fraud/trainings")
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("type", equalTo("urn:brigade:problem:malformed-json"));
         // (sent with the JDK client: RestAssured's request log would pretty-print 10,000 levels)
         HttpResponse<String> nested = HttpClient.newHttpClient().send(HttpRequest.newBuilder(trainings)
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        "rita:rita-local".getBytes(StandardCharsets.UTF_8)))
                 .POST(HttpRequest.BodyPublishers.ofString("[".repeat(10_000) + "]".repeat(10_000))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(nested.statusCode()).isEqualTo(400);

@@ -3,7 +3,9 @@ package dev.brigade.training;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -49,6 +51,7 @@ import dev.brigade.events.topics.Topics;
 import dev.brigade.model.Scorer;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
 
 /**
  * The kitchen on a real broker, with the registry's API stubbed in the test JVM: from a request on
@@ -165,8 +168,8 @@ class TrainingFlowTest {
 
         // When version 2 is champion and a second request arrives over REST
         StubRegistry.champion(useCase, 2);
-        String runId = given().contentType("application/json")
-                .body(Map.of("hyperparameterOverrides", SMALL, "requestedBy", "tester"))
+        String runId = asTrainer().contentType("application/json")
+                .body(Map.of("hyperparameterOverrides", SMALL))
                 .when().post("/v1/use-cases/" + useCase + "/trainings")
                 .then().statusCode(202).extract().path("runId");
 
@@ -289,14 +292,39 @@ class TrainingFlowTest {
 
     @Test
     void invalidManualRequestsAreRefusedNamingTheField() {
-        given().contentType("application/json").body(Map.of("hyperparameterOverrides", Map.of("learningRate", "x")))
+        asTrainer().contentType("application/json")
+                .body(Map.of("hyperparameterOverrides", Map.of("learningRate", "x")))
                 .when().post("/v1/use-cases/card-fraud/trainings")
                 .then().statusCode(422).contentType("application/problem+json")
                 .body("errors[0].field", equalTo("hyperparameterOverrides.learningRate"));
-        given().contentType("application/json").body("{}")
+        asTrainer().contentType("application/json").body("{}")
                 .when().post("/v1/use-cases/Card_Fraud/trainings")
                 .then().statusCode(422).body("errors[0].field", equalTo("name"));
         given().when().get("/v1/runs/run-none").then().statusCode(404);
+    }
+
+    @Test
+    void aTrainingRequestNeedsTheTrainerRoleAndRunRecordsStayOpen() {
+        // Given no credentials, a wrong password and an account without the trainer role
+        // When each asks for a run
+        // Then the answers are 401 problems with a challenge, and a 403 problem naming the role
+        given().contentType("application/json").body("{}").when().post("/v1/use-cases/card-fraud/trainings")
+                .then().statusCode(401).contentType("application/problem+json")
+                .header("WWW-Authenticate", startsWith("Basic"))
+                .body("type", equalTo("urn:brigade:problem:unauthorized"));
+        given().auth().preemptive().basic("rita", "not-her-password").contentType("application/json").body("{}")
+                .when().post("/v1/use-cases/card-fraud/trainings")
+                .then().statusCode(401).contentType("application/problem+json");
+        given().auth().preemptive().basic("dave", "dave-local").contentType("application/json").body("{}")
+                .when().post("/v1/use-cases/card-fraud/trainings")
+                .then().statusCode(403).contentType("application/problem+json")
+                .body("detail", containsString("trainer"));
+        // And reading run records needs no account
+        given().when().get("/v1/runs").then().statusCode(200);
+    }
+
+    private static RequestSpecification asTrainer() {
+        return given().auth().preemptive().basic("rita", "rita-local");
     }
 
     private enum Label {
@@ -314,7 +342,7 @@ class TrainingFlowTest {
     }
 
     private void assertFailure(String useCase, String reason) {
-        String runId = given().contentType("application/json").body(Map.of("hyperparameterOverrides", SMALL))
+        String runId = asTrainer().contentType("application/json").body(Map.of("hyperparameterOverrides", SMALL))
                 .when().post("/v1/use-cases/" + useCase + "/trainings")
                 .then().statusCode(202).extract().path("runId");
         RunFailed failed = (RunFailed) first(runEvents(useCase, RunFailed.class, 1), RunFailed.class).getPayload();

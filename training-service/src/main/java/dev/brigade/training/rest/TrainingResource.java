@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -18,17 +19,23 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.logging.Logger;
+
 import dev.brigade.events.TrainingReason;
 import dev.brigade.training.Hyperparameters;
 import dev.brigade.training.RunRecord;
 import dev.brigade.training.TrainingRequest;
 import dev.brigade.training.service.RunStore;
 import dev.brigade.training.service.TrainingCoordinator;
+import io.quarkus.security.identity.SecurityIdentity;
 
 /** Manual training requests and the run records. */
 @Path("/v1")
 @Produces(MediaType.APPLICATION_JSON)
 public class TrainingResource {
+
+    private static final Logger LOG = Logger.getLogger(TrainingResource.class);
 
     /** The registry's rule for use-case names; anything else cannot be a use case. */
     private static final Pattern USE_CASE = Pattern.compile("^[a-z0-9][a-z0-9-]{0,62}$");
@@ -37,11 +44,13 @@ public class TrainingResource {
     TrainingCoordinator coordinator;
     @Inject
     RunStore store;
+    @Inject
+    SecurityIdentity identity;
 
     private final Clock clock = Clock.systemUTC();
 
-    /** Body of a manual request; both fields optional. */
-    public record TrainingRequestBody(Map<String, String> hyperparameterOverrides, String requestedBy) {
+    /** Body of a manual request, optional; who asked is the authenticated caller, never a body field. */
+    public record TrainingRequestBody(Map<String, String> hyperparameterOverrides) {
     }
 
     /**
@@ -51,6 +60,9 @@ public class TrainingResource {
     @POST
     @Path("/use-cases/{name}/trainings")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(SecurityProblems.TRAINER)
+    @Operation(summary = "Ask for a training run of the use case", description = "Needs the trainer role; the "
+            + "caller is logged with the request id, which the run record lists.")
     public Response request(@PathParam("name") String name, TrainingRequestBody body) {
         if (!USE_CASE.matcher(name).matches()) {
             return Problem.response(422, "validation", "Invalid use-case name", "the name must match "
@@ -66,9 +78,12 @@ public class TrainingResource {
             return Problem.response(422, "validation", "Invalid hyperparameters", e.getMessage(),
                     List.of(new Problem.FieldError(field, e.getMessage())));
         }
+        String caller = identity.getPrincipal().getName();
         TrainingRequest request = new TrainingRequest("manual-" + UUID.randomUUID(), name, TrainingReason.MANUAL,
-                null, clock.instant(), body == null ? null : body.requestedBy(), overrides);
+                null, clock.instant(), caller, overrides);
         RunRecord run = coordinator.submit(request);
+        LOG.infof("Manual training request %s for %s from %s: run %s", request.requestId(), name, caller,
+                run.runId());
         return Response.accepted(run).location(URI.create("/v1/runs/" + run.runId())).build();
     }
 
