@@ -304,6 +304,21 @@ class TrainingFlowTest {
     }
 
     @Test
+    void aRequestForAUseCaseTheRegistryDoesNotKnowIsA404NamingIt() {
+        // Given a use case name the registry has no spec for
+        String unknown = "uc-" + shortId();
+
+        // When a trainer asks for a run of it
+        // Then the answer is a 404 problem naming the use case, and no run is recorded
+        asTrainer().contentType("application/json").body("{}")
+                .when().post("/v1/use-cases/" + unknown + "/trainings")
+                .then().statusCode(404).contentType("application/problem+json")
+                .body("detail", containsString(unknown))
+                .body("errors[0].field", equalTo("name"));
+        given().when().get("/v1/runs?useCase=" + unknown).then().statusCode(200).body("size()", equalTo(0));
+    }
+
+    @Test
     void aTrainingRequestNeedsTheTrainerRoleAndRunRecordsStayOpen() {
         // Given no credentials, a wrong password and an account without the trainer role
         // When each asks for a run

@@ -67,6 +67,24 @@ public class RegistryClient {
         return readJson(response, "the spec of " + useCase);
     }
 
+    /**
+     * Whether the registry knows the use case, asked within {@code within}; empty when it cannot say (unreachable,
+     * slow, or any other answer), so that the caller can go ahead and let the run report it.
+     */
+    public Optional<Boolean> knows(String useCase, Duration within) {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("/v1/use-cases/" + encode(useCase)))
+                .timeout(within).GET().build();
+        try {
+            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            return status == 200 ? Optional.of(true) : status == 404 ? Optional.of(false) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
     /** The current champion with its artifact loaded, or empty when the use case has none. */
     public Optional<Champion> champion(String useCase) {
         JsonNode aliases = readJson(send(get("/v1/use-cases/" + encode(useCase) + "/aliases")),

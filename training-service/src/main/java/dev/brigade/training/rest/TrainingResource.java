@@ -2,8 +2,10 @@ package dev.brigade.training.rest;
 
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -26,6 +28,7 @@ import dev.brigade.events.TrainingReason;
 import dev.brigade.training.Hyperparameters;
 import dev.brigade.training.RunRecord;
 import dev.brigade.training.TrainingRequest;
+import dev.brigade.training.client.RegistryClient;
 import dev.brigade.training.service.RunStore;
 import dev.brigade.training.service.TrainingCoordinator;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -37,6 +40,8 @@ public class TrainingResource {
 
     private static final Logger LOG = Logger.getLogger(TrainingResource.class);
 
+    /** How long a request waits for the registry to say whether the use case exists before it is taken anyway. */
+    private static final Duration USE_CASE_CHECK = Duration.ofSeconds(2);
     /** The registry's rule for use-case names; anything else cannot be a use case. */
     private static final Pattern USE_CASE = Pattern.compile("^[a-z0-9][a-z0-9-]{0,62}$");
 
@@ -46,6 +51,8 @@ public class TrainingResource {
     RunStore store;
     @Inject
     SecurityIdentity identity;
+    @Inject
+    RegistryClient registry;
 
     private final Clock clock = Clock.systemUTC();
 
@@ -62,7 +69,8 @@ public class TrainingResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(SecurityProblems.TRAINER)
     @Operation(summary = "Ask for a training run of the use case", description = "Needs the trainer role; the "
-            + "caller is logged with the request id, which the run record lists.")
+            + "caller is logged with the request id, which the run record lists. 404 when the registry does not know "
+            + "the use case; when the registry cannot say within 2 s, the request is taken and the run reports it.")
     public Response request(@PathParam("name") String name, TrainingRequestBody body) {
         if (!USE_CASE.matcher(name).matches()) {
             return Problem.response(422, "validation", "Invalid use-case name", "the name must match "
@@ -77,6 +85,11 @@ public class TrainingResource {
                     : "hyperparameterOverrides." + e.getMessage().substring(0, e.getMessage().indexOf(':'));
             return Problem.response(422, "validation", "Invalid hyperparameters", e.getMessage(),
                     List.of(new Problem.FieldError(field, e.getMessage())));
+        }
+        if (registry.knows(name, USE_CASE_CHECK).equals(Optional.of(false))) {
+            // A typo answered now, not by a run that fails a moment later.
+            return Problem.response(404, "not-found", "No such use case", "use case " + name + " is not registered "
+                    + "in the registry", List.of(new Problem.FieldError("name", "is not a registered use case")));
         }
         String caller = identity.getPrincipal().getName();
         TrainingRequest request = new TrainingRequest("manual-" + UUID.randomUUID(), name, TrainingReason.MANUAL,
