@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.nullValue;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -210,6 +212,10 @@ class KafkaContractTest {
                 .body("checks.name", hasItem("Kafka connection health check"));
         given().when().get("/q/metrics").then().statusCode(200);
         given().when().get("/q/openapi").then().statusCode(200);
+        // The API description says which operation needs an account: the training request, not the run records
+        given().accept("application/json").when().get("/q/openapi").then().statusCode(200)
+                .body("paths.'/v1/use-cases/{name}/trainings'.post.security[0]", hasKey("basic"))
+                .body("paths.'/v1/runs'.get.security", nullValue());
     }
 
     /** Other tests leave corrupt records on shared topics: those are simply not the event looked for. */
