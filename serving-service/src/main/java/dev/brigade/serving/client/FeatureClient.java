@@ -26,8 +26,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.jboss.logging.Logger;
 
-import dev.brigade.serving.config.ServingConfig;
 import dev.brigade.serving.LogRateLimit;
+import dev.brigade.serving.config.ServingConfig;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;

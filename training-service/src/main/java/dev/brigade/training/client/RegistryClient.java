@@ -72,10 +72,9 @@ public class RegistryClient {
      * slow, or any other answer), so that the caller can go ahead and let the run report it.
      */
     public Optional<Boolean> knows(String useCase, Duration within) {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve("/v1/use-cases/" + encode(useCase)))
-                .timeout(within).GET().build();
         try {
-            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            int status = http.send(get("/v1/use-cases/" + encode(useCase), within),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
             return status == 200 ? Optional.of(true) : status == 404 ? Optional.of(false) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
@@ -158,7 +157,11 @@ public class RegistryClient {
     }
 
     private HttpRequest get(String path) {
-        return HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).GET().build();
+        return get(path, timeout);
+    }
+
+    private HttpRequest get(String path, Duration within) {
+        return HttpRequest.newBuilder(base.resolve(path)).timeout(within).GET().build();
     }
 
     private HttpResponse<byte[]> send(HttpRequest request) {

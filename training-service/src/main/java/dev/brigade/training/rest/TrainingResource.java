@@ -42,6 +42,7 @@ public class TrainingResource {
 
     /** How long a request waits for the registry to say whether the use case exists before it is taken anyway. */
     private static final Duration USE_CASE_CHECK = Duration.ofSeconds(2);
+
     /** The registry's rule for use-case names; anything else cannot be a use case. */
     private static final Pattern USE_CASE = Pattern.compile("^[a-z0-9][a-z0-9-]{0,62}$");
 
