@@ -40,6 +40,9 @@ import dev.brigade.simulator.SimulatorConfig;
 class ClosedLoopIT {
 
     private static final String USE_CASE = "delivery-eta";
+    /** The distance-drift rule's persistence line in the spec; group 1 is all of it before the number. */
+    private static final String DISTANCE_DRIFT_PERSISTENCE =
+            "(name: distance-drift\\n(?:    .*\\n)*?    persistence: )";
     private static Platform platform;
     private static Simulator simulator;
 
@@ -77,6 +80,9 @@ class ClosedLoopIT {
         // couriers past their load penalty's cap (about 30 s of simulated orders) give a network an edge over a line.
         // Trained offline on 8 simulated worlds, the network's MAE lift over the line was 0.02 to 0.45 minutes at
         // 1170 examples and 0.67 to 1.21 at 3000 (a CI run with 1171 examples got no first champion).
+        // The distance drift must hold for 5 windows, not 2, so that the drift run trains on drifted orders: the
+        // split is by event time, and its newest 32% (holdout, then validation) took nearly every order of the 40 s
+        // after the drift; that run learnt from a few hundred of them, and one CI run's candidate lost to the champion.
         String spec = Files.readString(Platform.repoRoot().resolve("use-cases/" + USE_CASE + ".yaml"))
                 .replaceAll("(?m)^(  minNewLabelledExamples: ).*$", "$1" + "3000")
                 .replaceAll("(?m)^(  cooldown: ).*$", "$1" + "20s")
@@ -84,9 +90,10 @@ class ClosedLoopIT {
                 .replaceAll("(?m)^( +bake: ).*$", "$1" + "5s")
                 .replaceAll("(?m)^(    minSamples: ).*$", "$1" + "200")
                 .replaceAll("(?m)^(    persistence: ).*$", "$1" + "2")
+                .replaceAll(DISTANCE_DRIFT_PERSISTENCE + "2", "$1" + "5")
                 .replace("maxEpochs: 30", "maxEpochs: 8")
                 .replaceAll("(metric: p99LatencyMs\\s+when: above\\s+threshold: )50", "$1" + "1000");
-        assertThat(spec).contains("threshold: 1000");
+        assertThat(spec).contains("threshold: 1000").containsPattern(DISTANCE_DRIFT_PERSISTENCE + "5");
         Http.Answer registered = Http.put(platform.url(Platform.REGISTRY) + "/v1/use-cases/" + USE_CASE,
                 "application/yaml", spec, "rita", "rita-local");
         assertThat(registered.status()).as(registered.body()).isEqualTo(201);
@@ -180,6 +187,9 @@ class ClosedLoopIT {
         JsonNode run = Http.get(platform.url(Platform.TRAINING) + "/v1/runs/" + runId).json();
         assertThat(Instant.parse(run.get("startedAt").asText())).isAfter(drifted);
         assertThat(run.get("reason").asText()).isIn("DRIFT", "DEGRADED");
+        // And it learnt from drifted orders: its training split (the oldest rows) reaches well past the drift
+        assertThat(Instant.parse(run.get("training").get("to").asText())).as(run.get("training").toString())
+                .isAfter(drifted.plusSeconds(30));
 
         // And serving answers with it, and no scoring request failed since the first champion served
         await("serving to answer with champion v" + next, Duration.ofMinutes(1),
@@ -189,9 +199,9 @@ class ClosedLoopIT {
                 swapped);
         assertThat(simulator.scoring(Outcome.FAILED) + simulator.scoring(Outcome.REFUSED)).as("failed scoring calls")
                 .isEqualTo(failedBefore);
-        System.out.printf("closed loop: first champion v%d, drift at %s, alert, run %s (%s), champion v%d;"
-                + " answers by version %s%n", first, drifted, runId, run.get("reason").asText(), next,
-                simulator.servedBy());
+        System.out.printf("closed loop: first champion v%d, drift at %s, alert, run %s (%s) trained on %s,"
+                + " champion v%d (%s); answers by version %s%n", first, drifted, runId, run.get("reason").asText(),
+                run.get("training"), next, primaryMetricCheck(version), simulator.servedBy());
 
         // And a worse candidate stops at the gate, and a canary that breaks a guardrail in production loses its
         // traffic, while the champion keeps answering every request
@@ -525,6 +535,15 @@ class ClosedLoopIT {
         }
     }
 
+    private static String primaryMetricCheck(JsonNode version) {
+        for (JsonNode check : version.path("gate").path("checks")) {
+            if (check.path("name").asText().equals("primary-metric")) {
+                return check.path("detail").asText();
+            }
+        }
+        return "no primary-metric check";
+    }
+
     private static String seconds(Instant from, Instant to) {
         return from == null || to == null ? "?" : String.format("%.1f", Duration.between(from, to).toMillis() / 1000.0);
     }
@@ -576,6 +595,14 @@ class ClosedLoopIT {
                     .append(r.path("statusReason").asText()).append(" model=v").append(r.path("modelVersion"))
                     .append(" started=").append(r.path("startedAt").asText()).append(" finished=")
                     .append(r.path("finishedAt").asText());
+                for (String split : List.of("training", "validation", "holdout")) {
+                    JsonNode summary = r.path(split);
+                    if (summary.has("n")) {
+                        out.append("\n    ").append(split).append(' ').append(summary.path("n").asLong())
+                                .append(" rows ").append(summary.path("from").asText()).append(" .. ")
+                                .append(summary.path("to").asText());
+                    }
+                }
         }
         String versions = platform.url(Platform.REGISTRY) + "/v1/use-cases/" + USE_CASE + "/versions";
         Http.Answer list = Http.get(versions);
