@@ -2,7 +2,7 @@ package dev.brigade.training;
 
 import java.util.List;
 
-/** Positive and negative labels of a split (classification; for regression every row counts as negative 0). */
+/** Positive and negative labels of a split (binary classification: labels are 0 or 1). */
 public record ClassBalance(long positives, long negatives) {
 
     public static ClassBalance of(List<Example> rows) {

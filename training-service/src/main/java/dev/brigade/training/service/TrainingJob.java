@@ -24,17 +24,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.brigade.events.TrainingRunEvent;
 import dev.brigade.model.ModelArtifact;
 import dev.brigade.model.ModelArtifactCodec;
+import dev.brigade.model.ModelTask;
 import dev.brigade.model.Scorer;
 import dev.brigade.training.Champion;
-import dev.brigade.training.ClassBalance;
 import dev.brigade.training.Dataset;
 import dev.brigade.training.DatasetRange;
 import dev.brigade.training.DatasetSplit;
-import dev.brigade.training.Evaluation;
-import dev.brigade.model.ModelTask;
-import dev.brigade.training.FeatureProfile;
 import dev.brigade.training.DeltaInterval;
+import dev.brigade.training.Evaluation;
 import dev.brigade.training.Example;
+import dev.brigade.training.FeatureProfile;
 import dev.brigade.training.Hyperparameters;
 import dev.brigade.training.InputFeature;
 import dev.brigade.training.LatencySample;
@@ -168,9 +167,9 @@ public class TrainingJob {
 
         DatasetSplit split = DatasetSplitter.split(dataset, settings.task(), config.dataset().holdoutFraction(),
                 params.validationFraction(), config.dataset().minExamples());
-        run.training = summary(split.training());
-        run.validation = summary(split.validation());
-        run.holdout = summary(split.holdout());
+        run.training = SplitSummary.of(split.training(), settings.task());
+        run.validation = SplitSummary.of(split.validation(), settings.task());
+        run.holdout = SplitSummary.of(split.holdout(), settings.task());
         metrics.dataset(run.useCase, split.training().size(), split.validation().size(), split.holdout().size());
         run.store(store);
 
@@ -283,11 +282,6 @@ public class TrainingJob {
             LOG.warnf("Could not publish %s of run %s: %s", event.getPayload().getClass().getSimpleName(),
                     event.getRunId(), e.toString());
         }
-    }
-
-    private static SplitSummary summary(List<Example> rows) {
-        return new SplitSummary(rows.size(), ClassBalance.of(rows), rows.get(0).eventTime(),
-                rows.get(rows.size() - 1).eventTime());
     }
 
     private static double[][] rows(List<Example> examples) {
