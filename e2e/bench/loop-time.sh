@@ -5,6 +5,9 @@
 #   e2e/bench/loop-time.sh [history]
 # Runs ClosedLoopIT (five services as processes on a real broker, the simulator in the test JVM) and prints the table
 # it writes. Build first: ./mvnw -B -DskipTests install
+# The detect stage is mostly a wait the test sets: the distance drift must hold for 5 monitor windows of 20 s, plus
+# one per 2500 orders of history, so that the drift run's training split (its oldest 68% by event time) holds drifted
+# orders.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 HISTORY="${1:-50000}"

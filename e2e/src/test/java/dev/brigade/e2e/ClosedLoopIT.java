@@ -40,6 +40,7 @@ import dev.brigade.simulator.SimulatorConfig;
 class ClosedLoopIT {
 
     private static final String USE_CASE = "delivery-eta";
+    private static final int MONITOR_WINDOW_SECONDS = 20;
     /** The distance-drift rule's persistence line in the spec; group 1 is all of it before the number. */
     private static final String DISTANCE_DRIFT_PERSISTENCE =
             "(name: distance-drift\\n(?:    .*\\n)*?    persistence: )";
@@ -52,7 +53,7 @@ class ClosedLoopIT {
                 Platform.SERVING, Platform.MONITOR), Map.of(
                         "BRIGADE_NEW_DATA_INTERVAL", "3s",
                         "BRIGADE_ROLLOUT_INTERVAL", "1s",
-                        "BRIGADE_MONITOR_WINDOW", "20s",
+                        "BRIGADE_MONITOR_WINDOW", MONITOR_WINDOW_SECONDS + "s",
                         "BRIGADE_MONITOR_WINDOW_GRACE", "3s",
                         "BRIGADE_MONITOR_WINDOW_QUIET", "3s",
                         "BRIGADE_MONITOR_WINDOW_IDLE_CLOSE", "20s",
@@ -74,8 +75,9 @@ class ClosedLoopIT {
     @Test
     void driftRetrainsAndTheNewChampionServesWithoutAFailedRequest() throws Exception {
         // Given delivery-eta with the local loop's short policy: 3000 new examples, 20 s cooldown, 5 s bakes, alert
-        // rules over 200 samples held for 2 windows; the latency budget's rule lifted to 1 s, because a test host
-        // shared with parallel builds breaks 50 ms at times, and a latency rollback is not what this test is about.
+        // rules over 200 samples held for 2 windows (the distance drift for 5, see below); the latency budget's rule
+        // lifted to 1 s, because a test host shared with parallel builds breaks 50 ms at times, and a latency
+        // rollback is not what this test is about.
         // 3000 examples, not fewer: the first model must beat the linear baseline at its gate, and only orders from
         // couriers past their load penalty's cap (about 30 s of simulated orders) give a network an edge over a line.
         // Trained offline on 8 simulated worlds, the network's MAE lift over the line was 0.02 to 0.45 minutes at
@@ -83,6 +85,10 @@ class ClosedLoopIT {
         // The distance drift must hold for 5 windows, not 2, so that the drift run trains on drifted orders: the
         // split is by event time, and its newest 32% (holdout, then validation) took nearly every order of the 40 s
         // after the drift; that run learnt from a few hundred of them, and one CI run's candidate lost to the champion.
+        // A history of orders (the loop-time benchmark's, e.g. -Dbrigade.loop.history=50000) is older than the drift
+        // and swells the newest 32%: one window more per 2500 orders of it keeps drifted orders in the training split.
+        int history = Integer.getInteger("brigade.loop.history", 0);
+        int driftWindows = 5 + history / 2500;
         String spec = Files.readString(Platform.repoRoot().resolve("use-cases/" + USE_CASE + ".yaml"))
                 .replaceAll("(?m)^(  minNewLabelledExamples: ).*$", "$1" + "3000")
                 .replaceAll("(?m)^(  cooldown: ).*$", "$1" + "20s")
@@ -90,17 +96,16 @@ class ClosedLoopIT {
                 .replaceAll("(?m)^( +bake: ).*$", "$1" + "5s")
                 .replaceAll("(?m)^(    minSamples: ).*$", "$1" + "200")
                 .replaceAll("(?m)^(    persistence: ).*$", "$1" + "2")
-                .replaceAll(DISTANCE_DRIFT_PERSISTENCE + "2", "$1" + "5")
+                .replaceAll(DISTANCE_DRIFT_PERSISTENCE + "2", "$1" + driftWindows)
                 .replace("maxEpochs: 30", "maxEpochs: 8")
                 .replaceAll("(metric: p99LatencyMs\\s+when: above\\s+threshold: )50", "$1" + "1000");
-        assertThat(spec).contains("threshold: 1000").containsPattern(DISTANCE_DRIFT_PERSISTENCE + "5");
+        assertThat(spec).contains("threshold: 1000").containsPattern(DISTANCE_DRIFT_PERSISTENCE + driftWindows);
         Http.Answer registered = Http.put(platform.url(Platform.REGISTRY) + "/v1/use-cases/" + USE_CASE,
                 "application/yaml", spec, "rita", "rita-local");
         assertThat(registered.status()).as(registered.body()).isEqualTo(201);
 
         // And the delivery application, scoring every order before publishing it, labels 2 s later on average
-        // (The loop-time benchmark first publishes a history of orders, e.g. -Dbrigade.loop.history=50000.)
-        int history = Integer.getInteger("brigade.loop.history", 0);
+        // (The loop-time benchmark first publishes a history of orders.)
         if (history > 0) {
             History.publish(platform.bootstrapServers(), new DeliveryEtaWorld(5), history, Duration.ofHours(6),
                     Duration.ofMinutes(5));
@@ -152,7 +157,8 @@ class ClosedLoopIT {
         simulator.drift(USE_CASE, Drift.COVARIATE);
 
         // Then the monitor raises the distance drift with its owner and asks for a retrain
-        JsonNode alert = await("a distance-drift alert", Duration.ofMinutes(4), () -> {
+        Duration alertWithin = Duration.ofMinutes(4).plusSeconds((long) MONITOR_WINDOW_SECONDS * (driftWindows - 5));
+        JsonNode alert = await("a distance-drift alert", alertWithin, () -> {
             JsonNode alerts = Http.get(platform.url(Platform.MONITOR) + "/v1/use-cases/" + USE_CASE + "/alerts")
                     .json();
             for (JsonNode a : alerts.get("recent")) {
@@ -195,8 +201,8 @@ class ClosedLoopIT {
         await("serving to answer with champion v" + next, Duration.ofMinutes(1),
                 () -> simulator.servedBy().containsKey(USE_CASE + " v" + next + " CHAMPION") ? next : null);
         Instant swapped = Instant.now();
-        printLoopTime(drifted, Instant.ofEpochMilli(alert.get("at").asLong()), run, version, aliasHistory, next,
-                swapped);
+        printLoopTime(drifted, Instant.ofEpochMilli(alert.get("at").asLong()), driftWindows, run, version,
+                aliasHistory, next, swapped);
         assertThat(simulator.scoring(Outcome.FAILED) + simulator.scoring(Outcome.REFUSED)).as("failed scoring calls")
                 .isEqualTo(failedBefore);
         System.out.printf("closed loop: first champion v%d, drift at %s, alert, run %s (%s) trained on %s,"
@@ -507,8 +513,8 @@ class ClosedLoopIT {
     }
 
     /** Where the loop's time went, stage by stage, from the records the stations keep (the swap polled each second). */
-    private static void printLoopTime(Instant drifted, Instant alerted, JsonNode run, JsonNode version,
-            JsonNode aliasHistory, int next, Instant swapped) {
+    private static void printLoopTime(Instant drifted, Instant alerted, int driftWindows, JsonNode run,
+            JsonNode version, JsonNode aliasHistory, int next, Instant swapped) {
         Instant requested = Instant.parse(run.get("createdAt").asText());
         Instant registered = Instant.parse(version.get("registeredAt").asText());
         Instant champion = null;
@@ -520,6 +526,8 @@ class ClosedLoopIT {
         Instant started = Instant.parse(run.get("startedAt").asText());
         String[][] stages = {
             {"detect (drift injected -> alert raised)", seconds(drifted, alerted)},
+            {"  at least the rule's persistence: " + driftWindows + " windows of " + MONITOR_WINDOW_SECONDS + " s",
+                String.valueOf(driftWindows * MONITOR_WINDOW_SECONDS)},
             {"decide (alert -> training request accepted)", seconds(alerted, requested)},
             {"train and gate (request -> candidate registered; the registry gates it inside that call)",
                 seconds(requested, registered)},
