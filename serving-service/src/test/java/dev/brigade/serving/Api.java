@@ -38,6 +38,10 @@ public final class Api {
         return given().contentType(ContentType.JSON).body(body).when().post("/v1/score/" + useCase);
     }
 
+    public static Response noop(Object body) {
+        return given().contentType(ContentType.JSON).body(body).when().post("/v1/noop");
+    }
+
     public static Map<String, Object> request(String eventId, String entityId, Map<String, ?> attributes) {
         return Map.of("eventId", eventId, "entityId", entityId, "attributes", attributes);
     }

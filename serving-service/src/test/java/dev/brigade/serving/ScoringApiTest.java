@@ -401,6 +401,16 @@ class ScoringApiTest {
     }
 
     @Test
+    void theBenchmarksNoopBaselineIsOffUnlessABenchmarkTurnsItOn() {
+        // Given the service as deployed (brigade.serving.requests.noop-endpoint defaults to false)
+        // When a scoring body is posted to the benchmark's baseline
+        // Then it is a 404 problem, as any unknown path, that says why
+        Api.noop(Api.request("e-1", "card-1", Map.of())).then().statusCode(404)
+                .contentType("application/problem+json").body("type", equalTo("urn:brigade:problem:not-found"))
+                .body("detail", containsString("noop-endpoint=false"));
+    }
+
+    @Test
     void aBatchWithABadItemNamesItsIndex() {
         List<Object> batch = List.of(Api.request("e-1", "card-1", Map.of()),
                 Map.of("eventId", "e-2", "entityId", "card-2", "attributes", Map.of("amount", "much")));

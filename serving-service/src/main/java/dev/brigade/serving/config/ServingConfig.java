@@ -104,6 +104,13 @@ public interface ServingConfig {
 
         @WithDefault("100")
         int maxBatchItems();
+
+        /**
+         * Whether POST /v1/noop, the benchmark's baseline, answers (bench/run.sh turns it on); off, it is a 404 like
+         * any unknown path, so production exposes no endpoint that accepts any JSON and does nothing.
+         */
+        @WithDefault("false")
+        boolean noopEndpoint();
     }
 
     interface PredictionLog {

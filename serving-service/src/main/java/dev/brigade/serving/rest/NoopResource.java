@@ -1,5 +1,8 @@
 package dev.brigade.serving.rest;
 
+import java.util.List;
+
+import jakarta.inject.Inject;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -11,12 +14,13 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.brigade.serving.config.ServingConfig;
+import dev.brigade.serving.service.ProblemException;
 import io.smallrye.common.annotation.NonBlocking;
-import jakarta.inject.Inject;
 
 /**
  * The benchmark's baseline: same HTTP stack, same thread model (event loop) and the same body parsing as scoring,
- * but no look-up and no model. bench/run.sh compares scoring with it in the same run.
+ * but no look-up and no model. bench/run.sh compares scoring with it in the same run, and turns it on
+ * (brigade.serving.requests.noop-endpoint); otherwise it answers 404.
  */
 @Path("/v1/noop")
 @Tag(name = "scoring")
@@ -32,8 +36,12 @@ public class NoopResource {
     @POST
     @NonBlocking
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Parse a scoring body and answer without scoring (benchmark baseline)")
+    @Operation(summary = "Parse a scoring body and answer without scoring (benchmark baseline; 404 unless turned on)")
     public NoopAnswer noop(byte[] body) {
+        if (!config.requests().noopEndpoint()) {
+            throw new ProblemException(404, "not-found", "POST /v1/noop is the scoring benchmark's baseline and is "
+                    + "off here (brigade.serving.requests.noop-endpoint=false)", List.of());
+        }
         JsonNode json = RequestParser.parse(body, config.requests().maxBodySize().asLongValue());
         return new NoopAnswer(true, json.size());
     }

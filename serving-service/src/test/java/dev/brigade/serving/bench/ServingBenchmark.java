@@ -187,6 +187,7 @@ public final class ServingBenchmark {
         builder.environment().put("BRIGADE_REGISTRY_URL", registry);
         builder.environment().put("BRIGADE_FEATURES_URL", features.url());
         builder.environment().put("BRIGADE_LOG_JSON", "false");
+        builder.environment().put("BRIGADE_NOOP_ENDPOINT", "true"); // the baseline, off outside benchmarks
         // e.g. -Dbench.service-env=BRIGADE_FEATURES_BUDGET_SHARE=0.00001 (no look-up: isolates its cost)
         for (String pair : System.getProperty("bench.service-env", "").trim().split("\\s+")) {
             if (pair.contains("=")) {
