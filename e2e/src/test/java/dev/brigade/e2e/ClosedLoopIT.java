@@ -599,14 +599,14 @@ class ClosedLoopIT {
                     .append(r.path("statusReason").asText()).append(" model=v").append(r.path("modelVersion"))
                     .append(" started=").append(r.path("startedAt").asText()).append(" finished=")
                     .append(r.path("finishedAt").asText());
-                for (String split : List.of("training", "validation", "holdout")) {
-                    JsonNode summary = r.path(split);
-                    if (summary.has("n")) {
-                        out.append("\n    ").append(split).append(' ').append(summary.path("n").asLong())
-                                .append(" rows ").append(summary.path("from").asText()).append(" .. ")
-                                .append(summary.path("to").asText());
-                    }
+            for (String split : List.of("training", "validation", "holdout")) {
+                JsonNode summary = r.path(split);
+                if (summary.has("n")) {
+                    out.append("\n    ").append(split).append(' ').append(summary.path("n").asLong())
+                            .append(" rows ").append(summary.path("from").asText()).append(" .. ")
+                            .append(summary.path("to").asText());
                 }
+            }
         }
         String versions = platform.url(Platform.REGISTRY) + "/v1/use-cases/" + USE_CASE + "/versions";
         Http.Answer list = Http.get(versions);
