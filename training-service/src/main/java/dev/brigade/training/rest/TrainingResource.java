@@ -41,7 +41,7 @@ public class TrainingResource {
     private static final Logger LOG = Logger.getLogger(TrainingResource.class);
 
     /** How long a request waits for the registry to say whether the use case exists before it is taken anyway. */
-    private static final Duration USE_CASE_CHECK = Duration.ofSeconds(2);
+    private static final long USE_CASE_CHECK_SECONDS = 2;
 
     /** The registry's rule for use-case names; anything else cannot be a use case. */
     private static final Pattern USE_CASE = Pattern.compile("^[a-z0-9][a-z0-9-]{0,62}$");
@@ -71,7 +71,8 @@ public class TrainingResource {
     @RolesAllowed(SecurityProblems.TRAINER)
     @Operation(summary = "Ask for a training run of the use case", description = "Needs the trainer role; the "
             + "caller is logged with the request id, which the run record lists. 404 when the registry does not know "
-            + "the use case; when the registry cannot say within 2 s, the request is taken and the run reports it.")
+            + "the use case; when the registry cannot say within " + USE_CASE_CHECK_SECONDS + " s, the request is "
+            + "taken and the run reports it.")
     public Response request(@PathParam("name") String name, TrainingRequestBody body) {
         if (!USE_CASE.matcher(name).matches()) {
             return Problem.response(422, "validation", "Invalid use-case name", "the name must match "
@@ -87,7 +88,7 @@ public class TrainingResource {
             return Problem.response(422, "validation", "Invalid hyperparameters", e.getMessage(),
                     List.of(new Problem.FieldError(field, e.getMessage())));
         }
-        if (registry.knows(name, USE_CASE_CHECK).equals(Optional.of(false))) {
+        if (registry.knows(name, Duration.ofSeconds(USE_CASE_CHECK_SECONDS)).equals(Optional.of(false))) {
             // A typo answered now, not by a run that fails a moment later.
             return Problem.response(404, "not-found", "No such use case", "use case " + name + " is not registered "
                     + "in the registry", List.of(new Problem.FieldError("name", "is not a registered use case")));
