@@ -85,8 +85,8 @@ import dev.brigade.events.topics.Topics;
  * OpenAPI document so a new endpoint is covered without touching this test, gets malformed, deeply nested, huge,
  * NaN and wrongly typed bodies, unknown names and path tricks, sent with the right credentials where the endpoint
  * needs a role (every registry write, and each operation whose OpenAPI entry has a security requirement), which also
- * gets missing and wrong credentials and a wrong role: no 5xx, every 4xx a JSON problem. At the end every service runs as the same
- * process it started as, healthy. The test prints how each case ended.
+ * gets missing and wrong credentials and a wrong role: no 5xx, every 4xx a JSON problem. At the end every service
+ * runs as the same process it started as, healthy. The test prints how each case ended.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostileInputIT {
