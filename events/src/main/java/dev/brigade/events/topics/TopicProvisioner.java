@@ -5,14 +5,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -39,18 +37,6 @@ public final class TopicProvisioner {
         this.admin = admin;
         this.replicationFactor = replicationFactor;
         this.timeout = timeout;
-    }
-
-    /** One-shot use with its own admin client. */
-    public static Result ensure(String bootstrapServers, short replicationFactor, Duration timeout,
-            Collection<TopicSpec> topics) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "brigade-topic-provisioner");
-        try (Admin admin = Admin.create(props)) {
-            return new TopicProvisioner(admin, replicationFactor, timeout).ensure(topics);
-        }
     }
 
     public Result ensure(Collection<TopicSpec> topics) {

@@ -47,10 +47,8 @@ class EventContractKafkaTest {
     @Test
     void ensuringTopicsIsIdempotentAndAppliesTheCatalogue() throws Exception {
         // Given an empty broker, When the catalogue is ensured twice
-        TopicProvisioner.Result first = TopicProvisioner.ensure(bootstrap, (short) 1, Duration.ofSeconds(30),
-                TopicCatalog.all());
-        TopicProvisioner.Result second = TopicProvisioner.ensure(bootstrap, (short) 1, Duration.ofSeconds(30),
-                TopicCatalog.all());
+        TopicProvisioner.Result first = ensureTopics();
+        TopicProvisioner.Result second = ensureTopics();
 
         // Then the second run creates nothing and sees every topic
         List<String> names = TopicCatalog.all().stream().map(TopicSpec::name).toList();
@@ -78,7 +76,7 @@ class EventContractKafkaTest {
     @Test
     void everyEventTypeMakesARoundTripThroughItsTopic() {
         // Given the topics, and one event of every type and payload variant, each bound for its catalogued topic
-        TopicProvisioner.ensure(bootstrap, (short) 1, Duration.ofSeconds(30), TopicCatalog.all());
+        ensureTopics();
         Map<TopicSpec, List<SpecificRecord>> byTopic = SampleEvents.oneOfEach().stream()
                 .collect(Collectors.groupingBy(EventContractKafkaTest::topicOf));
         assertThat(byTopic.keySet()).containsExactlyInAnyOrderElementsOf(TopicCatalog.eventTopics());
@@ -131,4 +129,10 @@ class EventContractKafkaTest {
         return props;
     }
 
+
+    private static TopicProvisioner.Result ensureTopics() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            return new TopicProvisioner(admin, (short) 1, Duration.ofSeconds(30)).ensure(TopicCatalog.all());
+        }
+    }
 }
