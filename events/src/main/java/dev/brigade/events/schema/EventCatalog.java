@@ -28,6 +28,7 @@ import dev.brigade.events.ScoringRequested;
 import dev.brigade.events.TrainingExample;
 import dev.brigade.events.TrainingRequested;
 import dev.brigade.events.TrainingRunEvent;
+import dev.brigade.events.WindowState;
 
 /**
  * Every event type that may travel on a Brigade topic, with its schema history.
@@ -53,7 +54,8 @@ public final class EventCatalog {
             DriftEvent.class,
             AlertEvent.class,
             ScoringRequested.class,
-            ScoreProduced.class);
+            ScoreProduced.class,
+            WindowState.class); // not a topic value: the monitor's window store and its changelog
 
     private static final List<EventType<?>> ALL = TYPES.stream()
             .<EventType<?>>map(EventCatalog::load)
