@@ -202,7 +202,8 @@ class KafkaContractTest {
                 type -> assertThat(type).startsWith("application/problem+json"));
         // A path that matches nothing: a 404 problem, not an HTML page
         given().when().get("/v1/runs/a/..%2F..%2Fetc").then().statusCode(404)
-                .contentType("application/problem+json").body("title", equalTo("Not found"));
+                .contentType("application/problem+json").body("title", equalTo("Not Found"))
+                .body("type", equalTo("urn:brigade:problem:not-found"));
     }
 
     @Test

@@ -30,7 +30,8 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * Issue #9: poison on training-examples (whose dead letters the examples follower owns) and NaN or infinite numbers
- * on training-examples and drift-events end in {@code <topic>.dlq} with the reason and where they came from; real Avro bytes, real broker.
+ * on training-examples and drift-events end in {@code <topic>.dlq} with the reason and where they came from; real
+ * Avro bytes, real broker.
  */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
@@ -70,7 +71,7 @@ class PoisonInputTest {
         // Then both are in training-examples.dlq: the original bytes, the reason, the cause and the source
         ConsumerRecord<String, byte[]> letter = deadLetter(Topics.TRAINING_EXAMPLES, corruptKey);
         assertThat(letter.value()).isEqualTo(corrupt);
-        assertThat(KafkaProbe.header(letter, "dead-letter-reason")).startsWith("undecodable training example");
+        assertThat(KafkaProbe.header(letter, "dead-letter-reason")).startsWith("undecodable training-examples record");
         assertThat(KafkaProbe.header(letter, "deserialization-failure-cause")).isNotBlank();
         assertThat(KafkaProbe.header(letter, "dead-letter-topic")).isEqualTo(Topics.TRAINING_EXAMPLES);
         assertThat(KafkaProbe.header(letter, "dead-letter-partition")).isEqualTo(Integer.toString(first.partition()));

@@ -2,19 +2,13 @@ package dev.brigade.training.client;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 import dev.brigade.events.DataExpectations;
 import dev.brigade.events.FeatureExpectation;
@@ -23,6 +17,8 @@ import dev.brigade.events.FeatureSpec;
 import dev.brigade.events.serde.EventCodec;
 import dev.brigade.events.serde.EventDecodingException;
 import dev.brigade.events.topics.Topics;
+import dev.brigade.platform.kafka.KafkaClients;
+import dev.brigade.platform.kafka.TopicScan;
 import dev.brigade.training.DataContract;
 import dev.brigade.training.InputFeature;
 import dev.brigade.training.InputType;
@@ -35,12 +31,12 @@ import dev.brigade.training.service.TrainingFailedException;
  */
 public class FeatureSetCatalog {
 
-    private final String bootstrapServers;
+    private final KafkaClients clients;
     private final Duration timeout;
     private final EventCodec<FeatureSetRegistered> codec = EventCodec.of(FeatureSetRegistered.class);
 
-    public FeatureSetCatalog(String bootstrapServers, Duration timeout) {
-        this.bootstrapServers = bootstrapServers;
+    public FeatureSetCatalog(KafkaClients clients, Duration timeout) {
+        this.clients = clients;
         this.timeout = timeout;
     }
 
@@ -49,46 +45,31 @@ public class FeatureSetCatalog {
     }
 
     /** @throws TrainingFailedException when the version is not registered or has an input the model cannot take */
-    public List<InputFeature> inputs(String name, int version) {
-        return definition(name, version).inputs();
-    }
-
-    /** @throws TrainingFailedException when the version is not registered or has an input the model cannot take */
     public Definition definition(String name, int version) {
         String key = name + "@" + version;
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.FEATURE_SETS, timeout).stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            List<TopicPartition> open = new ArrayList<>(partitions);
-            while (!open.isEmpty() && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (!key.equals(record.key())) {
-                        continue;
-                    }
-                    try {
-                        FeatureSetRegistered set = codec.decode(record.value());
-                        return new Definition(toInputs(key, set), toContract(set));
-                    } catch (EventDecodingException e) {
-                        // A damaged record is not the version's definition; a later one may be. Its dead letter is
-                        // the feature-service catalogue's (the owner of feature-sets.dlq).
-                    }
-                }
-                open.removeIf(tp -> consumer.position(tp) >= end.get(tp));
-            }
+        AtomicReference<Definition> found = new AtomicReference<>();
+        try {
+            // A version not read within the timeout is as good as not registered: the run fails saying so
+            TopicScan.readAll(clients, "training-service-feature-sets", Topics.FEATURE_SETS, Map.of(), timeout,
+                    record -> {
+                        if (found.get() != null || !key.equals(record.key())) {
+                            return;
+                        }
+                        try {
+                            FeatureSetRegistered set = codec.decode(record.value());
+                            found.set(new Definition(toInputs(key, set), toContract(set)));
+                        } catch (EventDecodingException e) {
+                            // A damaged record is not the version's definition; a later one may be. Its dead letter
+                            // is the feature-service catalogue's (the owner of feature-sets.dlq).
+                        }
+                    });
         } catch (KafkaException e) {
             throw new TrainingFailedException("cannot read " + Topics.FEATURE_SETS + ": " + e.getMessage(), e);
         }
-        throw new TrainingFailedException("feature set " + key + " is not registered");
+        if (found.get() == null) {
+            throw new TrainingFailedException("feature set " + key + " is not registered");
+        }
+        return found.get();
     }
 
     static DataContract toContract(FeatureSetRegistered set) {

@@ -3,10 +3,9 @@ package dev.brigade.training.config;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.brigade.platform.kafka.KafkaClients;
 import dev.brigade.training.EvaluationSettings;
 import dev.brigade.training.client.FeatureSetCatalog;
 import dev.brigade.training.client.RegistryClient;
@@ -26,16 +25,14 @@ public class TrainingBeans {
 
     @Produces
     @ApplicationScoped
-    FeatureSetCatalog featureSetCatalog(TrainingConfig config,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
-        return new FeatureSetCatalog(bootstrapServers, config.dataset().readTimeout());
+    FeatureSetCatalog featureSetCatalog(TrainingConfig config, KafkaClients clients) {
+        return new FeatureSetCatalog(clients, config.dataset().readTimeout());
     }
 
     @Produces
     @ApplicationScoped
-    DatasetReader datasetReader(TrainingConfig config,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
-        return new DatasetReader(bootstrapServers, config.dataset().readTimeout());
+    DatasetReader datasetReader(TrainingConfig config, KafkaClients clients) {
+        return new DatasetReader(clients, config.dataset().readTimeout());
     }
 
     @Produces

@@ -7,10 +7,10 @@ import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 import dev.brigade.events.DriftEvent;
+import dev.brigade.events.serde.FiniteNumbers;
 import dev.brigade.events.topics.Topics;
 import dev.brigade.training.RunRecord;
 import dev.brigade.training.config.Channels;
-import dev.brigade.training.mapping.FiniteNumbers;
 import dev.brigade.training.mapping.RequestMapper;
 import dev.brigade.training.service.TrainingCoordinator;
 import io.micrometer.core.instrument.Counter;

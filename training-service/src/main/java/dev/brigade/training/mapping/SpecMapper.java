@@ -1,7 +1,5 @@
 package dev.brigade.training.mapping;
 
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -9,12 +7,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.brigade.events.TrainingReason;
+import dev.brigade.events.text.Durations;
 import dev.brigade.model.ModelTask;
 import dev.brigade.training.Cost;
 import dev.brigade.training.CostMatrix;
@@ -28,8 +25,6 @@ import dev.brigade.training.UseCaseSettings;
  * fails naming it.
  */
 public final class SpecMapper {
-
-    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
     private SpecMapper() {
     }
@@ -98,26 +93,6 @@ public final class SpecMapper {
         return values;
     }
 
-    /** Durations as specs write them: 500ms, 45s, 10m, 6h, 30d, or ISO-8601. */
-    public static Duration duration(String text) {
-        Matcher m = SHORT_DURATION.matcher(text.trim());
-        if (m.matches()) {
-            long amount = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofDays(amount);
-            };
-        }
-        try {
-            return Duration.parse(text.trim());
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("not a duration: \"" + text + "\"");
-        }
-    }
-
     /** The spec's signal words (drift, degraded, new-data, schedule, manual) as request reasons. */
     public static TrainingReason signal(String wire) {
         return TrainingReason.valueOf(wire.toUpperCase(Locale.ROOT).replace('-', '_'));
@@ -143,7 +118,7 @@ public final class SpecMapper {
             signals.add(signal(s.asText()));
         }
         return new RetrainingPolicy(signals, required(p, "minNewLabelledExamples").asLong(),
-                duration(text(p, "cooldown")), required(p, "maxRunsPerDay").asInt());
+                Durations.parse(text(p, "cooldown")), required(p, "maxRunsPerDay").asInt());
     }
 
     private static JsonNode required(JsonNode node, String field) {

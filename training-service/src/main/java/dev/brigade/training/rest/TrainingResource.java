@@ -10,7 +10,6 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -25,6 +24,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.logging.Logger;
 
 import dev.brigade.events.TrainingReason;
+import dev.brigade.platform.http.FieldError;
+import dev.brigade.platform.http.Problem;
 import dev.brigade.training.Hyperparameters;
 import dev.brigade.training.RunRecord;
 import dev.brigade.training.TrainingRequest;
@@ -46,16 +47,22 @@ public class TrainingResource {
     /** The registry's rule for use-case names; anything else cannot be a use case. */
     private static final Pattern USE_CASE = Pattern.compile("^[a-z0-9][a-z0-9-]{0,62}$");
 
-    @Inject
-    TrainingCoordinator coordinator;
-    @Inject
-    RunStore store;
-    @Inject
-    SecurityIdentity identity;
-    @Inject
-    RegistryClient registry;
+    /** Asks for training runs: each one takes the training worker for minutes and can end in a candidate version. */
+    public static final String TRAINER = "trainer";
 
+    private final TrainingCoordinator coordinator;
+    private final RunStore store;
+    private final SecurityIdentity identity;
+    private final RegistryClient registry;
     private final Clock clock = Clock.systemUTC();
+
+    TrainingResource(TrainingCoordinator coordinator, RunStore store, SecurityIdentity identity,
+            RegistryClient registry) {
+        this.coordinator = coordinator;
+        this.store = store;
+        this.identity = identity;
+        this.registry = registry;
+    }
 
     /** Body of a manual request, optional; who asked is the authenticated caller, never a body field. */
     public record TrainingRequestBody(Map<String, String> hyperparameterOverrides) {
@@ -68,15 +75,15 @@ public class TrainingResource {
     @POST
     @Path("/use-cases/{name}/trainings")
     @Consumes(MediaType.APPLICATION_JSON)
-    @RolesAllowed(SecurityProblems.TRAINER)
+    @RolesAllowed(TRAINER)
     @Operation(summary = "Ask for a training run of the use case", description = "Needs the trainer role; the "
             + "caller is logged with the request id, which the run record lists. 404 when the registry does not know "
             + "the use case; when the registry cannot say within " + USE_CASE_CHECK_SECONDS + " s, the request is "
             + "taken and the run reports it.")
     public Response request(@PathParam("name") String name, TrainingRequestBody body) {
         if (!USE_CASE.matcher(name).matches()) {
-            return Problem.response(422, "validation", "Invalid use-case name", "the name must match "
-                    + USE_CASE.pattern(), List.of(new Problem.FieldError("name", "must match " + USE_CASE)));
+            return Problem.of(422, "validation", "Invalid use-case name", "the name must match "
+                    + USE_CASE.pattern(), List.of(new FieldError("name", "must match " + USE_CASE))).response();
         }
         Map<String, String> overrides = body == null || body.hyperparameterOverrides() == null ? Map.of()
                 : body.hyperparameterOverrides();
@@ -85,13 +92,13 @@ public class TrainingResource {
         } catch (IllegalArgumentException e) {
             String field = e.getMessage().startsWith("unknown hyperparameter ") ? "hyperparameterOverrides"
                     : "hyperparameterOverrides." + e.getMessage().substring(0, e.getMessage().indexOf(':'));
-            return Problem.response(422, "validation", "Invalid hyperparameters", e.getMessage(),
-                    List.of(new Problem.FieldError(field, e.getMessage())));
+            return Problem.of(422, "validation", "Invalid hyperparameters", e.getMessage(),
+                    List.of(new FieldError(field, e.getMessage()))).response();
         }
         if (registry.knows(name, Duration.ofSeconds(USE_CASE_CHECK_SECONDS)).equals(Optional.of(false))) {
             // A typo answered now, not by a run that fails a moment later.
-            return Problem.response(404, "not-found", "No such use case", "use case " + name + " is not registered "
-                    + "in the registry", List.of(new Problem.FieldError("name", "is not a registered use case")));
+            return Problem.of(404, "not-found", "No such use case", "use case " + name + " is not registered "
+                    + "in the registry", List.of(new FieldError("name", "is not a registered use case"))).response();
         }
         String caller = identity.getPrincipal().getName();
         TrainingRequest request = new TrainingRequest("manual-" + UUID.randomUUID(), name, TrainingReason.MANUAL,
@@ -113,7 +120,7 @@ public class TrainingResource {
     @Path("/runs/{id}")
     public Response run(@PathParam("id") String id) {
         return store.get(id).map(r -> Response.ok(r).build())
-                .orElseGet(() -> Problem.response(404, "not-found", "No such run", "no run " + id
-                        + " on this instance", List.of()));
+                .orElseGet(() -> Problem.of(404, "not-found", "No such run", "no run " + id + " on this instance",
+                        List.of()).response());
     }
 }

@@ -1,19 +1,17 @@
 package dev.brigade.training.service;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
+
+import org.jboss.logging.Logger;
 
 import dev.brigade.events.OffsetRange;
 import dev.brigade.events.RunFailed;
@@ -25,59 +23,47 @@ import dev.brigade.events.TrainingRunEvent;
 import dev.brigade.events.serde.EventCodec;
 import dev.brigade.events.serde.EventDecodingException;
 import dev.brigade.events.topics.Topics;
+import dev.brigade.platform.kafka.KafkaClients;
+import dev.brigade.platform.kafka.TopicScan;
 import dev.brigade.training.DatasetRange;
 import dev.brigade.training.EpochProgress;
 import dev.brigade.training.RunRecord;
 import dev.brigade.training.RunStatus;
+import dev.brigade.training.config.TrainingConfig;
+import io.quarkus.runtime.StartupEvent;
 
 /**
- * Rebuilds run records from training-runs, the durable record of every run, so the retraining policy still sees
- * earlier runs (cooldown, runs per day, where the last dataset ended) after a restart. Records rebuilt this way hold
- * what the events carry: no splits and no evaluation.
+ * Rebuilds run records from training-runs, the durable record of every run, at start-up (after the topics exist,
+ * before the channels deliver the first request), so the retraining policy still sees earlier runs (cooldown, runs
+ * per day, where the last dataset ended) after a restart. Records rebuilt this way hold what the events carry: no
+ * splits and no evaluation.
  */
-public final class RunHistory {
+@ApplicationScoped
+public class RunHistory {
 
-    private RunHistory() {
-    }
+    private static final Logger LOG = Logger.getLogger(RunHistory.class);
 
     /** Reads the topic from its start up to the end offsets taken now and folds the events per run. */
-    public static List<RunRecord> read(String bootstrapServers, Duration timeout) {
+    void load(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 1) StartupEvent start, RunStore store,
+            TrainingConfig config, KafkaClients clients) {
         EventCodec<TrainingRunEvent> codec = EventCodec.of(TrainingRunEvent.class);
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<TrainingRunEvent> events = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.TRAINING_RUNS, timeout).stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            List<TopicPartition> open = new ArrayList<>(partitions);
-            open.removeIf(tp -> consumer.position(tp) >= end.get(tp));
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (!open.isEmpty()) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("reading " + Topics.TRAINING_RUNS + " did not reach its end "
-                            + "offsets within " + timeout);
-                }
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.offset() < end.get(new TopicPartition(record.topic(), record.partition()))) {
-                        try {
-                            events.add(codec.decode(record.value()));
-                        } catch (EventDecodingException e) {
-                            // Not a run event this reader knows: it cannot change a run's record. Its dead letter is
-                            // the monitor's (its replay owns training-runs.dlq, following the topic for good).
-                        }
+        boolean read = TopicScan.readAll(clients, "training-service-run-history", Topics.TRAINING_RUNS, Map.of(),
+                config.dataset().readTimeout(), record -> {
+                    try {
+                        events.add(codec.decode(record.value()));
+                    } catch (EventDecodingException e) {
+                        // Not a run event this reader knows: it cannot change a run's record. Its dead letter is
+                        // the monitor's (its replay owns training-runs.dlq, following the topic for good).
                     }
-                }
-                open.removeIf(tp -> consumer.position(tp) >= end.get(tp));
-            }
+                });
+        if (!read) {
+            throw new IllegalStateException("reading " + Topics.TRAINING_RUNS + " did not reach its end offsets "
+                    + "within " + config.dataset().readTimeout());
         }
-        return fold(events);
+        List<RunRecord> runs = fold(events);
+        runs.forEach(store::put);
+        LOG.infof("Loaded %d earlier runs from training-runs", runs.size());
     }
 
     /** Events of one partition in order to run records; runs still RUNNING were interrupted by a stop. */

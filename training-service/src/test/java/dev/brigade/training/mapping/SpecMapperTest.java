@@ -108,8 +108,19 @@ class SpecMapperTest {
         ObjectNode view = (ObjectNode) view("card-fraud");
         ((ObjectNode) view.get("spec")).remove("retrainingPolicy");
         assertThatThrownBy(() -> SpecMapper.toSettings(view)).hasMessageContaining("retrainingPolicy");
-        assertThat(SpecMapper.duration("PT90M")).isEqualTo(Duration.ofMinutes(90));
-        assertThatThrownBy(() -> SpecMapper.duration("soon")).hasMessageContaining("soon");
+    }
+
+    @Test
+    void readsTheCooldownAsWrittenOrInIsoAndNamesOneItCannotRead() throws IOException {
+        // Given a spec whose cooldown is ISO-8601, and one whose cooldown is no duration
+        ObjectNode iso = (ObjectNode) view("card-fraud");
+        ((ObjectNode) iso.get("spec").get("retrainingPolicy")).put("cooldown", "PT90M");
+        ObjectNode soon = (ObjectNode) view("card-fraud");
+        ((ObjectNode) soon.get("spec").get("retrainingPolicy")).put("cooldown", "soon");
+
+        // Then the first reads as its duration, the second fails naming what it could not read
+        assertThat(SpecMapper.toSettings(iso).retraining().cooldown()).isEqualTo(Duration.ofMinutes(90));
+        assertThatThrownBy(() -> SpecMapper.toSettings(soon)).hasMessageContaining("soon");
     }
 
     private static JsonNode view(String name) throws IOException {

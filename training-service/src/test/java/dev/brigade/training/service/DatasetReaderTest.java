@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,8 @@ import dev.brigade.events.serde.EventCodec;
 import dev.brigade.events.topics.TopicCatalog;
 import dev.brigade.events.topics.TopicProvisioner;
 import dev.brigade.events.topics.Topics;
+import dev.brigade.platform.kafka.KafkaClients;
+import dev.brigade.platform.kafka.KafkaSettings;
 import dev.brigade.training.Dataset;
 import dev.brigade.training.DatasetRange;
 import dev.brigade.training.Example;
@@ -34,13 +37,16 @@ class DatasetReaderTest {
             new InputFeature("flag", InputType.BOOLEAN), new InputFeature("n", InputType.LONG));
     private static final EventCodec<TrainingExample> CODEC = EventCodec.of(TrainingExample.class);
 
-    private static String bootstrap;
+    private static KafkaClients clients;
     private static KafkaProbe probe;
 
     @BeforeAll
     static void broker() {
-        bootstrap = SharedKafkaBroker.bootstrapServers();
-        TopicProvisioner.ensure(bootstrap, (short) 1, Duration.ofSeconds(30), TopicCatalog.all());
+        String bootstrap = SharedKafkaBroker.bootstrapServers();
+        clients = new KafkaClients(new KafkaSettings(Map.of("bootstrap.servers", bootstrap)));
+        try (Admin admin = clients.admin("dataset-reader-test", Map.of())) {
+            new TopicProvisioner(admin, (short) 1, Duration.ofSeconds(30)).ensure(TopicCatalog.all());
+        }
         probe = new KafkaProbe(bootstrap);
     }
 
@@ -65,7 +71,7 @@ class DatasetReaderTest {
         Instant cutoff = T0.plus(Duration.ofDays(1));
 
         // When read for use case "mine"
-        DatasetReader reader = new DatasetReader(bootstrap, Duration.ofSeconds(30));
+        DatasetReader reader = new DatasetReader(clients, Duration.ofSeconds(30));
         Dataset dataset = reader.read("mine", set, 1, INPUTS, cutoff, Map.of());
 
         // Then the rows are this set's, in event-time order, inputs in contract order with absent values missing
