@@ -3,6 +3,8 @@ package dev.brigade.registry;
 import java.util.List;
 import java.util.Map;
 
+import dev.brigade.platform.document.Wire;
+
 /**
  * One stage of a use case's loop (framing, data, training, evaluation, deploy, monitor) as the registry sees it:
  * who owns it, the criteria for entering and for leaving it, and where the use case stands. Derived on every read

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonValue;
 
+import dev.brigade.platform.document.Wire;
+
 /**
  * A use case's framing as code: the decision a model serves, how it is judged, who owns each stage and under which
  * policies it is promoted, retrained and watched. Built only by {@code SpecValidator}, so an instance is complete.

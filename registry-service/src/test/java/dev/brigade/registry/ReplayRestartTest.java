@@ -27,7 +27,8 @@ import dev.brigade.events.RegistryEvent;
 import dev.brigade.events.VersionArchived;
 import dev.brigade.events.serde.EventCodec;
 import dev.brigade.events.topics.Topics;
-import dev.brigade.registry.listener.DeadLetters;
+import dev.brigade.platform.kafka.DeadLetters;
+import dev.brigade.platform.kafka.KafkaClients;
 import dev.brigade.registry.listener.RegistryLogReader;
 import dev.brigade.registry.listener.RegistryReplay;
 import io.quarkus.test.common.WithTestResource;
@@ -46,6 +47,9 @@ class ReplayRestartTest {
     @Inject
     RegistryReplay replay;
 
+    @Inject
+    KafkaClients clients;
+
     @Test
     void aSecondFoldOfTheLogRebuildsTheSameState() throws Exception {
         // Given a history with specs, versions, gates, approvals, promotions and a rollback, plus records the fold
@@ -60,7 +64,7 @@ class ReplayRestartTest {
         }
 
         // When a new replay, as at a restart, folds registry-events from offset 0
-        try (RegistryLogReader restarted = new RegistryLogReader(bootstrapServers, Topics.REGISTRY_EVENTS, null,
+        try (RegistryLogReader restarted = new RegistryLogReader(clients, Topics.REGISTRY_EVENTS, null,
                 RegistryLogReader.Listener.NONE)) {
             restarted.start();
             assertThat(restarted.awaitCaughtUp(WAIT)).isTrue();
@@ -90,8 +94,9 @@ class ReplayRestartTest {
 
         // When a replay with its own dead-letter writer (a restarted instance) folds the log again
         AtomicLong refused = new AtomicLong();
-        try (DeadLetters deadLetters = new DeadLetters(bootstrapServers, Topics.dlq(Topics.REGISTRY_EVENTS));
-                RegistryLogReader restarted = new RegistryLogReader(bootstrapServers, Topics.REGISTRY_EVENTS,
+        try (DeadLetters deadLetters = new DeadLetters(clients, Topics.dlq(Topics.REGISTRY_EVENTS),
+                "registry-dead-letters");
+                RegistryLogReader restarted = new RegistryLogReader(clients, Topics.REGISTRY_EVENTS,
                         deadLetters, new RegistryLogReader.Listener() {
                             @Override
                             public void applied(RegistryChange change) {

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -15,14 +14,14 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 import dev.brigade.events.RegistryEvent;
 import dev.brigade.events.serde.EventCodec;
 import dev.brigade.events.serde.EventDecodingException;
+import dev.brigade.platform.kafka.DeadLetters;
+import dev.brigade.platform.kafka.KafkaClients;
 import dev.brigade.registry.RegistryChange;
 import dev.brigade.registry.mapping.RegistryEventMapper;
 import dev.brigade.registry.service.RegistryFold;
@@ -30,8 +29,10 @@ import dev.brigade.registry.service.RegistryState;
 
 /**
  * Rebuilds the registry's state by folding registry-events from offset 0, then keeps folding new records. A plain
- * consumer on its own thread, assigned every partition (no consumer group: every instance needs the whole log,
- * and nothing is committed). It reads committed transactions only, so an aborted write never enters the state.
+ * consumer (its metrics and lag bound) on its own thread, assigned every partition (no consumer group: every
+ * instance needs the whole log, and nothing is committed). It reads committed transactions only, so an aborted
+ * write never enters the state. Not platform's TopicReplay: a write waits here for its own offset to be folded
+ * ({@link #awaitApplied}), and the fold's refusals are kept by event id for the writer to answer with.
  *
  * <p>It is caught up once it reached the end offsets taken at start; until then the service is not ready. A record
  * that does not decode, or that the fold refuses, is dead-lettered (once) and skipped: the replay never stalls.
@@ -64,7 +65,7 @@ public final class RegistryLogReader implements AutoCloseable {
             Map<Integer, Long> positions, Map<Integer, Long> startEndOffsets, String lastFailure) {
     }
 
-    private final String bootstrapServers;
+    private final KafkaClients clients;
     private final String topic;
     private final DeadLetters deadLetters;
     private final Listener listener;
@@ -89,8 +90,8 @@ public final class RegistryLogReader implements AutoCloseable {
     private Thread thread;
 
     /** @param deadLetters where refused records go; null for a read-only fold (tools, tests) */
-    public RegistryLogReader(String bootstrapServers, String topic, DeadLetters deadLetters, Listener listener) {
-        this.bootstrapServers = bootstrapServers;
+    public RegistryLogReader(KafkaClients clients, String topic, DeadLetters deadLetters, Listener listener) {
+        this.clients = clients;
         this.topic = topic;
         this.deadLetters = deadLetters;
         this.listener = listener;
@@ -172,14 +173,9 @@ public final class RegistryLogReader implements AutoCloseable {
     }
 
     private void run() {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "registry-replay");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> c = clients.consumer("registry-replay", Map.of(
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500));
+                AutoCloseable metrics = clients.meter(c)) {
             consumer = c;
             List<TopicPartition> partitions = partitions(c);
             c.assign(partitions);
@@ -226,7 +222,7 @@ public final class RegistryLogReader implements AutoCloseable {
             LOG.debug("Replay stopped");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             lastFailure = e.toString();
             LOG.errorf(e, "Replay of %s stopped", topic);
         } finally {

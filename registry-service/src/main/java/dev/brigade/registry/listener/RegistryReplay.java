@@ -5,9 +5,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import dev.brigade.events.topics.Topics;
+import dev.brigade.platform.kafka.DeadLetters;
+import dev.brigade.platform.kafka.KafkaClients;
 import dev.brigade.registry.RegistryChange;
 import dev.brigade.registry.service.RegistryMetrics;
 import dev.brigade.registry.service.RegistryState;
@@ -24,14 +24,13 @@ import io.quarkus.runtime.StartupEvent;
 public class RegistryReplay {
 
     private final RegistryMetrics metrics;
-    private final String bootstrapServers;
+    private final KafkaClients clients;
     private DeadLetters deadLetters;
     private volatile RegistryLogReader reader;
 
-    RegistryReplay(RegistryMetrics metrics, MeterRegistry meters,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    RegistryReplay(RegistryMetrics metrics, MeterRegistry meters, KafkaClients clients) {
         this.metrics = metrics;
-        this.bootstrapServers = bootstrapServers;
+        this.clients = clients;
         Gauge.builder("brigade.registry.replay.caught.up", this, r -> r.caughtUp() ? 1 : 0)
                 .description("1 once the replay reached the end of registry-events taken at start")
                 .register(meters);
@@ -42,8 +41,8 @@ public class RegistryReplay {
 
     /** After TopicSetup (PLATFORM_BEFORE), before the writer. */
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 10) StartupEvent start) {
-        deadLetters = new DeadLetters(bootstrapServers, Topics.dlq(Topics.REGISTRY_EVENTS));
-        RegistryLogReader started = new RegistryLogReader(bootstrapServers, Topics.REGISTRY_EVENTS, deadLetters,
+        deadLetters = new DeadLetters(clients, Topics.dlq(Topics.REGISTRY_EVENTS), "registry-dead-letters");
+        RegistryLogReader started = new RegistryLogReader(clients, Topics.REGISTRY_EVENTS, deadLetters,
                 new RegistryLogReader.Listener() {
                     @Override
                     public void applied(RegistryChange change) {

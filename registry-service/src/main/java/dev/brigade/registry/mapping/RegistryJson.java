@@ -5,17 +5,24 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.deser.std.FromStringDeserializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializerBase;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import dev.brigade.events.text.Durations;
 
 /**
  * The JSON forms the registry stores in registry-events: canonical (sorted keys, no nulls, compact durations), so
@@ -24,8 +31,23 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
  */
 public final class RegistryJson {
 
+    /** Durations as people write them ("6h", "30d"), in the largest unit that divides them evenly. */
+    private static final SimpleModule DURATIONS = new SimpleModule("brigade-durations")
+            .addSerializer(Duration.class, new ToStringSerializerBase(Duration.class) {
+                @Override
+                public String valueToString(Object value) {
+                    return Durations.format((Duration) value);
+                }
+            })
+            .addDeserializer(Duration.class, new FromStringDeserializer<>(Duration.class) {
+                @Override
+                protected Duration _deserialize(String value, DeserializationContext ctxt) {
+                    return Durations.parse(value);
+                }
+            });
+
     private static final ObjectMapper CANONICAL = JsonMapper.builder()
-            .addModule(DurationText.module())
+            .addModule(DURATIONS)
             .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

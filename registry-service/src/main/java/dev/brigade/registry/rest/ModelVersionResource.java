@@ -25,7 +25,7 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.brigade.registry.FieldError;
+import dev.brigade.platform.http.FieldError;
 import dev.brigade.registry.ModelVersion;
 import dev.brigade.registry.UseCase;
 import dev.brigade.registry.mapping.RegistryJson;

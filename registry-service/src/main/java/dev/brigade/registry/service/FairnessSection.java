@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.brigade.platform.document.Fields;
 import dev.brigade.registry.FairnessReport;
 
 /**

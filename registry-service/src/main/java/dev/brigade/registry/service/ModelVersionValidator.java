@@ -13,6 +13,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.brigade.model.ModelTask;
 import dev.brigade.model.Scorer;
+import dev.brigade.platform.document.Fields;
+import dev.brigade.platform.http.FieldError;
 import dev.brigade.registry.EvaluationReport;
 import dev.brigade.registry.FairnessReport;
 import dev.brigade.registry.EvaluationReport.BusinessValue;
@@ -23,7 +25,6 @@ import dev.brigade.registry.EvaluationReport.Holdout;
 import dev.brigade.registry.EvaluationReport.LatencyHints;
 import dev.brigade.registry.EvaluationReport.Overall;
 import dev.brigade.registry.EvaluationReport.SliceResult;
-import dev.brigade.registry.FieldError;
 import dev.brigade.registry.InputType;
 import dev.brigade.registry.Lineage;
 import dev.brigade.registry.ModelVersion;

@@ -2,7 +2,7 @@ package dev.brigade.registry.service;
 
 import java.util.List;
 
-import dev.brigade.registry.FieldError;
+import dev.brigade.platform.http.FieldError;
 
 /** A request the registry refuses, or cannot serve, with what the caller needs to know; REST maps it to a problem. */
 public class RegistryException extends RuntimeException {

@@ -21,7 +21,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
 
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -30,10 +29,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.brigade.events.topics.Topics;
 import dev.brigade.model.ModelArtifactException;
 import dev.brigade.model.Scorer;
+import dev.brigade.platform.http.FieldError;
+import dev.brigade.platform.kafka.KafkaClients;
 import dev.brigade.registry.Alias;
 import dev.brigade.registry.AliasHolder;
 import dev.brigade.registry.AliasMove;
-import dev.brigade.registry.FieldError;
 import dev.brigade.registry.GateCheck;
 import dev.brigade.registry.GateResult;
 import dev.brigade.registry.ModelVersion;
@@ -69,23 +69,22 @@ public class RegistryService {
     private final RegistryConfig config;
     private final RegistryReplay replay;
     private final RegistryMetrics metrics;
-    private final String bootstrapServers;
+    private final KafkaClients clients;
     private final ReentrantLock writeLock = new ReentrantLock(true);
     private final Clock clock = Clock.systemUTC();
     private ArtifactStore artifacts;
     private volatile RegistryWriter writer;
 
-    RegistryService(RegistryConfig config, RegistryReplay replay, RegistryMetrics metrics,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    RegistryService(RegistryConfig config, RegistryReplay replay, RegistryMetrics metrics, KafkaClients clients) {
         this.config = config;
         this.replay = replay;
         this.metrics = metrics;
-        this.bootstrapServers = bootstrapServers;
+        this.clients = clients;
     }
 
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 20) StartupEvent start) {
         artifacts = new ArtifactStore(config.artifactDir());
-        writer = new RegistryWriter(bootstrapServers, Topics.REGISTRY_EVENTS, config.writerId(),
+        writer = new RegistryWriter(clients, Topics.REGISTRY_EVENTS, config.writerId(),
                 config.writeTimeout());
         LOG.infof("Artifacts under %s", artifacts.root());
     }

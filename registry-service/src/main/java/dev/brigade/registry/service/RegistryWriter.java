@@ -3,7 +3,7 @@ package dev.brigade.registry.service;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
@@ -13,55 +13,53 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
 import dev.brigade.events.RegistryEvent;
 import dev.brigade.events.serde.EventCodec;
+import dev.brigade.platform.kafka.KafkaClients;
 
 /**
- * The one writer of registry-events: a transactional producer with a fixed transactional.id (idempotent,
- * acks=all). Each write is one transaction, so the events of one command (a version and its gate) land together
- * or not at all. Starting a second writer with the same id fences this one: from then on its writes fail and it
- * reports itself fenced, so two registry instances never both append to the log. Not thread-safe: the command
- * service calls it under its write lock.
+ * The one writer of registry-events: a transactional producer (from platform's KafkaClients, so idempotent with
+ * acks=all) with a fixed transactional.id. Each write is one transaction, so the events of one command (a version
+ * and its gate) land together or not at all. Starting a second writer with the same id fences this one: from then
+ * on its writes fail and it reports itself fenced, so two registry instances never both append to the log. Not
+ * thread-safe: the command service calls it under its write lock.
  */
 public final class RegistryWriter implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(RegistryWriter.class);
 
+    private final KafkaClients clients;
     private final String topic;
     private final Duration timeout;
     private final EventCodec<RegistryEvent> codec = EventCodec.of(RegistryEvent.class);
-    private final Properties props = new Properties();
+    private final Map<String, Object> overrides;
     private KafkaProducer<String, byte[]> producer;
+    private AutoCloseable metrics;
     private volatile boolean fenced;
 
-    public RegistryWriter(String bootstrapServers, String topic, String transactionalId, Duration timeout) {
+    public RegistryWriter(KafkaClients clients, String topic, String transactionalId, Duration timeout) {
+        this.clients = clients;
         this.topic = topic;
         this.timeout = timeout;
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "registry-writer");
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) timeout.toMillis());
         int requestTimeout = (int) Math.min(timeout.toMillis(), 10_000);
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, requestTimeout);
-        // Kafka wants delivery.timeout >= linger + request.timeout.
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis(), requestTimeout + 1000));
-        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
+        this.overrides = Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) timeout.toMillis(),
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, requestTimeout,
+                // Kafka wants delivery.timeout >= linger + request.timeout.
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis(), requestTimeout + 1000),
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
         this.producer = open();
         LOG.infof("Registry writer %s ready on %s", transactionalId, topic);
     }
 
     private KafkaProducer<String, byte[]> open() {
-        KafkaProducer<String, byte[]> opened = new KafkaProducer<>(props, new StringSerializer(),
-                new ByteArraySerializer());
+        KafkaProducer<String, byte[]> opened = clients.producer("registry-writer", overrides);
         try {
             // Fences any earlier writer with this id and completes or aborts its open transaction.
             opened.initTransactions();
+            metrics = clients.meter(opened);
             return opened;
         } catch (RuntimeException e) {
             opened.close(Duration.ZERO);
@@ -139,13 +137,8 @@ public final class RegistryWriter implements AutoCloseable {
     }
 
     private void closeQuietly() {
-        KafkaProducer<String, byte[]> current = producer;
-        producer = null;
-        if (current == null) {
-            return;
-        }
         try {
-            current.close(Duration.ZERO);
+            close(Duration.ZERO);
         } catch (RuntimeException ignored) {
             // Fenced producers may refuse even to close cleanly; nothing to recover.
         }
@@ -153,10 +146,20 @@ public final class RegistryWriter implements AutoCloseable {
 
     @Override
     public void close() {
+        close(Duration.ofSeconds(5));
+    }
+
+    private void close(Duration wait) {
         KafkaProducer<String, byte[]> current = producer;
         producer = null;
-        if (current != null) {
-            current.close(Duration.ofSeconds(5));
+        if (current == null) {
+            return;
         }
+        try {
+            metrics.close();
+        } catch (Exception e) {
+            LOG.debug("Writer metrics not unbound", e);
+        }
+        current.close(wait);
     }
 }

@@ -11,10 +11,11 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.brigade.platform.document.Fields;
+import dev.brigade.platform.document.Wire;
+import dev.brigade.platform.http.FieldError;
 import dev.brigade.registry.Alias;
-import dev.brigade.registry.FieldError;
 import dev.brigade.registry.UseCaseSpec;
-import dev.brigade.registry.Wire;
 import dev.brigade.registry.UseCaseSpec.AlertAction;
 import dev.brigade.registry.UseCaseSpec.AlertRule;
 import dev.brigade.registry.UseCaseSpec.AlertSeverity;

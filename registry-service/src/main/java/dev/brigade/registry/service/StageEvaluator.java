@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
+import dev.brigade.events.text.Durations;
 import dev.brigade.registry.Alias;
 import dev.brigade.registry.AliasHolder;
 import dev.brigade.registry.AliasMove;
@@ -23,7 +24,6 @@ import dev.brigade.registry.Stage.Status;
 import dev.brigade.registry.UseCase;
 import dev.brigade.registry.UseCaseSpec;
 import dev.brigade.registry.UseCaseSpec.Signal;
-import dev.brigade.registry.mapping.DurationText;
 
 /**
  * The six stages of a use case's loop, derived from its latest spec and the folded state (versions, gates,
@@ -81,7 +81,7 @@ public final class StageEvaluator {
         Criterion setNamed = criterion("feature-set-named",
                 "The spec names the feature set, the entity key and the label with its maximum delay", true,
                 ev("featureSet", featureSet, "entityKey", spec.task().entityKey(), "labelSource",
-                        spec.task().label().source(), "labelMaxDelay", DurationText.format(spec.task().label().maxDelay())));
+                        spec.task().label().source(), "labelMaxDelay", Durations.format(spec.task().label().maxDelay())));
         ModelVersion trainedOn = focus != null ? focus : latest(useCase, ModelVersion.Role.BASELINE);
         Criterion datasetRead;
         if (trainedOn == null) {
@@ -124,7 +124,7 @@ public final class StageEvaluator {
                 "The retraining policy allows runs (the signals it accepts, its cooldown and daily cap)",
                 !allowed.isEmpty(), ev("signals", allowed, "minNewLabelledExamples",
                         spec.retrainingPolicy().minNewLabelledExamples(), "cooldown",
-                        DurationText.format(spec.retrainingPolicy().cooldown()), "maxRunsPerDay",
+                        Durations.format(spec.retrainingPolicy().cooldown()), "maxRunsPerDay",
                         spec.retrainingPolicy().maxRunsPerDay()));
         Criterion candidate = focus == null
                 ? criterion("candidate-registered", "A trained candidate is registered with its lineage", false,
@@ -170,7 +170,7 @@ public final class StageEvaluator {
         Criterion monitorMayRetrain = criterion("retrain-under-policy",
                 "The monitor may ask for a run only on a signal the retraining policy accepts, outside its cooldown",
                 !monitorSignals.isEmpty(), ev("monitorSignals", monitorSignals, "cooldown",
-                        DurationText.format(spec.retrainingPolicy().cooldown()), "maxRunsPerDay",
+                        Durations.format(spec.retrainingPolicy().cooldown()), "maxRunsPerDay",
                         spec.retrainingPolicy().maxRunsPerDay()));
         Criterion retrained = nextTurn
                 ? criterion("retrained", "A newer candidate was trained after the champion was promoted", true,

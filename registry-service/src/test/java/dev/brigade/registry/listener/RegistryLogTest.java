@@ -18,6 +18,9 @@ import org.junit.jupiter.api.Test;
 
 import dev.brigade.broker.KafkaProbe;
 import dev.brigade.broker.SharedKafkaBroker;
+import dev.brigade.platform.kafka.DeadLetters;
+import dev.brigade.platform.kafka.KafkaClients;
+import dev.brigade.platform.kafka.KafkaSettings;
 import dev.brigade.registry.Fixtures;
 import dev.brigade.registry.RegistryChange;
 import dev.brigade.registry.UseCaseSpec;
@@ -33,6 +36,7 @@ class RegistryLogTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private final String bootstrap = SharedKafkaBroker.bootstrapServers();
+    private final KafkaClients clients = new KafkaClients(new KafkaSettings(Map.of("bootstrap.servers", bootstrap)));
     private String topic;
 
     @BeforeEach
@@ -48,13 +52,13 @@ class RegistryLogTest {
     void aSecondWriterWithTheSameIdFencesTheFirst() throws Exception {
         // Given a writer that has written the first spec of a use case
         String id = "writer-" + topic;
-        try (RegistryWriter first = new RegistryWriter(bootstrap, topic, id, Duration.ofSeconds(10));
-                RegistryLogReader reader = new RegistryLogReader(bootstrap, topic, null,
+        try (RegistryWriter first = new RegistryWriter(clients, topic, id, Duration.ofSeconds(10));
+                RegistryLogReader reader = new RegistryLogReader(clients, topic, null,
                         RegistryLogReader.Listener.NONE)) {
             first.write(List.of(RegistryEventMapper.toAvro(spec("fenced", 1))));
 
             // When a second instance starts its writer with the same transactional id
-            try (RegistryWriter second = new RegistryWriter(bootstrap, topic, id, Duration.ofSeconds(10))) {
+            try (RegistryWriter second = new RegistryWriter(clients, topic, id, Duration.ofSeconds(10))) {
 
                 // Then the first can no longer write, says so, and the second can
                 assertThatThrownBy(() -> first.write(List.of(RegistryEventMapper.toAvro(spec("fenced", 2)))))
@@ -77,10 +81,10 @@ class RegistryLogTest {
     @Test
     void theReplayFoldsWritesAsTheyLandAndDeadLettersWhatItRefuses() throws Exception {
         // Given a running replay of an empty log, with dead letters
-        try (DeadLetters deadLetters = new DeadLetters(bootstrap, topic + ".dlq");
-                RegistryLogReader reader = new RegistryLogReader(bootstrap, topic, deadLetters,
+        try (DeadLetters deadLetters = new DeadLetters(clients, topic + ".dlq", "registry-dead-letters");
+                RegistryLogReader reader = new RegistryLogReader(clients, topic, deadLetters,
                         RegistryLogReader.Listener.NONE);
-                RegistryWriter writer = new RegistryWriter(bootstrap, topic, "writer-" + topic, Duration.ofSeconds(10));
+                RegistryWriter writer = new RegistryWriter(clients, topic, "writer-" + topic, Duration.ofSeconds(10));
                 KafkaProbe probe = new KafkaProbe(bootstrap)) {
             assertThat(reader.caughtUp()).isFalse();
             reader.start();

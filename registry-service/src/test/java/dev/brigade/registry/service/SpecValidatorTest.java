@@ -13,8 +13,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.brigade.platform.http.FieldError;
 import dev.brigade.registry.Alias;
-import dev.brigade.registry.FieldError;
 import dev.brigade.registry.Fixtures;
 import dev.brigade.registry.UseCaseSpec;
 import dev.brigade.registry.mapping.RegistryJson;
