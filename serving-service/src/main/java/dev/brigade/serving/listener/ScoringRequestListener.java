@@ -18,14 +18,14 @@ import org.jboss.logging.Logger;
 
 import dev.brigade.events.ScoringRequested;
 import dev.brigade.events.topics.Topics;
+import dev.brigade.platform.http.FieldError;
+import dev.brigade.platform.http.ProblemException;
 import dev.brigade.serving.Deployment;
-import dev.brigade.serving.FieldError;
 import dev.brigade.serving.ScoreRequest;
 import dev.brigade.serving.config.BatchConfig;
 import dev.brigade.serving.config.Channels;
 import dev.brigade.serving.mapping.ScoreMapper;
 import dev.brigade.serving.service.ModelStore;
-import dev.brigade.serving.service.ProblemException;
 import dev.brigade.serving.service.ScorePublisher;
 import dev.brigade.serving.service.ScoringService;
 import io.micrometer.core.instrument.Counter;

@@ -10,7 +10,7 @@ import dev.brigade.events.FeatureStatus;
 import dev.brigade.events.FeatureVector;
 import dev.brigade.events.ScoreProduced;
 import dev.brigade.events.ScoringRequested;
-import dev.brigade.serving.FieldError;
+import dev.brigade.platform.http.FieldError;
 import dev.brigade.serving.ScoreAnswer;
 import dev.brigade.serving.ScoreRequest;
 import dev.brigade.serving.client.FeatureLookup;

@@ -25,10 +25,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.brigade.platform.http.FieldError;
+import dev.brigade.platform.http.ProblemException;
 import dev.brigade.serving.BatchJob;
-import dev.brigade.serving.FieldError;
 import dev.brigade.serving.service.BatchJobs;
-import dev.brigade.serving.service.ProblemException;
 import io.quarkus.security.identity.SecurityIdentity;
 
 /** One-off batch jobs over past feature vectors: start (deployer), follow, cancel (deployer). */
@@ -36,6 +36,9 @@ import io.quarkus.security.identity.SecurityIdentity;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "batch jobs", description = "Score a time range of past events with a loaded model, to the scores topic")
 public class BatchJobResource {
+
+    /** Starting and cancelling batch jobs: they write scores to a production topic. */
+    public static final String DEPLOYER = "deployer";
 
     private static final Set<String> FIELDS = Set.of("useCase", "from", "to", "version");
     private static final long MAX_BODY = 4096;
@@ -47,7 +50,7 @@ public class BatchJobResource {
     SecurityIdentity identity;
 
     @POST
-    @RolesAllowed(SecurityProblems.DEPLOYER)
+    @RolesAllowed(DEPLOYER)
     @Operation(summary = "Start a batch job",
             description = "Body {useCase, from, to, version?} (ISO instants, [from, to)). Scores the feature "
                     + "vectors the feature-service computed for events in the range (the model's feature set and "
@@ -89,7 +92,7 @@ public class BatchJobResource {
 
     @DELETE
     @Path("/{id}")
-    @RolesAllowed(SecurityProblems.DEPLOYER)
+    @RolesAllowed(DEPLOYER)
     @Operation(summary = "Cancel a running batch job",
             description = "It stops after the records in hand and ends CANCELLED with the summary of what it "
                     + "produced; the scores already on the topic stay there.")

@@ -13,8 +13,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.brigade.platform.http.ProblemException;
 import dev.brigade.serving.config.ServingConfig;
-import dev.brigade.serving.service.ProblemException;
 import io.smallrye.common.annotation.NonBlocking;
 
 /**

@@ -14,9 +14,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
-import dev.brigade.serving.FieldError;
+import dev.brigade.platform.http.FieldError;
+import dev.brigade.platform.http.ProblemException;
 import dev.brigade.serving.ScoreRequest;
-import dev.brigade.serving.service.ProblemException;
 
 /**
  * Reads scoring bodies strictly: a problem names every field to fix. Ids follow the feature-service's rule (1 to 128

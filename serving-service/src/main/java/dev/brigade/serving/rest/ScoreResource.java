@@ -19,12 +19,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.brigade.platform.http.FieldError;
+import dev.brigade.platform.http.ProblemException;
 import dev.brigade.serving.Deployment;
-import dev.brigade.serving.FieldError;
 import dev.brigade.serving.ScoreAnswer;
 import dev.brigade.serving.ScoreRequest;
 import dev.brigade.serving.config.ServingConfig;
-import dev.brigade.serving.service.ProblemException;
 import dev.brigade.serving.service.ScoringService;
 import dev.brigade.serving.service.ServingMetrics;
 

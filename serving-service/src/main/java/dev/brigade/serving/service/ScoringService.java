@@ -12,8 +12,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PreDestroy;
@@ -21,9 +21,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.brigade.platform.http.FieldError;
+import dev.brigade.platform.http.ProblemException;
 import dev.brigade.serving.ContractInput;
 import dev.brigade.serving.Deployment;
-import dev.brigade.serving.FieldError;
 import dev.brigade.serving.InputType;
 import dev.brigade.serving.LoadedModel;
 import dev.brigade.serving.Prediction;

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
+import org.apache.kafka.clients.admin.Admin;
 import org.nd4j.linalg.activations.Activation;
 
 import dev.brigade.broker.KafkaBroker;
@@ -30,6 +31,8 @@ import dev.brigade.events.topics.TopicProvisioner;
 import dev.brigade.model.ModelArtifactCodec;
 import dev.brigade.model.ModelTask;
 import dev.brigade.model.Scorer;
+import dev.brigade.platform.kafka.KafkaClients;
+import dev.brigade.platform.kafka.KafkaSettings;
 import dev.brigade.serving.Dl4jNetworks;
 import dev.brigade.serving.FakeUpstreams;
 import dev.brigade.serving.Fixtures;
@@ -77,7 +80,10 @@ public final class ServingBenchmark {
         try (KafkaBroker broker = KafkaBroker.builder().dataDir(work.resolve("kafka"))
                 .logFile(work.resolve("broker.log")).build().start()) {
             String bootstrap = broker.bootstrapServers();
-            TopicProvisioner.ensure(bootstrap, (short) 1, Duration.ofSeconds(30), TopicCatalog.all());
+            try (Admin admin = new KafkaClients(new KafkaSettings(Map.of("bootstrap.servers", bootstrap)))
+                    .admin("serving-bench-topics", Map.of())) {
+                new TopicProvisioner(admin, (short) 1, Duration.ofSeconds(30)).ensure(TopicCatalog.all());
+            }
             // The registry's artifact API from the tests' stand-in; the feature look-ups from a fast one (see there).
             Map<String, String> upstreams = new FakeUpstreams().start();
             String featureAnswer = "{\"featureSet\":\"" + Fixtures.FEATURE_SET

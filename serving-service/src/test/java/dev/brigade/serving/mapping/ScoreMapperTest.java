@@ -16,7 +16,7 @@ import dev.brigade.events.ScoreProduced;
 import dev.brigade.events.ScoringRequested;
 import dev.brigade.events.TaskType;
 import dev.brigade.events.UseCaseRegistered;
-import dev.brigade.serving.FieldError;
+import dev.brigade.platform.http.FieldError;
 import dev.brigade.serving.ScoreAnswer;
 import dev.brigade.serving.ScoreRequest;
 import dev.brigade.serving.UseCaseSpecInfo;

@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.brigade.serving.FieldError;
+import dev.brigade.platform.http.FieldError;
+import dev.brigade.platform.http.ProblemException;
 import dev.brigade.serving.service.BatchJobs;
-import dev.brigade.serving.service.ProblemException;
 
 class BatchJobRequestTest {
 

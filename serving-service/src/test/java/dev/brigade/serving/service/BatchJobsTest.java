@@ -8,7 +8,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import dev.brigade.serving.FieldError;
+import dev.brigade.platform.http.FieldError;
 
 class BatchJobsTest {
 
