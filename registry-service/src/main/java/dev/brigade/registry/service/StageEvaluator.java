@@ -81,7 +81,8 @@ public final class StageEvaluator {
         Criterion setNamed = criterion("feature-set-named",
                 "The spec names the feature set, the entity key and the label with its maximum delay", true,
                 ev("featureSet", featureSet, "entityKey", spec.task().entityKey(), "labelSource",
-                        spec.task().label().source(), "labelMaxDelay", Durations.format(spec.task().label().maxDelay())));
+                        spec.task().label().source(), "labelMaxDelay",
+                        Durations.format(spec.task().label().maxDelay())));
         ModelVersion trainedOn = focus != null ? focus : latest(useCase, ModelVersion.Role.BASELINE);
         Criterion datasetRead;
         if (trainedOn == null) {
@@ -158,10 +159,10 @@ public final class StageEvaluator {
         Criterion rules = criterion("alert-rules", "Alert rules with owners watch the use case",
                 !spec.alertRules().isEmpty(), ev("rules", spec.alertRules().stream()
                         .map(r -> r.name() + " -> " + r.action().wire()).toList()));
+        String profiled = "The champion's training profile is what live inputs are compared with";
         Criterion profile = champion == null
-                ? criterion("reference-profile", "The champion's training profile is what live inputs are compared with",
-                        false, ev("champion", null))
-                : criterion("reference-profile", "The champion's training profile is what live inputs are compared with",
+                ? criterion("reference-profile", profiled, false, ev("champion", null))
+                : criterion("reference-profile", profiled,
                         champion.referenceProfile() != null && !champion.referenceProfile().features().isEmpty(),
                         ev("version", champion.version(), "features", champion.referenceProfile() == null ? 0
                                 : champion.referenceProfile().features().size()));
