@@ -62,8 +62,10 @@ class PoisonInputTest {
             assertThat(KafkaProbe.header(letter, "dead-letter-offset")).isEqualTo(Long.toString(first.offset()));
             assertThat(KafkaProbe.header(deadLetter(probe, unknownKey), "dead-letter-reason"))
                     .contains("UNKNOWN_SCHEMA");
+            // (the platform's replay words a refusal as "<topic> record refused by the <reader> view: <why>")
             assertThat(KafkaProbe.header(deadLetter(probe, invalidKey), "dead-letter-reason"))
-                    .startsWith("invalid feature set poison@1");
+                    .startsWith("feature-sets record refused by the feature-service-catalog view: ")
+                    .contains("invalid feature set poison@1");
         }
     }
 

@@ -14,12 +14,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import dev.brigade.events.text.Durations;
 import dev.brigade.feature.Aggregation;
 import dev.brigade.feature.DataContract;
 import dev.brigade.feature.FeatureDefinition;
 import dev.brigade.feature.FeatureSetDefinition;
 import dev.brigade.feature.FeatureType;
-import dev.brigade.feature.FieldError;
+import dev.brigade.platform.http.FieldError;
 
 /**
  * Reads a feature-set version from YAML and checks all of it, reporting every problem with the field that has it,
@@ -360,7 +361,7 @@ public final class FeatureSetParser {
         if (value == null || value.isNull()) {
             return Optional.empty();
         }
-        Optional<Duration> parsed = value.isTextual() ? Durations.parse(value.textValue()) : Optional.empty();
+        Optional<Duration> parsed = value.isTextual() ? Durations.tryParse(value.textValue()) : Optional.empty();
         if (parsed.isEmpty()) {
             errors.add(new FieldError(at, "must be a duration such as 30s, 10m, 1h or 7d"));
         } else if (parsed.get().isNegative() || parsed.get().compareTo(MAX_WINDOW) > 0) {

@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.brigade.events.LabelEvent;
 import dev.brigade.events.RawEvent;
-import dev.brigade.feature.FieldError;
+import dev.brigade.platform.http.FieldError;
 import dev.brigade.feature.service.RawEventRules;
 
 /**

@@ -11,8 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
-import jakarta.annotation.PostConstruct;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -35,7 +33,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.brigade.feature.FeatureValue;
-import dev.brigade.feature.FieldError;
 import dev.brigade.feature.OnlineFeatures;
 import dev.brigade.feature.RegisteredFeatureSet;
 import dev.brigade.feature.config.FeatureServiceConfig;
@@ -43,10 +40,13 @@ import dev.brigade.feature.mapping.JsonEvents;
 import dev.brigade.feature.service.LookupRoute;
 import dev.brigade.feature.service.OnlineFeatureService;
 import dev.brigade.feature.service.RawEventRules;
+import dev.brigade.feature.service.StationApps;
+import dev.brigade.platform.http.FieldError;
+import dev.brigade.platform.http.Problem;
 import io.micrometer.core.annotation.Timed;
-import io.smallrye.common.annotation.Blocking;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.common.annotation.Blocking;
 
 /**
  * Online features, computed as of now (or ?asOf=) from the same state and by the same code as the offline vectors.
@@ -88,23 +88,17 @@ public class FeatureResource {
     private record Lookup(String entityId, Map<String, Object> attributes, Optional<Instant> asOf, JsonNode json) {
     }
 
-    @Inject
-    OnlineFeatureService online;
+    private final OnlineFeatureService online;
+    private final FeatureServiceConfig config;
+    private final ObjectMapper json;
+    private final DistributionSummary batchItems;
 
-    @Inject
-    FeatureServiceConfig config;
-
-    @Inject
-    ObjectMapper json;
-
-    @Inject
-    MeterRegistry registry;
-
-    private DistributionSummary batchItems;
-
-    @PostConstruct
-    void meters() {
-        batchItems = DistributionSummary.builder("brigade.features.lookup.batch.items")
+    FeatureResource(OnlineFeatureService online, FeatureServiceConfig config, ObjectMapper json,
+            MeterRegistry registry) {
+        this.online = online;
+        this.config = config;
+        this.json = json;
+        this.batchItems = DistributionSummary.builder("brigade.features.lookup.batch.items")
                 .description("Look-ups per accepted batch (POST /v1/features/{set})").register(registry);
     }
 
@@ -130,12 +124,12 @@ public class FeatureResource {
             @HeaderParam(OnlineFeatureService.ROUTED_HEADER) String routedBy) {
         List<FieldError> errors = new ArrayList<>();
         if (body == null || !body.isObject()) {
-            return done(Problem.response(400, "expected a JSON object with attributes"));
+            return done(Problem.response(400, "bad-request", "expected a JSON object with attributes"));
         }
         Map<String, Object> attributes = JsonEvents.attributes(body.get("attributes"), "attributes", errors);
         JsonNode asOf = body.get("asOf");
         if (!errors.isEmpty()) {
-            return done(Problem.response(Problem.UNPROCESSABLE, "invalid look-up", errors));
+            return done(Problem.response(Problem.UNPROCESSABLE, "invalid-lookup", "invalid look-up", errors));
         }
         return lookup("POST", set, entityId, version, asOf == null || asOf.isNull() ? null : asOf.asText(),
                 attributes, body.toString(), routedBy);
@@ -154,16 +148,16 @@ public class FeatureResource {
     public CompletionStage<Response> batch(@PathParam("set") String set, @QueryParam("version") String version,
             JsonNode body, @HeaderParam(OnlineFeatureService.ROUTED_HEADER) String routedBy) {
         if (body == null || !body.isObject()) {
-            return done(Problem.response(400, "expected a JSON object with lookups"));
+            return done(Problem.response(400, "bad-request", "expected a JSON object with lookups"));
         }
         JsonNode items = body.get("lookups");
         if (items == null || !items.isArray()) {
-            return done(Problem.response(400, "expected a JSON object with lookups",
+            return done(Problem.response(400, "bad-request", "expected a JSON object with lookups",
                     List.of(new FieldError("lookups", "must be an array of look-ups"))));
         }
         int max = config.lookup().maxBatchItems();
         if (items.size() > max) {
-            return done(Problem.response(413, "at most " + max + " look-ups in one batch "
+            return done(Problem.response(413, "batch-too-large", "at most " + max + " look-ups in one batch "
                     + "(brigade.features.lookup.max-batch-items)",
                     List.of(new FieldError("lookups", "at most " + max + " look-ups, got " + items.size()))));
         }
@@ -190,15 +184,15 @@ public class FeatureResource {
                     asOf(asOf == null || asOf.isNull() ? null : asOf.asText(), at + ".asOf", errors), item));
         }
         if (!errors.isEmpty()) {
-            return done(Problem.response(Problem.UNPROCESSABLE, "invalid batch of look-ups", errors));
+            return done(Problem.response(Problem.UNPROCESSABLE, "invalid-lookup", "invalid batch of look-ups", errors));
         }
         RegisteredFeatureSet registered = online.resolve(set, parsedVersion);
         batchItems.record(lookups.size());
 
-        List<OnlineFeatureService.Placement> places = new ArrayList<>(lookups.size());
+        List<StationApps.Placement> places = new ArrayList<>(lookups.size());
         List<Optional<HostInfo>> owners = new ArrayList<>(lookups.size());
         for (Lookup lookup : lookups) {
-            OnlineFeatureService.Placement place = online.place(registered, lookup.entityId());
+            StationApps.Placement place = online.place(registered, lookup.entityId());
             places.add(place);
             // A look-up routed here once is answered here, never bounced on
             owners.add(routedBy != null || place.here() ? Optional.empty() : Optional.of(place.owner()));
@@ -233,7 +227,7 @@ public class FeatureResource {
                     remote.put(call.getKey(), answers(call.getKey(), call.getValue(), ids));
                 }
             } catch (OnlineFeatureService.LookupException e) {
-                return Problem.response(e.status(), e.getMessage());
+                return e.problem().response();
             }
             return Response.ok(new BatchView(registered.definition().name(), registered.definition().version(),
                     route.merge(here, remote))).build();
@@ -292,10 +286,10 @@ public class FeatureResource {
         Optional<Integer> parsedVersion = version(version, errors);
         Optional<Instant> at = asOf(asOf, "asOf", errors);
         if (!errors.isEmpty()) {
-            return done(Problem.response(Problem.UNPROCESSABLE, "invalid look-up", errors));
+            return done(Problem.response(Problem.UNPROCESSABLE, "invalid-lookup", "invalid look-up", errors));
         }
         RegisteredFeatureSet registered = online.resolve(set, parsedVersion);
-        OnlineFeatureService.Placement place = online.place(registered, entityId);
+        StationApps.Placement place = online.place(registered, entityId);
         if (routedBy == null && !place.here()) {
             Map<String, String> query = new LinkedHashMap<>();
             query.put("version", Integer.toString(registered.definition().version()));
@@ -305,7 +299,7 @@ public class FeatureResource {
                     .handle((remote, failure) -> failure == null
                             ? Response.status(remote.status()).type(MediaType.APPLICATION_JSON)
                                     .entity(remote.body()).build()
-                            : Problem.response(503, "owner " + instance.host() + ":" + instance.port()
+                            : Problem.response(503, "unavailable", "owner " + instance.host() + ":" + instance.port()
                                     + " of the key did not answer (" + cause(failure) + "); retry"));
         }
         return done(Response.ok(FeaturesView.of(online.computeHere(registered, entityId, place.partition(), at,

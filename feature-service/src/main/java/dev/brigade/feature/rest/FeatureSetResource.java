@@ -8,7 +8,6 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
@@ -24,7 +23,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.quarkus.security.identity.SecurityIdentity;
 
-import dev.brigade.feature.FieldError;
 import dev.brigade.feature.RegisteredFeatureSet;
 import dev.brigade.feature.mapping.FeatureSetParser;
 import dev.brigade.feature.service.ContractMonitor;
@@ -32,34 +30,38 @@ import dev.brigade.feature.service.ContractTally;
 import dev.brigade.feature.service.FeatureSetCatalog;
 import dev.brigade.feature.service.FeatureSetService;
 import dev.brigade.feature.streams.FeatureStreams;
+import dev.brigade.platform.http.FieldError;
+import dev.brigade.platform.http.Problem;
 
 @Path("/v1/feature-sets")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Feature sets", description = "Versioned, immutable feature definitions")
 public class FeatureSetResource {
 
-    @Inject
-    FeatureSetService service;
+    /** Registers feature-set versions: each one replays raw-events and feeds training with new vectors. */
+    public static final String REGISTRAR = "registrar";
 
-    @Inject
-    FeatureSetCatalog catalog;
+    private final FeatureSetService service;
+    private final FeatureSetCatalog catalog;
+    private final FeatureStreams streams;
+    private final ContractMonitor contracts;
+    private final Clock clock;
+    private final SecurityIdentity identity;
 
-    @Inject
-    FeatureStreams streams;
-
-    @Inject
-    ContractMonitor contracts;
-
-    @Inject
-    Clock clock;
-
-    @Inject
-    SecurityIdentity identity;
+    FeatureSetResource(FeatureSetService service, FeatureSetCatalog catalog, FeatureStreams streams,
+            ContractMonitor contracts, Clock clock, SecurityIdentity identity) {
+        this.service = service;
+        this.catalog = catalog;
+        this.streams = streams;
+        this.contracts = contracts;
+        this.clock = clock;
+        this.identity = identity;
+    }
 
     @PUT
     @Path("/{name}/versions/{version}")
     @Consumes({"application/yaml", "application/x-yaml", "text/yaml", MediaType.TEXT_PLAIN})
-    @RolesAllowed(SecurityProblems.REGISTRAR)
+    @RolesAllowed(REGISTRAR)
     @SecurityRequirement(name = "basic")
     @Operation(summary = "Register a feature-set version from YAML (role registrar)",
             description = "201 when new, 200 when the same content is registered again, 409 when the version "
@@ -69,7 +71,7 @@ public class FeatureSetResource {
     public Response register(@PathParam("name") String name, @PathParam("version") String version, String yaml) {
         List<FieldError> pathErrors = PathChecks.setAndVersion(name, version);
         if (!pathErrors.isEmpty()) {
-            return Problem.response(Problem.UNPROCESSABLE, "Invalid feature-set path", pathErrors);
+            return Problem.response(Problem.UNPROCESSABLE, "invalid-feature-set", "Invalid feature-set path", pathErrors);
         }
         FeatureSetService.Outcome outcome = service.register(name, Integer.parseInt(version), yaml,
                 identity.getPrincipal().getName());
@@ -82,11 +84,11 @@ public class FeatureSetResource {
         }
         if (outcome instanceof FeatureSetService.Outcome.Conflict conflict) {
             RegisteredFeatureSet existing = conflict.existing();
-            return Problem.response(409, "Feature set " + existing.definition().id()
+            return Problem.response(409, "conflict", "Feature set " + existing.definition().id()
                     + " is already registered with other content (sha256 " + existing.sha256() + " at "
                     + existing.registeredAt() + "); versions are immutable: register a new one", List.of());
         }
-        return Problem.response(Problem.UNPROCESSABLE, "The feature set is invalid",
+        return Problem.response(Problem.UNPROCESSABLE, "invalid-feature-set", "The feature set is invalid",
                 ((FeatureSetService.Outcome.Invalid) outcome).errors());
     }
 
@@ -144,7 +146,7 @@ public class FeatureSetResource {
     }
 
     private static Response notFound(String name, String version) {
-        return Problem.response(404, "no feature set " + name + " version " + version);
+        return Problem.response(404, "not-found", "no feature set " + name + " version " + version);
     }
 
     /** Path parameters reach state-store and topic names: strict patterns keep path tricks out. */

@@ -3,11 +3,11 @@ package dev.brigade.feature.rest;
 import java.time.Instant;
 import java.util.List;
 
+import dev.brigade.events.text.Durations;
 import dev.brigade.feature.BackfillProgress;
 import dev.brigade.feature.DataContract;
 import dev.brigade.feature.FeatureDefinition;
 import dev.brigade.feature.RegisteredFeatureSet;
-import dev.brigade.feature.mapping.Durations;
 import dev.brigade.feature.service.ContractTally;
 
 /** JSON shapes of the feature-set endpoints. */

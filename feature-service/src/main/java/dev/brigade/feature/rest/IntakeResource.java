@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
-import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -26,10 +25,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.brigade.events.LabelEvent;
 import dev.brigade.events.RawEvent;
 import dev.brigade.events.topics.Topics;
-import dev.brigade.feature.FieldError;
 import dev.brigade.feature.config.FeatureServiceConfig;
 import dev.brigade.feature.mapping.JsonEvents;
 import dev.brigade.feature.service.IntakeService;
+import dev.brigade.platform.http.FieldError;
+import dev.brigade.platform.http.Problem;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /** JSON intake for producers that do not speak Avro: one item or a batch, each item judged on its own. */
@@ -50,17 +50,17 @@ public class IntakeResource {
     public record IntakeResult(int accepted, int rejected, int failed, List<ItemResult> items) {
     }
 
-    @Inject
-    IntakeService intake;
+    private final IntakeService intake;
+    private final FeatureServiceConfig config;
+    private final Clock clock;
+    private final MeterRegistry registry;
 
-    @Inject
-    FeatureServiceConfig config;
-
-    @Inject
-    Clock clock;
-
-    @Inject
-    MeterRegistry registry;
+    IntakeResource(IntakeService intake, FeatureServiceConfig config, Clock clock, MeterRegistry registry) {
+        this.intake = intake;
+        this.config = config;
+        this.clock = clock;
+        this.registry = registry;
+    }
 
     @POST
     @Path("/events")
@@ -86,7 +86,7 @@ public class IntakeResource {
             BiFunction<JsonNode, java.time.Instant, JsonEvents.Parsed<T>> parse, String topic,
             Function<T, String> key, Function<T, String> eventId) {
         if (body == null || !(body.isObject() || body.isArray())) {
-            return Problem.response(400, "expected a JSON object or an array of them");
+            return Problem.response(400, "bad-request", "expected a JSON object or an array of them");
         }
         boolean batch = body.isArray();
         List<JsonNode> items = new ArrayList<>();
@@ -95,10 +95,10 @@ public class IntakeResource {
             items = List.of(body);
         }
         if (items.isEmpty()) {
-            return Problem.response(Problem.UNPROCESSABLE, "the batch is empty");
+            return Problem.response(Problem.UNPROCESSABLE, invalid(kind), "the batch is empty");
         }
         if (items.size() > config.intake().maxBatch()) {
-            return Problem.response(413, "at most " + config.intake().maxBatch() + " items per request, got "
+            return Problem.response(413, "batch-too-large", "at most " + config.intake().maxBatch() + " items per request, got "
                     + items.size());
         }
         List<ItemResult> results = new ArrayList<>(items.size());
@@ -142,9 +142,14 @@ public class IntakeResource {
             return Response.status(503).entity(result).build();
         }
         if (accepted.isEmpty()) {
-            return Problem.response(Problem.UNPROCESSABLE, "no item is acceptable", prefixed(results, batch));
+            return Problem.response(Problem.UNPROCESSABLE, invalid(kind), "no item is acceptable", prefixed(results, batch));
         }
         return Response.accepted(result).build();
+    }
+
+    /** invalid-event or invalid-label */
+    private static String invalid(String kind) {
+        return "invalid-" + kind.substring(0, kind.length() - 1);
     }
 
     /** A single object's errors name its fields; a batch's name the item too: [3].eventTime. */

@@ -6,7 +6,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import dev.brigade.feature.FeatureSetDefinition;
 import io.micrometer.core.instrument.Counter;
@@ -23,13 +22,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 @ApplicationScoped
 public class ContractMonitor {
 
-    @Inject
-    MeterRegistry registry;
-
-    @Inject
-    Clock clock;
-
+    private final MeterRegistry registry;
+    private final Clock clock;
     private final Map<String, ContractTally> tallies = new ConcurrentHashMap<>();
+
+    ContractMonitor(MeterRegistry registry, Clock clock) {
+        this.registry = registry;
+        this.clock = clock;
+    }
 
     public ContractTally register(FeatureSetDefinition set) {
         return tallies.computeIfAbsent(set.id(), id -> {

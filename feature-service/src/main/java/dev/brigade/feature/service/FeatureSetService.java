@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -26,10 +25,10 @@ import dev.brigade.events.ValueType;
 import dev.brigade.events.serde.EventCodec;
 import dev.brigade.events.topics.Topics;
 import dev.brigade.feature.FeatureSetDefinition;
-import dev.brigade.feature.FieldError;
 import dev.brigade.feature.RegisteredFeatureSet;
 import dev.brigade.feature.mapping.EventMapper;
 import dev.brigade.feature.mapping.FeatureSetParser;
+import dev.brigade.platform.http.FieldError;
 
 /** Registers feature-set versions: validated, immutable, recorded on the feature-sets topic. */
 @ApplicationScoped
@@ -54,14 +53,15 @@ public class FeatureSetService {
         }
     }
 
-    @Inject
-    FeatureSetCatalog catalog;
+    private final FeatureSetCatalog catalog;
+    private final KafkaProducer<String, byte[]> producer;
+    private final Clock clock;
 
-    @Inject
-    KafkaProducer<String, byte[]> producer;
-
-    @Inject
-    Clock clock;
+    FeatureSetService(FeatureSetCatalog catalog, KafkaProducer<String, byte[]> producer, Clock clock) {
+        this.catalog = catalog;
+        this.producer = producer;
+        this.clock = clock;
+    }
 
     /** One registration at a time per instance: check, write, then read back. */
     public synchronized Outcome register(String name, int version, String yaml, String registeredBy) {

@@ -10,7 +10,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -24,11 +23,13 @@ import dev.brigade.feature.config.FeatureServiceConfig;
 @ApplicationScoped
 public class IntakeService {
 
-    @Inject
-    KafkaProducer<String, byte[]> producer;
+    private final KafkaProducer<String, byte[]> producer;
+    private final FeatureServiceConfig config;
 
-    @Inject
-    FeatureServiceConfig config;
+    IntakeService(KafkaProducer<String, byte[]> producer, FeatureServiceConfig config) {
+        this.producer = producer;
+        this.config = config;
+    }
 
     /** For each event, empty when acknowledged, else why not. All sends go out before any wait. */
     @SuppressWarnings("unchecked")

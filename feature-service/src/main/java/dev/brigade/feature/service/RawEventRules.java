@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import dev.brigade.feature.FieldError;
+import dev.brigade.platform.http.FieldError;
 import dev.brigade.feature.PastEvent;
 
 /**

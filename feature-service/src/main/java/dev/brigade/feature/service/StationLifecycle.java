@@ -8,7 +8,6 @@ import java.time.Duration;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
 
 import org.jboss.logging.Logger;
@@ -16,7 +15,6 @@ import org.jboss.logging.Logger;
 import dev.brigade.feature.FeatureSetDefinition;
 import dev.brigade.feature.config.FeatureServiceConfig;
 import dev.brigade.feature.mapping.FeatureSetParser;
-import dev.brigade.feature.streams.FeatureStreams;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -29,17 +27,18 @@ public class StationLifecycle {
 
     private static final Logger LOG = Logger.getLogger(StationLifecycle.class);
 
-    @Inject
-    FeatureServiceConfig config;
+    private final FeatureServiceConfig config;
+    private final FeatureSetCatalog catalog;
+    private final StationApps streams;
+    private final FeatureSetService featureSets;
 
-    @Inject
-    FeatureSetCatalog catalog;
-
-    @Inject
-    FeatureStreams streams;
-
-    @Inject
-    FeatureSetService featureSets;
+    StationLifecycle(FeatureServiceConfig config, FeatureSetCatalog catalog, StationApps streams,
+            FeatureSetService featureSets) {
+        this.config = config;
+        this.catalog = catalog;
+        this.streams = streams;
+        this.featureSets = featureSets;
+    }
 
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 10) StartupEvent event) {
         catalog.start(Duration.ofSeconds(30));

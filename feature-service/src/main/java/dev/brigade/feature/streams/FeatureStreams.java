@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
@@ -23,26 +21,36 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.brigade.events.topics.Topics;
 import dev.brigade.feature.BackfillProgress;
+import dev.brigade.feature.EntityHistory;
 import dev.brigade.feature.FeatureSetDefinition;
 import dev.brigade.feature.FeatureValue;
+import dev.brigade.feature.HistoryLayout;
 import dev.brigade.feature.config.FeatureServiceConfig;
-import dev.brigade.feature.config.KafkaTopicsConfig;
 import dev.brigade.feature.service.ContractMonitor;
 import dev.brigade.feature.service.ContractTally;
+import dev.brigade.feature.service.OnlineFeatureService.LookupException;
+import dev.brigade.feature.service.StationApps;
+import dev.brigade.platform.kafka.KafkaClients;
+import dev.brigade.platform.kafka.KafkaTopicsConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 
 /**
  * Runs the prep station's Kafka Streams applications: the intake app (raw-events gate and label join) and one app
@@ -50,7 +58,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
  * is tracked against the end offsets taken when it started.
  */
 @ApplicationScoped
-public class FeatureStreams {
+public class FeatureStreams implements StationApps {
 
     private static final Logger LOG = Logger.getLogger(FeatureStreams.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
@@ -60,40 +68,38 @@ public class FeatureStreams {
             BackfillTracker backfill, Instant startedAt) {
     }
 
-    @Inject
-    FeatureServiceConfig config;
-
-    @Inject
-    KafkaTopicsConfig topics;
-
-    @Inject
-    Admin admin;
-
-    @Inject
-    Clock clock;
-
-    @Inject
-    MeterRegistry registry;
-
-    @Inject
-    ContractMonitor contracts;
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
-
-    @ConfigProperty(name = "quarkus.http.port")
-    int httpPort;
-
+    private final FeatureServiceConfig config;
+    private final KafkaTopicsConfig topics;
+    private final KafkaClients clients;
+    private final Clock clock;
+    private final MeterRegistry registry;
+    private final ContractMonitor contracts;
+    private final int httpPort;
     private final Map<String, VersionApp> versions = new ConcurrentHashMap<>();
     private final Map<String, Boolean> backfillReported = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastProgressLog = new ConcurrentHashMap<>();
     private KafkaStreams intake;
     private ScheduledExecutorService progress;
+    private Admin admin;
 
+    FeatureStreams(FeatureServiceConfig config, KafkaTopicsConfig topics, KafkaClients clients, Clock clock,
+            MeterRegistry registry, ContractMonitor contracts,
+            @ConfigProperty(name = "quarkus.http.port") int httpPort) {
+        this.config = config;
+        this.topics = topics;
+        this.clients = clients;
+        this.clock = clock;
+        this.registry = registry;
+        this.contracts = contracts;
+        this.httpPort = httpPort;
+    }
+
+    @Override
     public synchronized void startIntake() {
         if (intake != null) {
             return;
         }
+        admin = clients.admin("feature-service-admin", Map.of());
         String applicationId = config.applicationIdPrefix() + "-intake";
         Topology topology = IntakeTopology.build(
                 new IntakeTopology.Settings(config.maxLabelDelay(), config.joinSweepInterval()), clock,
@@ -107,7 +113,7 @@ public class FeatureStreams {
         progress.scheduleWithFixedDelay(this::pollBackfills, 1, 1, TimeUnit.SECONDS);
     }
 
-    /** Starts the app of a version unless it runs already; safe to call for every catalogue notification. */
+    @Override
     public synchronized void startVersion(FeatureSetDefinition set) {
         if (versions.containsKey(set.id())) {
             return;
@@ -143,11 +149,47 @@ public class FeatureStreams {
         return version(featureSetId).map(v -> v.backfill().progress());
     }
 
-    /** host:port this instance advertises to the others for interactive queries. */
+    @Override
     public String applicationServer() {
         return config.advertisedHost() + ":" + httpPort;
     }
 
+    @Override
+    public Placement place(FeatureSetDefinition set, String entityId) {
+        KeyQueryMetadata metadata = app(set).queryMetadataForKey(FeatureSetTopology.HISTORY_STORE, entityId,
+                Serdes.String().serializer());
+        if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+            throw new LookupException(503, "feature set " + set.id() + " is rebalancing; retry");
+        }
+        HostInfo active = metadata.activeHost();
+        return new Placement(active, metadata.partition(),
+                (active.host() + ":" + active.port()).equals(applicationServer()));
+    }
+
+    /**
+     * Only the partition's store is read: the whole store would be one RocksDB iterator and seek per partition for a
+     * key that lives in one of them, most of a look-up's time.
+     */
+    @Override
+    public EntityHistory history(FeatureSetDefinition set, String entityId, int partition) {
+        try {
+            ReadOnlyKeyValueStore<String, byte[]> store = app(set).store(StoreQueryParameters.fromNameAndType(
+                    FeatureSetTopology.HISTORY_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore())
+                    .withPartition(partition));
+            // The read itself can meet a rebalance too (the thread is PARTITIONS_ASSIGNED): the same 503, not a 500
+            return HistoryStore.read(store, entityId, HistoryLayout.of(set));
+        } catch (InvalidStateStoreException e) {
+            throw new LookupException(503, "feature set " + set.id() + " is not queryable yet (" + e.getMessage()
+                    + "); retry");
+        }
+    }
+
+    private KafkaStreams app(FeatureSetDefinition set) {
+        return version(set.id()).map(VersionApp::streams).orElseThrow(() -> new LookupException(503,
+                "feature set " + set.id() + " is registered but its app is not running here yet; retry"));
+    }
+
+    @Override
     public synchronized void stop() {
         if (progress != null) {
             progress.shutdownNow();
@@ -158,40 +200,31 @@ public class FeatureStreams {
             intake.close(CLOSE_TIMEOUT);
             intake = null;
         }
+        if (admin != null) {
+            admin.close(CLOSE_TIMEOUT);
+            admin = null;
+        }
     }
 
+    /** Streams metrics and the replacement of a failed stream thread come with the platform's factory. */
     private KafkaStreams start(String applicationId, Topology topology) {
-        KafkaStreams streams = new KafkaStreams(topology, properties(applicationId));
+        KafkaStreams streams = clients.streams(applicationId, topology, Map.of(
+                StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2,
+                StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString(),
+                StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer(),
+                StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) topics.replicationFactor(),
+                StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads(),
+                StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) config.commitInterval().toMillis(),
+                StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 8 * 1024 * 1024,
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueProcessingExceptionHandler.class.getName(),
+                StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest",
+                // Changelog and output records compress well (repeated attribute names): less to write and restore
+                StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4"));
         streams.setStateListener((next, previous) -> LOG.infof("Streams app %s: %s -> %s", applicationId,
                 previous, next));
-        // A bug in one record must not stop the station: log it and let the thread carry on.
-        streams.setUncaughtExceptionHandler(e -> {
-            LOG.errorf(e, "Streams app %s: stream thread failed, replacing it", applicationId);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
-        new KafkaStreamsMetrics(streams, List.of(io.micrometer.core.instrument.Tag.of("app", applicationId)))
-                .bindTo(registry);
         streams.start();
         return streams;
-    }
-
-    private Properties properties(String applicationId) {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
-        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer());
-        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) topics.replicationFactor());
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) config.commitInterval().toMillis());
-        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 8 * 1024 * 1024);
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
-                LogAndContinueProcessingExceptionHandler.class.getName());
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-        // Changelog and output records compress well (repeated attribute names); less to write, less to restore.
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
-        return props;
     }
 
     /** @param contract the version's live contract checks; null for the intake app, which feeds label balances */

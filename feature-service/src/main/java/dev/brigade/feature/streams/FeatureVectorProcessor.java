@@ -23,6 +23,7 @@ import dev.brigade.feature.PastEvent;
 import dev.brigade.feature.mapping.EventMapper;
 import dev.brigade.feature.service.FeatureComputer;
 import dev.brigade.feature.service.RawEventRules;
+import dev.brigade.platform.kafka.DeadLetterHeaders;
 
 /**
  * For each raw event of the set's source: the features from the entity's events strictly before it, then the event
@@ -126,7 +127,8 @@ final class FeatureVectorProcessor implements Processor<String, byte[], String, 
 
     private void deadLetter(Record<String, byte[]> record, String reason, String cause, String outcome) {
         LOG.debugf("Dead letter from raw-events: %s", reason);
-        context.forward(DeadLetters.of(context, record, reason, cause), FeatureSetTopology.DEAD_LETTER_SINK);
+        context.forward(record.withHeaders(DeadLetterHeaders.forRecord(context, record.headers(), reason, cause)),
+                FeatureSetTopology.DEAD_LETTER_SINK);
         listener.outcome("dead-letter:" + outcome);
     }
 }

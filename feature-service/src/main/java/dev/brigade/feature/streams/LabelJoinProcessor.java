@@ -1,6 +1,5 @@
 package dev.brigade.feature.streams;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +22,7 @@ import dev.brigade.events.serde.EventCodec;
 import dev.brigade.events.serde.EventDecodingException;
 import dev.brigade.events.topics.Topics;
 import dev.brigade.feature.service.RawEventRules;
+import dev.brigade.platform.kafka.DeadLetterHeaders;
 
 /**
  * Joins each label to the feature vectors of its event id, whichever arrives first, into one training example per
@@ -199,18 +199,17 @@ final class LabelJoinProcessor implements Processor<String, byte[], String, byte
 
     private void deadLetterPendingLabel(JoinState state, String reason) {
         RecordHeaders headers = new RecordHeaders();
-        headers.add(DeadLetters.REASON, reason.getBytes(StandardCharsets.UTF_8));
-        headers.add(DeadLetters.CAUSE, "label joined no feature vector".getBytes(StandardCharsets.UTF_8));
-        headers.add(DeadLetters.TOPIC, Topics.LABELS.getBytes(StandardCharsets.UTF_8));
-        headers.add(DeadLetters.PARTITION, Integer.toString(state.labelPartition).getBytes(StandardCharsets.UTF_8));
-        headers.add(DeadLetters.OFFSET, Long.toString(state.labelOffset).getBytes(StandardCharsets.UTF_8));
+        DeadLetterHeaders.put(headers, DeadLetterHeaders.REASON, reason);
+        DeadLetterHeaders.put(headers, DeadLetterHeaders.CAUSE, "label joined no feature vector");
+        DeadLetterHeaders.source(headers, Topics.LABELS, state.labelPartition, state.labelOffset);
         context.forward(new Record<>(state.label.getEventId(), LABELS.encode(state.label), clock.millis(), headers),
                 IntakeTopology.LABEL_DEAD_LETTERS);
         listener.outcome("dead-letter:label");
     }
 
     private void deadLetter(Record<String, byte[]> record, String reason, String cause, String sink) {
-        context.forward(DeadLetters.of(context, record, reason, cause), sink);
+        context.forward(record.withHeaders(DeadLetterHeaders.forRecord(context, record.headers(), reason, cause)),
+                sink);
         listener.outcome(sink.equals(IntakeTopology.LABEL_DEAD_LETTERS) ? "dead-letter:label" : "dead-letter:vector");
     }
 

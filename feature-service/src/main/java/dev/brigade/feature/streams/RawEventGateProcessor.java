@@ -11,9 +11,10 @@ import org.apache.kafka.streams.processor.api.Record;
 import dev.brigade.events.RawEvent;
 import dev.brigade.events.serde.EventCodec;
 import dev.brigade.events.serde.EventDecodingException;
-import dev.brigade.feature.FieldError;
 import dev.brigade.feature.mapping.EventMapper;
 import dev.brigade.feature.service.RawEventRules;
+import dev.brigade.platform.http.FieldError;
+import dev.brigade.platform.kafka.DeadLetterHeaders;
 
 /** Sends each raw event that no feature set can use to raw-events.dlq, once, naming what is wrong. */
 final class RawEventGateProcessor implements Processor<String, byte[], String, byte[]> {
@@ -52,7 +53,8 @@ final class RawEventGateProcessor implements Processor<String, byte[], String, b
     }
 
     private void deadLetter(Record<String, byte[]> record, String reason, String cause, String outcome) {
-        context.forward(DeadLetters.of(context, record, reason, cause), IntakeTopology.RAW_DEAD_LETTERS);
+        context.forward(record.withHeaders(DeadLetterHeaders.forRecord(context, record.headers(), reason, cause)),
+                IntakeTopology.RAW_DEAD_LETTERS);
         listener.outcome("dead-letter:" + outcome);
     }
 }

@@ -105,8 +105,8 @@ public final class FeatureBenchmark {
         try (KafkaBroker broker = KafkaBroker.builder().dataDir(work.resolve("kafka"))
                 .logFile(work.resolve("broker.log")).build().start()) {
             String bootstrap = broker.bootstrapServers();
-            TopicProvisioner.ensure(bootstrap, (short) 1, Duration.ofSeconds(30), TopicCatalog.all());
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                new TopicProvisioner(admin, (short) 1, Duration.ofSeconds(30)).ensure(TopicCatalog.all());
                 admin.createTopics(List.of(new NewTopic("bench-passthrough", 3, (short) 1),
                         new NewTopic(STREAMS_COPY_TOPIC, 3, (short) 1),
                         new NewTopic(STATEFUL_COPY_TOPIC, 3, (short) 1))).all().get();

@@ -13,7 +13,7 @@ import dev.brigade.feature.DataContract;
 import dev.brigade.feature.FeatureSetDefinition;
 import dev.brigade.feature.FeatureSets;
 import dev.brigade.feature.FeatureType;
-import dev.brigade.feature.FieldError;
+import dev.brigade.platform.http.FieldError;
 
 class FeatureSetParserTest {
 

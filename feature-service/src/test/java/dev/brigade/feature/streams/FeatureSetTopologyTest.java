@@ -33,6 +33,7 @@ import dev.brigade.events.RawEvent;
 import dev.brigade.events.serde.EventCodec;
 import dev.brigade.events.topics.Topics;
 import dev.brigade.feature.FeatureSets;
+import dev.brigade.platform.kafka.DeadLetterHeaders;
 
 /** Timelines through one feature-set version's topology: point-in-time correctness, order, lateness. */
 class FeatureSetTopologyTest {
@@ -123,10 +124,10 @@ class FeatureSetTopologyTest {
         List<TestRecord<String, byte[]>> dead = deadLetters.readRecordsToList();
         assertThat(dead).hasSize(1);
         assertThat(dead.get(0).value()).isEqualTo(late);
-        assertThat(header(dead.get(0), DeadLetters.REASON)).startsWith("LATE:");
-        assertThat(header(dead.get(0), DeadLetters.CAUSE)).contains("card-activity@1");
-        assertThat(header(dead.get(0), DeadLetters.TOPIC)).isEqualTo(Topics.RAW_EVENTS);
-        assertThat(header(dead.get(0), DeadLetters.OFFSET)).isEqualTo("2");
+        assertThat(header(dead.get(0), DeadLetterHeaders.REASON)).startsWith("LATE:");
+        assertThat(header(dead.get(0), DeadLetterHeaders.CAUSE)).contains("card-activity@1");
+        assertThat(header(dead.get(0), DeadLetterHeaders.TOPIC)).isEqualTo(Topics.RAW_EVENTS);
+        assertThat(header(dead.get(0), DeadLetterHeaders.OFFSET)).isEqualTo("2");
 
         // And it is in no vector and no history
         Map<String, FeatureVector> byEvent = vectorsByEvent();

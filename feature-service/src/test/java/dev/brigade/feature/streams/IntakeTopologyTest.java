@@ -31,6 +31,7 @@ import dev.brigade.events.RawEvent;
 import dev.brigade.events.TrainingExample;
 import dev.brigade.events.serde.EventCodec;
 import dev.brigade.events.topics.Topics;
+import dev.brigade.platform.kafka.DeadLetterHeaders;
 
 /** The label join in both arrival orders, its dead letters, and the raw-events gate. */
 class IntakeTopologyTest {
@@ -151,7 +152,7 @@ class IntakeTopologyTest {
         List<TestRecord<String, byte[]>> dead = labelDeadLetters.readRecordsToList();
         assertThat(dead).hasSize(1);
         assertThat(dead.get(0).value()).isEqualTo(second);
-        assertThat(header(dead.get(0), DeadLetters.REASON)).startsWith("DUPLICATE:").contains("first label wins");
+        assertThat(header(dead.get(0), DeadLetterHeaders.REASON)).startsWith("DUPLICATE:").contains("first label wins");
     }
 
     @Test
@@ -166,9 +167,9 @@ class IntakeTopologyTest {
         List<TestRecord<String, byte[]>> dead = labelDeadLetters.readRecordsToList();
         assertThat(dead).hasSize(1);
         assertThat(LABELS.decode(dead.get(0).value()).getEventId()).isEqualTo("ghost");
-        assertThat(header(dead.get(0), DeadLetters.REASON)).startsWith("UNKNOWN_EVENT:");
-        assertThat(header(dead.get(0), DeadLetters.TOPIC)).isEqualTo(Topics.LABELS);
-        assertThat(header(dead.get(0), DeadLetters.OFFSET)).isEqualTo("0");
+        assertThat(header(dead.get(0), DeadLetterHeaders.REASON)).startsWith("UNKNOWN_EVENT:");
+        assertThat(header(dead.get(0), DeadLetterHeaders.TOPIC)).isEqualTo(Topics.LABELS);
+        assertThat(header(dead.get(0), DeadLetterHeaders.OFFSET)).isEqualTo("0");
         assertThat(examples.isEmpty()).isTrue();
     }
 
@@ -211,7 +212,7 @@ class IntakeTopologyTest {
         labels.pipeInput("e5", LABELS.encode(label("e5", 1.0, EVENT_TIME.plus(Duration.ofDays(8)))));
 
         assertThat(examples.isEmpty()).isTrue();
-        assertThat(header(labelDeadLetters.readRecord(), DeadLetters.REASON)).startsWith("EXPIRED:");
+        assertThat(header(labelDeadLetters.readRecord(), DeadLetterHeaders.REASON)).startsWith("EXPIRED:");
     }
 
     @Test
@@ -220,7 +221,7 @@ class IntakeTopologyTest {
         labels.pipeInput("e7", "{\"eventId\": \"e7\", \"label\": 1}".getBytes(StandardCharsets.UTF_8));
 
         List<TestRecord<String, byte[]>> dead = labelDeadLetters.readRecordsToList();
-        assertThat(dead).extracting(r -> header(r, DeadLetters.REASON))
+        assertThat(dead).extracting(r -> header(r, DeadLetterHeaders.REASON))
                 .satisfiesExactly(r -> assertThat(r).startsWith("INVALID:").contains("finite"),
                         r -> assertThat(r).startsWith("BAD_MARKER:"));
     }
@@ -237,8 +238,8 @@ class IntakeTopologyTest {
         List<TestRecord<String, byte[]>> dead = rawDeadLetters.readRecordsToList();
         assertThat(dead).hasSize(2);
         assertThat(dead.get(0).value()).isEqualTo(corrupt);
-        assertThat(header(dead.get(0), DeadLetters.REASON)).startsWith("CORRUPT_BODY:");
-        assertThat(header(dead.get(1), DeadLetters.REASON)).startsWith("INVALID:").contains("attributes.amount");
+        assertThat(header(dead.get(0), DeadLetterHeaders.REASON)).startsWith("CORRUPT_BODY:");
+        assertThat(header(dead.get(1), DeadLetterHeaders.REASON)).startsWith("INVALID:").contains("attributes.amount");
     }
 
     private void advance(Duration duration) {
