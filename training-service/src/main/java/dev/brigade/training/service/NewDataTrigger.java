@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -39,19 +38,22 @@ public class NewDataTrigger {
 
     private static final Logger LOG = Logger.getLogger(NewDataTrigger.class);
 
-    @Inject
-    TrainingConfig config;
-    @Inject
-    RegistryClient registry;
-    @Inject
-    ExampleTally tally;
-    @Inject
-    RunStore store;
-    @Inject
-    TrainingCoordinator coordinator;
-
+    private final TrainingConfig config;
+    private final RegistryClient registry;
+    private final ExampleTally tally;
+    private final RunStore store;
+    private final TrainingCoordinator coordinator;
     private final Clock clock = Clock.systemUTC();
     private ScheduledExecutorService timer;
+
+    NewDataTrigger(TrainingConfig config, RegistryClient registry, ExampleTally tally, RunStore store,
+            TrainingCoordinator coordinator) {
+        this.config = config;
+        this.registry = registry;
+        this.tally = tally;
+        this.store = store;
+        this.coordinator = coordinator;
+    }
 
     void start(@Observes StartupEvent event) {
         if (!config.newData().enabled()) {

@@ -10,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import dev.brigade.training.RunRecord;
 import dev.brigade.training.TrainingRequest;
@@ -23,11 +22,8 @@ import dev.brigade.training.TrainingRequest;
 @ApplicationScoped
 public class TrainingCoordinator {
 
-    @Inject
-    TrainingJob job;
-    @Inject
-    RunStore store;
-
+    private final TrainingJob job;
+    private final RunStore store;
     private final Map<String, Run> active = new HashMap<>();
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "training-worker");
@@ -35,6 +31,11 @@ public class TrainingCoordinator {
         return t;
     });
     private final Clock clock = Clock.systemUTC();
+
+    TrainingCoordinator(TrainingJob job, RunStore store) {
+        this.job = job;
+        this.store = store;
+    }
 
     /**
      * @return the run that will answer the request: a new one, or the live run it coalesced into

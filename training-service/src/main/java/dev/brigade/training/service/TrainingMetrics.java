@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import dev.brigade.training.EpochProgress;
 import dev.brigade.training.RunStatus;
@@ -38,8 +37,7 @@ public class TrainingMetrics {
             Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(10),
             Duration.ofMinutes(30), Duration.ofHours(1)};
 
-    @Inject
-    MeterRegistry meters;
+    private final MeterRegistry meters;
 
     /** The values behind one use case's gauges; the gauges hold it strongly. */
     static final class UseCaseState {
@@ -55,6 +53,10 @@ public class TrainingMetrics {
     }
 
     private final Map<String, UseCaseState> states = new ConcurrentHashMap<>();
+
+    TrainingMetrics(MeterRegistry meters) {
+        this.meters = meters;
+    }
 
     /** A run ended (any outcome): counted and timed. */
     public void ended(String useCase, RunStatus outcome, Duration took) {

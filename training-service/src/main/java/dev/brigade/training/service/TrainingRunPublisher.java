@@ -4,7 +4,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -18,9 +17,11 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 @ApplicationScoped
 public class TrainingRunPublisher {
 
-    @Inject
-    @Channel(Channels.TRAINING_RUNS)
-    Emitter<TrainingRunEvent> emitter;
+    private final Emitter<TrainingRunEvent> emitter;
+
+    TrainingRunPublisher(@Channel(Channels.TRAINING_RUNS) Emitter<TrainingRunEvent> emitter) {
+        this.emitter = emitter;
+    }
 
     public CompletionStage<Void> publish(TrainingRunEvent event) {
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()

@@ -23,11 +23,11 @@ class TrainingCoordinatorTest {
 
     private final CountDownLatch release = new CountDownLatch(1);
     private final List<String> executed = new CopyOnWriteArrayList<>();
-    private final TrainingCoordinator coordinator = new TrainingCoordinator();
+    private final RunStore store = new RunStore(100);
+    private final TrainingCoordinator coordinator;
 
     TrainingCoordinatorTest() {
-        coordinator.store = new RunStore(100);
-        coordinator.job = new TrainingJob() {
+        coordinator = new TrainingCoordinator(new TrainingJob() {
             @Override
             void execute(Run run, TrainingRequest request) {
                 executed.add(run.runId);
@@ -39,7 +39,7 @@ class TrainingCoordinatorTest {
                 }
                 run.status(RunStatus.SUCCEEDED, null);
             }
-        };
+        }, store);
     }
 
     @AfterEach
@@ -63,7 +63,7 @@ class TrainingCoordinatorTest {
         assertThat(second.runId()).isEqualTo(first.runId());
         assertThat(third.requestIds()).containsExactly("r1", "r2");
         assertThat(other.runId()).isNotEqualTo(first.runId());
-        assertThat(coordinator.store.get(first.runId())).hasValueSatisfying(
+        assertThat(store.get(first.runId())).hasValueSatisfying(
                 r -> assertThat(r.requestIds()).containsExactly("r1", "r2"));
 
         // And once the run has ended, the next request starts a new run
