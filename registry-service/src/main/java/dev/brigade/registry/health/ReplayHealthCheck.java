@@ -9,7 +9,7 @@ import org.eclipse.microprofile.health.Readiness;
 
 import dev.brigade.registry.listener.RegistryLogReader;
 import dev.brigade.registry.listener.RegistryReplay;
-import dev.brigade.registry.service.RegistryService;
+import dev.brigade.registry.service.WritePath;
 
 /**
  * Ready only when the state is whole and this instance may write: the replay reached the end of registry-events
@@ -20,11 +20,11 @@ import dev.brigade.registry.service.RegistryService;
 public class ReplayHealthCheck implements HealthCheck {
 
     private final RegistryReplay replay;
-    private final RegistryService service;
+    private final WritePath writes;
 
-    ReplayHealthCheck(RegistryReplay replay, RegistryService service) {
+    ReplayHealthCheck(RegistryReplay replay, WritePath writes) {
         this.replay = replay;
-        this.service = service;
+        this.writes = writes;
     }
 
     @Override
@@ -35,7 +35,7 @@ public class ReplayHealthCheck implements HealthCheck {
             return response.down().withData("state", "not started").build();
         }
         RegistryLogReader.Status status = reader.status();
-        boolean fenced = service.fenced();
+        boolean fenced = writes.fenced();
         String state = fenced ? "fenced by another registry instance"
                 : !status.running() ? "stopped" : status.caughtUp() ? "caught up" : "replaying";
         response.status(status.running() && status.caughtUp() && !fenced)

@@ -5,7 +5,6 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -34,11 +33,13 @@ import io.quarkus.security.identity.SecurityIdentity;
 @Tag(name = "aliases", description = "Shadow, canary and champion: promotion, rollback and history")
 public class AliasResource {
 
-    @Inject
-    RegistryService registry;
+    private final RegistryService registry;
+    private final SecurityIdentity identity;
 
-    @Inject
-    SecurityIdentity identity;
+    AliasResource(RegistryService registry, SecurityIdentity identity) {
+        this.registry = registry;
+        this.identity = identity;
+    }
 
     @GET
     @Path("/aliases")

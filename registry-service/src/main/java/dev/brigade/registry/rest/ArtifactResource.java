@@ -1,6 +1,5 @@
 package dev.brigade.registry.rest;
 
-import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -19,8 +18,11 @@ import dev.brigade.registry.service.RegistryService;
 @Tag(name = "artifacts", description = "Content-addressed model artifacts")
 public class ArtifactResource {
 
-    @Inject
-    RegistryService registry;
+    private final RegistryService registry;
+
+    ArtifactResource(RegistryService registry) {
+        this.registry = registry;
+    }
 
     @GET
     @Path("/{sha256}")

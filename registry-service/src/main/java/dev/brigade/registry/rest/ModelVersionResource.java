@@ -5,7 +5,6 @@ import java.net.URI;
 import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -42,11 +41,13 @@ import io.quarkus.security.identity.SecurityIdentity;
 @Tag(name = "model versions", description = "Model versions with artifacts, lineage, gates and approvals")
 public class ModelVersionResource {
 
-    @Inject
-    RegistryService registry;
+    private final RegistryService registry;
+    private final SecurityIdentity identity;
 
-    @Inject
-    SecurityIdentity identity;
+    ModelVersionResource(RegistryService registry, SecurityIdentity identity) {
+        this.registry = registry;
+        this.identity = identity;
+    }
 
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)

@@ -1,6 +1,5 @@
 package dev.brigade.registry.rest;
 
-import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -20,8 +19,11 @@ import dev.brigade.registry.service.StageEvaluator;
 @Tag(name = "stages", description = "Where a use case stands in the loop, with each stage's criteria")
 public class StageResource {
 
-    @Inject
-    RegistryService registry;
+    private final RegistryService registry;
+
+    StageResource(RegistryService registry) {
+        this.registry = registry;
+    }
 
     @GET
     @Path("/stages")

@@ -4,7 +4,6 @@ import java.net.URI;
 import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -39,13 +38,15 @@ import io.quarkus.security.identity.SecurityIdentity;
 @Tag(name = "use cases", description = "Use-case specs: framing, metrics, policies and owners, versioned")
 public class UseCaseResource {
 
+    private final RegistryService registry;
+    private final SecurityIdentity identity;
+
+    UseCaseResource(RegistryService registry, SecurityIdentity identity) {
+        this.registry = registry;
+        this.identity = identity;
+    }
+
     static final String YAML = "application/yaml";
-
-    @Inject
-    RegistryService registry;
-
-    @Inject
-    SecurityIdentity identity;
 
     @GET
     @Operation(summary = "All use cases with their latest spec version and aliases")

@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -45,13 +44,17 @@ public class RolloutDriver {
     public record Move(int version, Alias alias, Double trafficPercent, String reason) {
     }
 
-    @Inject
-    RegistryService registry;
-    @Inject
-    RegistryConfig config;
-
+    private final RegistryService registry;
+    private final WritePath writes;
+    private final RegistryConfig config;
     private final Clock clock = Clock.systemUTC();
     private ScheduledExecutorService timer;
+
+    RolloutDriver(RegistryService registry, WritePath writes, RegistryConfig config) {
+        this.registry = registry;
+        this.writes = writes;
+        this.config = config;
+    }
 
     void start(@Observes StartupEvent event) {
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -70,7 +73,7 @@ public class RolloutDriver {
     }
 
     void advanceAll() {
-        if (registry.fenced()) {
+        if (writes.fenced()) {
             return;
         }
         for (UseCase useCase : registry.useCases()) {
@@ -114,7 +117,7 @@ public class RolloutDriver {
             return Optional.empty();
         }
         List<RolloutStep> steps = policy.rollout();
-        int at = RegistryService.stepOf(useCase, steps, v);
+        int at = RolloutRules.stepOf(useCase, steps, v);
         int next = at + 1;
         while (next < steps.size() && steps.get(next).alias() == Alias.CANARY && champion == null) {
             next++; // no champion to share traffic with: canary steps do not apply
