@@ -117,6 +117,15 @@ class KafkaContractTest {
         given().when().get("/q/openapi").then().statusCode(200);
     }
 
+    @Test
+    void theReplayConsumersLagIsInTheMetrics() {
+        // Given the running replay, When /q/metrics is scraped, Then its consumer's lag is there under its client id
+        await().atMost(WAIT).untilAsserted(() -> assertThat(given().when().get("/q/metrics").then().statusCode(200)
+                .extract().asString().lines())
+                .anyMatch(line -> line.startsWith("kafka_consumer_fetch_manager_records_lag_max{")
+                        && line.contains("client_id=\"registry-replay\"")));
+    }
+
     /** A valid first spec version of a fresh use case, as another registry instance would have written it. */
     private static RegistryEvent goodEvent() {
         String name = "contract-" + UUID.randomUUID().toString().substring(0, 8);
