@@ -1,11 +1,9 @@
 package dev.brigade.serving.health;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 
 import dev.brigade.serving.listener.RegistryFollower;
@@ -15,11 +13,13 @@ import dev.brigade.serving.service.ModelStore;
 @ApplicationScoped
 public class ServingHealthChecks {
 
-    @Inject
-    RegistryFollower follower;
+    private final RegistryFollower follower;
+    private final ModelStore models;
 
-    @Inject
-    ModelStore models;
+    ServingHealthChecks(RegistryFollower follower, ModelStore models) {
+        this.follower = follower;
+        this.models = models;
+    }
 
     @Readiness
     HealthCheck modelsReady() {
@@ -30,10 +30,5 @@ public class ServingHealthChecks {
                 .withData("registryEventsApplied", follower.applied())
                 .withData("registryEventsSkipped", follower.skipped())
                 .build();
-    }
-
-    @Liveness
-    HealthCheck followerAlive() {
-        return () -> HealthCheckResponse.named("registry-events follower").status(follower.alive()).build();
     }
 }

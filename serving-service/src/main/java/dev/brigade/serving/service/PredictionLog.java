@@ -3,7 +3,7 @@ package dev.brigade.serving.service;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -13,20 +13,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
-import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.brigade.events.topics.Topics;
+import dev.brigade.platform.kafka.KafkaClients;
 import dev.brigade.serving.LogRateLimit;
 import dev.brigade.serving.Prediction;
 import dev.brigade.serving.config.ServingConfig;
@@ -42,7 +38,8 @@ import io.quarkus.runtime.Startup;
  * nothing is lost silently; the same for a send Kafka did not acknowledge.
  *
  * <p>The sender wakes at most once per {@code prediction-log.gather} (5 ms) and hands Kafka what gathered meanwhile.
- * It owns a plain Kafka producer (idempotent, acks=all, lz4, lingering 20 ms so records go in batches): the
+ * It owns a plain Kafka producer from the platform's KafkaClients (idempotent, acks=all; here lz4, lingering 20 ms
+ * so records go in batches, its metrics bound): the
  * messaging emitter it replaced added a reactive stream and a second thread hop per record, about a twentieth of the
  * scoring path's CPU in the benchmark's profile, for nothing this queue does not already do.
  */
@@ -52,45 +49,39 @@ public class PredictionLog {
 
     private static final Logger LOG = Logger.getLogger(PredictionLog.class);
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
-
-    @Inject
-    ServingConfig config;
-
-    @Inject
-    ServingMetrics metrics;
-
-    private KafkaProducer<String, byte[]> producer;
-    private BlockingQueue<Prediction> queue;
-    private Semaphore inFlight;
+    private final ServingConfig config;
+    private final ServingMetrics metrics;
+    private final KafkaProducer<String, byte[]> producer;
+    private final AutoCloseable producerMetrics;
+    private final BlockingQueue<Prediction> queue;
+    private final Semaphore inFlight;
     private final AtomicLong dropped = new AtomicLong();
     private final LogRateLimit dropLog = new LogRateLimit(Duration.ofSeconds(10));
     private volatile boolean running = true;
-    private Thread sender;
+    private final Thread sender;
 
-    @PostConstruct
-    void start() {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "serving-predictions");
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        // A log, not a conversation: nobody waits for it, and each produce request costs the producer's thread a
-        // wake-up, a write and a response whatever its size, so fewer, larger batches.
-        props.put(ProducerConfig.LINGER_MS_CONFIG, (int) config.predictionLog().linger().toMillis());
-        // Predictions repeat their feature names in every record: lz4 shrinks a batch several times for about a
-        // microsecond a record, and bytes on the wire cost the sender's CPU too (on loopback, the receiver's as well).
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.predictionLog().compression());
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, config.predictionLog().batchSize());
-        // A broker that is away blocks only the sender thread, and not for long: the queue then fills and drops.
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-        producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
-        queue = new ArrayBlockingQueue<>(config.predictionLog().bufferSize());
-        inFlight = new Semaphore(Math.max(1, config.predictionLog().maxInFlight()));
-        Gauge.builder("brigade.serving.prediction.log.queued", this, p -> p.queue.size())
+    PredictionLog(KafkaClients clients, ServingConfig config, ServingMetrics metrics) {
+        this.config = config;
+        this.metrics = metrics;
+        // Idempotent with acks=all, as every platform producer.
+        this.producer = clients.producer("serving-predictions", Map.of(
+                // A log, not a conversation: nobody waits for it, and each produce request costs the producer's
+                // thread a wake-up, a write and a response whatever its size, so fewer, larger batches.
+                ProducerConfig.LINGER_MS_CONFIG, (int) config.predictionLog().linger().toMillis(),
+                // Predictions repeat their feature names in every record: lz4 shrinks a batch several times for about
+                // a microsecond a record, and bytes on the wire cost the sender's CPU too (on loopback, the
+                // receiver's as well).
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, config.predictionLog().compression(),
+                ProducerConfig.BATCH_SIZE_CONFIG, config.predictionLog().batchSize(),
+                // A broker that is away blocks only the sender thread, and not for long: the queue then fills and
+                // drops.
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000));
+        this.producerMetrics = clients.meter(producer);
+        this.queue = new ArrayBlockingQueue<>(config.predictionLog().bufferSize());
+        this.inFlight = new Semaphore(Math.max(1, config.predictionLog().maxInFlight()));
+        Gauge.builder("brigade.serving.prediction.log.queued", queue, BlockingQueue::size)
                 .description("Predictions waiting to be sent to Kafka").register(metrics.registry());
-        sender = new Thread(this::send, "prediction-log-sender");
+        this.sender = new Thread(this::send, "prediction-log-sender");
         sender.setDaemon(true);
         sender.start();
     }
@@ -111,6 +102,11 @@ public class PredictionLog {
         sender.interrupt();
         if (!queue.isEmpty()) {
             LOG.warnf("Stopping with %d predictions not logged", queue.size());
+        }
+        try {
+            producerMetrics.close();
+        } catch (Exception e) {
+            LOG.debugf("Closing the producer's meters: %s", e);
         }
         producer.close(Duration.ofSeconds(5));
     }

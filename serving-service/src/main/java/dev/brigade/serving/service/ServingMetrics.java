@@ -1,14 +1,18 @@
 package dev.brigade.serving.service;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.brigade.events.topics.Topics;
 import dev.brigade.serving.Variant;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -100,9 +104,16 @@ public class ServingMetrics {
                 "outcome", outcome).increment();
     }
 
-    public void registryEvent(String outcome) {
-        counter("brigade.events.consumed", "Events consumed and processed, by topic", "topic",
-                dev.brigade.events.topics.Topics.REGISTRY_EVENTS, "outcome", outcome).increment();
+    /**
+     * registry-events by outcome, read from the follower's counts (a meter holds its source weakly: pass the
+     * long-lived follower itself, not a lambda).
+     */
+    public <T> void registryEvents(T follower, ToLongFunction<T> applied, ToLongFunction<T> skipped) {
+        for (var outcome : Map.of("applied", applied, "skipped", skipped).entrySet()) {
+            FunctionCounter.builder("brigade.events.consumed", follower, f -> outcome.getValue().applyAsLong(f))
+                    .description("Events consumed and processed, by topic")
+                    .tags("topic", Topics.REGISTRY_EVENTS, "outcome", outcome.getKey()).register(registry);
+        }
     }
 
     public MeterRegistry registry() {
