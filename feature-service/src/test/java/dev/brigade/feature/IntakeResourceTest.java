@@ -115,7 +115,10 @@ class IntakeResourceTest {
             big.append(i == 0 ? "" : ",").append("{}");
         }
         given().contentType(ContentType.JSON).body(big.append("]").toString()).when().post("/v1/events")
-                .then().statusCode(413).body("detail", containsString("at most 1000"));
+                .then().statusCode(413)
+                .body("type", org.hamcrest.Matchers.equalTo("urn:brigade:problem:batch-too-large"))
+                .body("instance", org.hamcrest.Matchers.equalTo("/v1/events"))
+                .body("detail", containsString("at most 1000"));
 
         String huge = "{\"eventId\": \"" + "x".repeat(3 * 1024 * 1024) + "\"}";
         given().contentType(ContentType.JSON).body(huge).when().post("/v1/events").then().statusCode(413);
@@ -130,7 +133,9 @@ class IntakeResourceTest {
         attributes.append("}");
         given().contentType(ContentType.JSON).body("{\"eventId\": \"a\", \"source\": \"s\", \"entityId\": \"e\", "
                 + "\"eventTime\": 1700000000000, \"attributes\": " + attributes + "}")
-                .when().post("/v1/events").then().statusCode(422).body("errors.field", hasItem("attributes"));
+                .when().post("/v1/events").then().statusCode(422)
+                .body("type", org.hamcrest.Matchers.equalTo("urn:brigade:problem:invalid-event"))
+                .body("errors.field", hasItem("attributes"));
 
         given().contentType(ContentType.JSON).body("{\"eventId\": \"a\", \"source\": \"s\", \"entityId\": \"e\", "
                 + "\"eventTime\": 1700000000000, \"attributes\": {\"note\": \"" + "n".repeat(1025) + "\"}}")

@@ -179,6 +179,9 @@ class OnlineBatchLookupTest {
         String body = "{\"lookups\": [{\"entityId\": \"card-1\"}]}";
         given().contentType(ContentType.JSON).body(body).when().post("/v1/features/no-such-set")
                 .then().statusCode(404).contentType("application/problem+json")
+                .body("type", equalTo("urn:brigade:problem:not-found"))
+                .body("instance", equalTo("/v1/features/no-such-set"))
+                .body("errors", org.hamcrest.Matchers.empty())
                 .body("detail", equalTo("no feature set no-such-set"));
         given().contentType(ContentType.JSON).body(body).queryParam("version", "9").when().post(BATCH)
                 .then().statusCode(404).contentType("application/problem+json")

@@ -159,6 +159,7 @@ class PrepStationKafkaTest {
         asRegistrar().contentType("application/yaml")
                 .body("name: other\nversion: 2\nfeatures: []\n".getBytes(StandardCharsets.UTF_8))
                 .when().put("/v1/feature-sets/card-activity/versions/2").then().statusCode(422)
+                .body("type", equalTo("urn:brigade:problem:invalid-feature-set"))
                 .body("errors.field", hasItems("features", "name"));
         asRegistrar().contentType("application/yaml").body(yaml.getBytes(StandardCharsets.UTF_8))
                 .when().put("/v1/feature-sets/..%2F..%2Fetc/versions/1").then().statusCode(org.hamcrest.Matchers
@@ -179,8 +180,10 @@ class PrepStationKafkaTest {
         // When nobody is logged in, Then 401 with a challenge and a problem body, and nothing is registered
         given().contentType("application/yaml").body(yaml.getBytes(StandardCharsets.UTF_8)).when().put(path)
                 .then().statusCode(401).contentType("application/problem+json")
-                .header("WWW-Authenticate", org.hamcrest.Matchers.startsWith("Basic"))
-                .body("detail", org.hamcrest.Matchers.containsString("authenticate"));
+                .header("WWW-Authenticate", equalTo("Basic realm=\"brigade-features\""))
+                .body("type", equalTo("urn:brigade:problem:unauthorized"))
+                .body("instance", equalTo(path))
+                .body("detail", org.hamcrest.Matchers.containsString("authenticate to register a feature-set version"));
         // And a wrong password is the same 401
         given().auth().preemptive().basic("rita", "not-her-password").contentType("application/yaml")
                 .body(yaml.getBytes(StandardCharsets.UTF_8)).when().put(path).then().statusCode(401);
@@ -188,6 +191,7 @@ class PrepStationKafkaTest {
         given().auth().preemptive().basic("dave", "dave-local").contentType("application/yaml")
                 .body(yaml.getBytes(StandardCharsets.UTF_8)).when().put(path)
                 .then().statusCode(403).contentType("application/problem+json")
+                .body("type", equalTo("urn:brigade:problem:forbidden"))
                 .body("detail", org.hamcrest.Matchers.containsString("registrar"));
         given().when().get(path).then().statusCode(404);
 

@@ -6,7 +6,6 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
-import jakarta.inject.Inject;
 
 import org.apache.kafka.streams.KafkaStreams;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -27,11 +26,13 @@ public class StationHealthChecks {
     private static final Set<KafkaStreams.State> DEAD = EnumSet.of(KafkaStreams.State.ERROR,
             KafkaStreams.State.PENDING_ERROR);
 
-    @Inject
-    FeatureSetCatalog catalog;
+    private final FeatureSetCatalog catalog;
+    private final FeatureStreams streams;
 
-    @Inject
-    FeatureStreams streams;
+    StationHealthChecks(FeatureSetCatalog catalog, FeatureStreams streams) {
+        this.catalog = catalog;
+        this.streams = streams;
+    }
 
     @Produces
     @Readiness

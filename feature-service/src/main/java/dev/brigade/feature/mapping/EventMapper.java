@@ -12,16 +12,11 @@ import dev.brigade.events.RawEvent;
 import dev.brigade.feature.DataContract;
 import dev.brigade.feature.FeatureSetDefinition;
 import dev.brigade.feature.FeatureValue;
-import dev.brigade.feature.PastEvent;
 
 /** Between the contract's Avro events and this service's domain records. */
 public final class EventMapper {
 
     private EventMapper() {
-    }
-
-    public static PastEvent toPastEvent(RawEvent event) {
-        return new PastEvent(event.getEventId(), event.getEventTime(), event.getAttributes());
     }
 
     public static FeatureVector toFeatureVector(FeatureSetDefinition set, RawEvent event,

@@ -5,8 +5,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -20,11 +22,13 @@ import dev.brigade.feature.DataContract;
 import dev.brigade.feature.FeatureDefinition;
 import dev.brigade.feature.FeatureSetDefinition;
 import dev.brigade.feature.FeatureType;
+import dev.brigade.platform.document.Fields;
 import dev.brigade.platform.http.FieldError;
 
 /**
  * Reads a feature-set version from YAML and checks all of it, reporting every problem with the field that has it,
- * so an author fixes a file in one round.
+ * so an author fixes a file in one round. The platform's {@link Fields} walks the tree, collects the problems and
+ * refuses unknown fields; the value rules and their messages are this parser's own.
  */
 public final class FeatureSetParser {
 
@@ -35,13 +39,6 @@ public final class FeatureSetParser {
     static final Duration MAX_WINDOW = Duration.ofDays(366);
     static final int MAX_FEATURES = 200;
 
-    private static final Set<String> TOP_LEVEL = Set.of("name", "version", "description", "source", "grace",
-            "slices", "features", "expectations");
-    private static final Set<String> FEATURE_FIELDS = Set.of("name", "type", "aggregation", "attribute", "window",
-            "default", "description");
-    private static final Set<String> EXPECTATION_FIELDS = Set.of("freshness", "label", "features");
-    private static final Set<String> FEATURE_EXPECTATION_FIELDS = Set.of("min", "max", "categories",
-            "maxMissingRate");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     /** Either a definition or the problems; never both. */
@@ -74,37 +71,36 @@ public final class FeatureSetParser {
         if (root == null || !root.isObject()) {
             return Result.failed(List.of(new FieldError("$", "expected a mapping with name, version and features")));
         }
-        List<FieldError> errors = new ArrayList<>();
-        unknownFields(root, TOP_LEVEL, "", errors);
-
-        String name = text(root, "name", errors, true);
+        Fields errors = new Fields();
+        Fields.Obj top = errors.root(root);
+        String name = text(top, "name", errors, true);
         if (name != null && !SET_NAME.matcher(name).matches()) {
-            errors.add(new FieldError("name", "must match " + SET_NAME.pattern()));
+            errors.error("name", "must match " + SET_NAME.pattern());
         }
         int version = 0;
-        JsonNode versionNode = root.get("version");
+        JsonNode versionNode = top.any("version");
         if (versionNode == null || versionNode.isNull()) {
-            errors.add(new FieldError("version", "is required"));
+            errors.error("version", "is required");
         } else if (!versionNode.canConvertToExactIntegral() || versionNode.asInt() < 1) {
-            errors.add(new FieldError("version", "must be a whole number of at least 1"));
+            errors.error("version", "must be a whole number of at least 1");
         } else {
             version = versionNode.asInt();
         }
         if (expectedName != null && name != null && !name.equals(expectedName)) {
-            errors.add(new FieldError("name", "is '" + name + "' but the path says '" + expectedName + "'"));
+            errors.error("name", "is '" + name + "' but the path says '" + expectedName + "'");
         }
         if (expectedVersion > 0 && version > 0 && version != expectedVersion) {
-            errors.add(new FieldError("version", "is " + version + " but the path says " + expectedVersion));
+            errors.error("version", "is " + version + " but the path says " + expectedVersion);
         }
-        String description = text(root, "description", errors, false);
-        String source = text(root, "source", errors, false);
-        Duration grace = duration(root, "grace", "grace", errors).orElse(DEFAULT_GRACE);
-        List<String> slices = stringList(root, "slices", errors);
-        List<FeatureDefinition> features = features(root.get("features"), errors);
-        DataContract contract = expectations(root.get("expectations"), features, errors);
-
-        if (!errors.isEmpty()) {
-            return Result.failed(errors);
+        String description = text(top, "description", errors, false);
+        String source = text(top, "source", errors, false);
+        Duration grace = duration(top, "grace", errors).orElse(DEFAULT_GRACE);
+        List<String> slices = stringList(top, "slices", errors);
+        List<FeatureDefinition> features = features(top, errors);
+        DataContract contract = expectations(top, features, errors);
+        top.done();
+        if (!errors.ok()) {
+            return Result.failed(errors.errors());
         }
         return Result.ok(new FeatureSetDefinition(name, version, Optional.ofNullable(description),
                 Optional.ofNullable(source), grace, slices, features, contract));
@@ -115,211 +111,193 @@ public final class FeatureSetParser {
      * {@code min}/{@code max} (numbers), {@code categories} (strings) and {@code maxMissingRate}. A bound the
      * feature's own default breaks is refused: every defaulted value would break the contract.
      */
-    private static DataContract expectations(JsonNode node, List<FeatureDefinition> features,
-            List<FieldError> errors) {
-        if (node == null || node.isNull()) {
+    private static DataContract expectations(Fields.Obj top, List<FeatureDefinition> features, Fields errors) {
+        Fields.Obj node = mapping(top, "expectations", "must be a mapping with freshness, label and features",
+                errors);
+        if (node == null) {
             return DataContract.NONE;
         }
-        if (!node.isObject()) {
-            errors.add(new FieldError("expectations", "must be a mapping with freshness, label and features"));
-            return DataContract.NONE;
-        }
-        unknownFields(node, EXPECTATION_FIELDS, "expectations.", errors);
-        Optional<Duration> freshness = duration(node, "freshness", "expectations.freshness", errors);
+        Optional<Duration> freshness = duration(node, "freshness", errors);
         if (freshness.isPresent() && freshness.get().isZero()) {
-            errors.add(new FieldError("expectations.freshness", "must be longer than 0"));
+            errors.error("expectations.freshness", "must be longer than 0");
         }
         Optional<Double> shareMin = Optional.empty();
         Optional<Double> shareMax = Optional.empty();
-        JsonNode label = node.get("label");
-        if (label != null && !label.isNull()) {
-            if (!label.isObject()) {
-                errors.add(new FieldError("expectations.label", "must be a mapping with positiveShare"));
+        Fields.Obj label = mapping(node, "label", "must be a mapping with positiveShare", errors);
+        if (label != null) {
+            String at = "expectations.label.positiveShare";
+            JsonNode raw = label.any("positiveShare");
+            if (raw == null || !raw.isObject()) {
+                errors.error(at, "must be a mapping with min and/or max, shares from 0 to 1");
             } else {
-                unknownFields(label, Set.of("positiveShare"), "expectations.label.", errors);
-                JsonNode share = label.get("positiveShare");
-                String at = "expectations.label.positiveShare";
-                if (share == null || share.isNull() || !share.isObject()) {
-                    errors.add(new FieldError(at, "must be a mapping with min and/or max, shares from 0 to 1"));
-                } else {
-                    unknownFields(share, Set.of("min", "max"), at + ".", errors);
-                    shareMin = number(share, "min", at + ".min", errors);
-                    shareMax = number(share, "max", at + ".max", errors);
-                    shareMin.filter(v -> v < 0 || v > 1).ifPresent(
-                            v -> errors.add(new FieldError(at + ".min", "must be between 0 and 1")));
-                    shareMax.filter(v -> v < 0 || v > 1).ifPresent(
-                            v -> errors.add(new FieldError(at + ".max", "must be between 0 and 1")));
-                    if (shareMin.isEmpty() && shareMax.isEmpty() && share.get("min") == null
-                            && share.get("max") == null) {
-                        errors.add(new FieldError(at, "needs min, max or both"));
-                    }
-                    if (shareMin.isPresent() && shareMax.isPresent() && shareMin.get() > shareMax.get()) {
-                        errors.add(new FieldError(at + ".min", "is above max"));
-                    }
+                Fields.Obj share = label.object("positiveShare", false);
+                shareMin = number(share, "min", errors);
+                shareMax = number(share, "max", errors);
+                shareMin.filter(v -> v < 0 || v > 1)
+                        .ifPresent(v -> errors.error(at + ".min", "must be between 0 and 1"));
+                shareMax.filter(v -> v < 0 || v > 1)
+                        .ifPresent(v -> errors.error(at + ".max", "must be between 0 and 1"));
+                if (shareMin.isEmpty() && shareMax.isEmpty() && raw.get("min") == null && raw.get("max") == null) {
+                    errors.error(at, "needs min, max or both");
                 }
+                if (shareMin.isPresent() && shareMax.isPresent() && shareMin.get() > shareMax.get()) {
+                    errors.error(at + ".min", "is above max");
+                }
+                share.done();
             }
+            label.done();
         }
         List<DataContract.FeatureExpectation> expected = new ArrayList<>();
-        JsonNode perFeature = node.get("features");
-        if (perFeature != null && !perFeature.isNull()) {
-            if (!perFeature.isObject()) {
-                errors.add(new FieldError("expectations.features", "must be a mapping from feature name to "
-                        + "its expectations"));
-            } else {
-                for (Iterator<String> it = perFeature.fieldNames(); it.hasNext(); ) {
-                    String feature = it.next();
-                    featureExpectation(feature, perFeature.get(feature), features, errors).ifPresent(expected::add);
-                }
+        Fields.Obj perFeature = mapping(node, "features", "must be a mapping from feature name to its expectations",
+                errors);
+        if (perFeature != null) {
+            for (Iterator<String> it = perFeature.fieldNames(); it.hasNext(); ) {
+                featureExpectation(perFeature, it.next(), features, errors).ifPresent(expected::add);
             }
         }
+        node.done();
         return new DataContract(expected, shareMin, shareMax, freshness);
     }
 
-    private static Optional<DataContract.FeatureExpectation> featureExpectation(String feature, JsonNode e,
-            List<FeatureDefinition> features, List<FieldError> errors) {
-        String at = "expectations.features." + feature;
+    private static Optional<DataContract.FeatureExpectation> featureExpectation(Fields.Obj perFeature,
+            String feature, List<FeatureDefinition> features, Fields errors) {
+        String at = perFeature.path(feature);
+        JsonNode raw = perFeature.any(feature);
         Optional<FeatureDefinition> declared = features.stream().filter(f -> f.name().equals(feature)).findFirst();
         if (declared.isEmpty()) {
-            errors.add(new FieldError(at, "is not a feature of this set"));
+            errors.error(at, "is not a feature of this set");
             return Optional.empty();
         }
-        if (e == null || !e.isObject() || e.isEmpty()) {
-            errors.add(new FieldError(at, "must be a mapping with min, max, categories or maxMissingRate"));
+        if (raw == null || !raw.isObject() || raw.isEmpty()) {
+            errors.error(at, "must be a mapping with min, max, categories or maxMissingRate");
             return Optional.empty();
         }
-        int before = errors.size();
-        unknownFields(e, FEATURE_EXPECTATION_FIELDS, at + ".", errors);
+        int before = errors.errors().size();
+        Fields.Obj e = perFeature.object(feature, false);
         FeatureDefinition f = declared.get();
         boolean numeric = f.type() == FeatureType.LONG || f.type() == FeatureType.DOUBLE;
-        Optional<Double> min = number(e, "min", at + ".min", errors);
-        Optional<Double> max = number(e, "max", at + ".max", errors);
-        if (!numeric && (e.has("min") || e.has("max"))) {
-            errors.add(new FieldError(at + (e.has("min") ? ".min" : ".max"), "applies to long and double features "
-                    + "only; " + feature + " is " + f.type().lowerCase()));
+        Optional<Double> min = number(e, "min", errors);
+        Optional<Double> max = number(e, "max", errors);
+        if (!numeric && (raw.has("min") || raw.has("max"))) {
+            errors.error(at + (raw.has("min") ? ".min" : ".max"), "applies to long and double features only; "
+                    + feature + " is " + f.type().lowerCase());
         }
         if (min.isPresent() && max.isPresent() && min.get() > max.get()) {
-            errors.add(new FieldError(at + ".min", "is above max"));
+            errors.error(at + ".min", "is above max");
         }
         if (numeric && f.defaultValue() instanceof Number d) {
-            min.filter(m -> d.doubleValue() < m).ifPresent(m -> errors.add(new FieldError(at + ".min",
-                    "is above the feature's default " + d + ": every defaulted value would break it")));
-            max.filter(m -> d.doubleValue() > m).ifPresent(m -> errors.add(new FieldError(at + ".max",
-                    "is below the feature's default " + d + ": every defaulted value would break it")));
+            min.filter(m -> d.doubleValue() < m).ifPresent(m -> errors.error(at + ".min",
+                    "is above the feature's default " + d + ": every defaulted value would break it"));
+            max.filter(m -> d.doubleValue() > m).ifPresent(m -> errors.error(at + ".max",
+                    "is below the feature's default " + d + ": every defaulted value would break it"));
         }
-        List<String> categories = new ArrayList<>();
-        JsonNode cats = e.get("categories");
-        if (cats != null && !cats.isNull()) {
-            if (f.type() != FeatureType.STRING) {
-                errors.add(new FieldError(at + ".categories", "applies to string features only; " + feature
-                        + " is " + f.type().lowerCase()));
-            } else if (!cats.isArray() || cats.isEmpty()) {
-                errors.add(new FieldError(at + ".categories", "must be a non-empty list of values"));
-            } else {
-                for (int i = 0; i < cats.size(); i++) {
-                    if (!cats.get(i).isTextual()) {
-                        errors.add(new FieldError(at + ".categories[" + i + "]", "must be a string"));
-                    } else {
-                        categories.add(cats.get(i).textValue());
-                    }
-                }
-                if (!categories.contains(String.valueOf(f.defaultValue()))) {
-                    errors.add(new FieldError(at + ".categories", "must include the feature's default '"
-                            + f.defaultValue() + "'"));
-                }
-            }
-        }
-        Optional<Double> missing = number(e, "maxMissingRate", at + ".maxMissingRate", errors);
+        List<String> categories = categories(e, f, errors);
+        Optional<Double> missing = number(e, "maxMissingRate", errors);
         missing.filter(v -> v < 0 || v > 1).ifPresent(
-                v -> errors.add(new FieldError(at + ".maxMissingRate", "must be between 0 and 1")));
-        if (errors.size() != before) {
+                v -> errors.error(at + ".maxMissingRate", "must be between 0 and 1"));
+        e.done();
+        if (errors.errors().size() != before) {
             return Optional.empty();
         }
         return Optional.of(new DataContract.FeatureExpectation(feature, min, max, categories, missing));
     }
 
-    private static Optional<Double> number(JsonNode node, String field, String at, List<FieldError> errors) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return Optional.empty();
+    private static List<String> categories(Fields.Obj e, FeatureDefinition f, Fields errors) {
+        List<String> categories = new ArrayList<>();
+        JsonNode cats = e.any("categories");
+        String at = e.path("categories");
+        if (cats == null) {
+            return categories;
         }
-        if (!value.isNumber() || !Double.isFinite(value.doubleValue())) {
-            errors.add(new FieldError(at, "must be a number"));
-            return Optional.empty();
+        if (f.type() != FeatureType.STRING) {
+            errors.error(at, "applies to string features only; " + f.name() + " is " + f.type().lowerCase());
+        } else if (!cats.isArray() || cats.isEmpty()) {
+            errors.error(at, "must be a non-empty list of values");
+        } else {
+            for (int i = 0; i < cats.size(); i++) {
+                if (!cats.get(i).isTextual()) {
+                    errors.error(at + "[" + i + "]", "must be a string");
+                } else {
+                    categories.add(cats.get(i).textValue());
+                }
+            }
+            if (!categories.contains(String.valueOf(f.defaultValue()))) {
+                errors.error(at, "must include the feature's default '" + f.defaultValue() + "'");
+            }
         }
-        return Optional.of(value.doubleValue());
+        return categories;
     }
 
-    private static List<FeatureDefinition> features(JsonNode node, List<FieldError> errors) {
+    private static List<FeatureDefinition> features(Fields.Obj top, Fields errors) {
         List<FeatureDefinition> features = new ArrayList<>();
-        if (node == null || node.isNull()) {
-            errors.add(new FieldError("features", "is required: a list of at least one feature"));
+        JsonNode node = top.any("features");
+        if (node == null) {
+            errors.error("features", "is required: a list of at least one feature");
             return features;
         }
         if (!node.isArray() || node.isEmpty()) {
-            errors.add(new FieldError("features", "must be a list of at least one feature"));
+            errors.error("features", "must be a list of at least one feature");
             return features;
         }
         if (node.size() > MAX_FEATURES) {
-            errors.add(new FieldError("features", "at most " + MAX_FEATURES + " features, got " + node.size()));
+            errors.error("features", "at most " + MAX_FEATURES + " features, got " + node.size());
             return features;
         }
         Set<String> names = new HashSet<>();
-        for (int i = 0; i < node.size(); i++) {
-            String at = "features[" + i + "]";
-            JsonNode f = node.get(i);
-            if (!f.isObject()) {
-                errors.add(new FieldError(at, "must be a mapping"));
-                continue;
-            }
-            int before = errors.size();
-            unknownFields(f, FEATURE_FIELDS, at + ".", errors);
-            String name = text(f, "name", at + ".name", errors, true);
-            if (name != null && !FEATURE_NAME.matcher(name).matches()) {
-                errors.add(new FieldError(at + ".name", "must match " + FEATURE_NAME.pattern()));
-            } else if (name != null && !names.add(name)) {
-                errors.add(new FieldError(at + ".name", "duplicate feature name " + name));
-            }
-            Optional<FeatureType> type = enumField(f, "type", at, FeatureType::parse, errors);
-            Optional<Aggregation> aggregation = enumField(f, "aggregation", at, Aggregation::parse, errors);
-            String attribute = text(f, "attribute", at + ".attribute", errors, false);
-            Optional<Duration> window = duration(f, "window", at + ".window", errors);
-            Object defaultValue = null;
-            if (aggregation.isPresent()) {
-                Aggregation agg = aggregation.get();
-                if (agg.needsAttribute() && attribute == null) {
-                    errors.add(new FieldError(at + ".attribute", "is required for aggregation " + lower(agg)));
-                }
-                if (agg.needsWindow() && window.isEmpty() && f.get("window") == null) {
-                    errors.add(new FieldError(at + ".window", "is required for aggregation " + lower(agg)));
-                }
-                if (!agg.needsWindow() && f.get("window") != null) {
-                    errors.add(new FieldError(at + ".window", "does not apply to aggregation " + lower(agg)));
-                }
-                type.ifPresent(t -> {
-                    Optional<FeatureType> required = requiredType(agg);
-                    if (required.isPresent() && required.get() != t) {
-                        errors.add(new FieldError(at + ".type", "must be " + required.get().lowerCase()
-                                + " for aggregation " + lower(agg)));
-                    }
-                });
-            }
-            JsonNode defaultNode = f.get("default");
-            if (defaultNode == null || defaultNode.isNull()) {
-                errors.add(new FieldError(at + ".default", "is required: the value for entities without history"));
-            } else if (type.isPresent()) {
-                Optional<Object> coerced = type.get().coerce(scalar(defaultNode));
-                if (coerced.isEmpty()) {
-                    errors.add(new FieldError(at + ".default", "must be a " + type.get().lowerCase()));
-                } else {
-                    defaultValue = coerced.get();
-                }
-            }
-            if (errors.size() == before) {
-                features.add(new FeatureDefinition(name, type.orElseThrow(), aggregation.orElseThrow(),
-                        Optional.ofNullable(attribute), window, defaultValue));
+        for (Fields.Obj f : top.objects("features", true, 1, "the features")) {
+            if (f.present()) {
+                feature(f, names, errors).ifPresent(features::add);
             }
         }
         return features;
+    }
+
+    private static Optional<FeatureDefinition> feature(Fields.Obj f, Set<String> names, Fields errors) {
+        int before = errors.errors().size();
+        String name = text(f, "name", errors, true);
+        if (name != null && !FEATURE_NAME.matcher(name).matches()) {
+            errors.error(f.path("name"), "must match " + FEATURE_NAME.pattern());
+        } else if (name != null && !names.add(name)) {
+            errors.error(f.path("name"), "duplicate feature name " + name);
+        }
+        Optional<FeatureType> type = enumField(f, "type", FeatureType::parse, errors);
+        Optional<Aggregation> aggregation = enumField(f, "aggregation", Aggregation::parse, errors);
+        String attribute = text(f, "attribute", errors, false);
+        Optional<Duration> window = duration(f, "window", errors);
+        f.any("description"); // documentation only
+        boolean windowGiven = f.node().get("window") != null; // an explicit null counts as given, as it always did
+        if (aggregation.isPresent()) {
+            Aggregation agg = aggregation.get();
+            if (agg.needsAttribute() && attribute == null) {
+                errors.error(f.path("attribute"), "is required for aggregation " + lower(agg));
+            }
+            if (agg.needsWindow() && window.isEmpty() && !windowGiven) {
+                errors.error(f.path("window"), "is required for aggregation " + lower(agg));
+            }
+            if (!agg.needsWindow() && windowGiven) {
+                errors.error(f.path("window"), "does not apply to aggregation " + lower(agg));
+            }
+            type.ifPresent(t -> requiredType(agg).filter(required -> required != t).ifPresent(required -> errors
+                    .error(f.path("type"), "must be " + required.lowerCase() + " for aggregation " + lower(agg))));
+        }
+        Object defaultValue = null;
+        JsonNode defaultNode = f.any("default");
+        if (defaultNode == null) {
+            errors.error(f.path("default"), "is required: the value for entities without history");
+        } else if (type.isPresent()) {
+            Optional<Object> coerced = type.get().coerce(scalar(defaultNode));
+            if (coerced.isEmpty()) {
+                errors.error(f.path("default"), "must be a " + type.get().lowerCase());
+            } else {
+                defaultValue = coerced.get();
+            }
+        }
+        f.done();
+        if (errors.errors().size() != before) {
+            return Optional.empty();
+        }
+        return Optional.of(new FeatureDefinition(name, type.orElseThrow(), aggregation.orElseThrow(),
+                Optional.ofNullable(attribute), window, defaultValue));
     }
 
     private static Optional<FeatureType> requiredType(Aggregation aggregation) {
@@ -343,47 +321,73 @@ public final class FeatureSetParser {
         return node.isTextual() ? node.textValue() : null;
     }
 
-    private static <E> Optional<E> enumField(JsonNode node, String field, String at,
-            java.util.function.Function<String, Optional<E>> parser, List<FieldError> errors) {
-        String value = text(node, field, at + "." + field, errors, true);
+    /** The nested mapping, or null when absent or not a mapping (then with this parser's own message). */
+    private static Fields.Obj mapping(Fields.Obj parent, String field, String notMapping, Fields errors) {
+        JsonNode value = parent.any(field);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isObject()) {
+            errors.error(parent.path(field), notMapping);
+            return null;
+        }
+        return parent.object(field, false);
+    }
+
+    private static Optional<Double> number(Fields.Obj node, String field, Fields errors) {
+        JsonNode value = node.any(field);
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (!value.isNumber() || !Double.isFinite(value.doubleValue())) {
+            errors.error(node.path(field), "must be a number");
+            return Optional.empty();
+        }
+        return Optional.of(value.doubleValue());
+    }
+
+    private static <E> Optional<E> enumField(Fields.Obj node, String field, Function<String, Optional<E>> parser,
+            Fields errors) {
+        String value = text(node, field, errors, true);
         if (value == null) {
             return Optional.empty();
         }
         Optional<E> parsed = parser.apply(value);
         if (parsed.isEmpty()) {
-            errors.add(new FieldError(at + "." + field, "unknown " + field + " '" + value + "'"));
+            errors.error(node.path(field), "unknown " + field + " '" + value + "'");
         }
         return parsed;
     }
 
-    private static Optional<Duration> duration(JsonNode node, String field, String at, List<FieldError> errors) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
+    /** Zero is a duration here (a grace period of none); the platform's Fields reader would refuse it. */
+    private static Optional<Duration> duration(Fields.Obj node, String field, Fields errors) {
+        JsonNode value = node.any(field);
+        if (value == null) {
             return Optional.empty();
         }
         Optional<Duration> parsed = value.isTextual() ? Durations.tryParse(value.textValue()) : Optional.empty();
         if (parsed.isEmpty()) {
-            errors.add(new FieldError(at, "must be a duration such as 30s, 10m, 1h or 7d"));
+            errors.error(node.path(field), "must be a duration such as 30s, 10m, 1h or 7d");
         } else if (parsed.get().isNegative() || parsed.get().compareTo(MAX_WINDOW) > 0) {
-            errors.add(new FieldError(at, "must be between 0 and " + Durations.format(MAX_WINDOW)));
+            errors.error(node.path(field), "must be between 0 and " + Durations.format(MAX_WINDOW));
             return Optional.empty();
         }
         return parsed;
     }
 
-    private static List<String> stringList(JsonNode node, String field, List<FieldError> errors) {
-        JsonNode value = node.get(field);
+    private static List<String> stringList(Fields.Obj node, String field, Fields errors) {
+        JsonNode value = node.any(field);
         List<String> list = new ArrayList<>();
-        if (value == null || value.isNull()) {
+        if (value == null) {
             return list;
         }
         if (!value.isArray()) {
-            errors.add(new FieldError(field, "must be a list of attribute names"));
+            errors.error(node.path(field), "must be a list of attribute names");
             return list;
         }
         for (int i = 0; i < value.size(); i++) {
             if (!value.get(i).isTextual() || value.get(i).textValue().isBlank()) {
-                errors.add(new FieldError(field + "[" + i + "]", "must be an attribute name"));
+                errors.error(node.path(field) + "[" + i + "]", "must be an attribute name");
             } else {
                 list.add(value.get(i).textValue());
             }
@@ -391,35 +395,23 @@ public final class FeatureSetParser {
         return list;
     }
 
-    private static String text(JsonNode node, String field, List<FieldError> errors, boolean required) {
-        return text(node, field, field, errors, required);
-    }
-
-    private static String text(JsonNode node, String field, String at, List<FieldError> errors, boolean required) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
+    /** Text only: Fields' text reader would also take a number, which a name never was here. */
+    private static String text(Fields.Obj node, String field, Fields errors, boolean required) {
+        JsonNode value = node.any(field);
+        if (value == null) {
             if (required) {
-                errors.add(new FieldError(at, "is required"));
+                errors.error(node.path(field), "is required");
             }
             return null;
         }
         if (!value.isTextual() || value.textValue().isBlank()) {
-            errors.add(new FieldError(at, "must be a non-empty string"));
+            errors.error(node.path(field), "must be a non-empty string");
             return null;
         }
         return value.textValue().trim();
     }
 
-    private static void unknownFields(JsonNode node, Set<String> known, String prefix, List<FieldError> errors) {
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String field = it.next();
-            if (!known.contains(field)) {
-                errors.add(new FieldError(prefix + field, "unknown field"));
-            }
-        }
-    }
-
     private static String lower(Aggregation aggregation) {
-        return aggregation.name().toLowerCase(java.util.Locale.ROOT);
+        return aggregation.name().toLowerCase(Locale.ROOT);
     }
 }

@@ -13,8 +13,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.brigade.events.LabelEvent;
 import dev.brigade.events.RawEvent;
+import dev.brigade.feature.RawEventRules;
 import dev.brigade.platform.http.FieldError;
-import dev.brigade.feature.service.RawEventRules;
 
 /**
  * JSON intake for producers that do not speak Avro: each item becomes the contract's event or a list of problems,

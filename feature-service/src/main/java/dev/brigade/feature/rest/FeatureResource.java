@@ -34,12 +34,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.brigade.feature.FeatureValue;
 import dev.brigade.feature.OnlineFeatures;
+import dev.brigade.feature.RawEventRules;
 import dev.brigade.feature.RegisteredFeatureSet;
 import dev.brigade.feature.config.FeatureServiceConfig;
 import dev.brigade.feature.mapping.JsonEvents;
 import dev.brigade.feature.service.LookupRoute;
 import dev.brigade.feature.service.OnlineFeatureService;
-import dev.brigade.feature.service.RawEventRules;
 import dev.brigade.feature.service.StationApps;
 import dev.brigade.platform.http.FieldError;
 import dev.brigade.platform.http.Problem;

@@ -19,10 +19,8 @@ import dev.brigade.feature.EntityHistory;
 import dev.brigade.feature.FeatureSetDefinition;
 import dev.brigade.feature.FeatureValue;
 import dev.brigade.feature.HistoryLayout;
-import dev.brigade.feature.PastEvent;
-import dev.brigade.feature.mapping.EventMapper;
+import dev.brigade.feature.RawEventRules;
 import dev.brigade.feature.service.FeatureComputer;
-import dev.brigade.feature.service.RawEventRules;
 import dev.brigade.platform.kafka.DeadLetterHeaders;
 
 /**
@@ -90,8 +88,8 @@ final class FeatureVectorProcessor implements Processor<String, byte[], String, 
         if (!set.reads(event.getSource())) {
             return;
         }
-        PastEvent past = EventMapper.toPastEvent(event);
-        if (!RawEventRules.check(event.getSource(), event.getEntityId(), past, clock.instant()).isEmpty()) {
+        if (!RawEventRules.check(event.getEventId(), event.getSource(), event.getEntityId(), event.getEventTime(),
+                event.getAttributes(), clock.instant()).isEmpty()) {
             listener.outcome("skipped:invalid");
             return;
         }

@@ -21,7 +21,7 @@ import dev.brigade.events.TrainingExample;
 import dev.brigade.events.serde.EventCodec;
 import dev.brigade.events.serde.EventDecodingException;
 import dev.brigade.events.topics.Topics;
-import dev.brigade.feature.service.RawEventRules;
+import dev.brigade.feature.RawEventRules;
 import dev.brigade.platform.kafka.DeadLetterHeaders;
 
 /**

@@ -11,8 +11,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import dev.brigade.events.RawEvent;
 import dev.brigade.events.serde.EventCodec;
 import dev.brigade.events.serde.EventDecodingException;
-import dev.brigade.feature.mapping.EventMapper;
-import dev.brigade.feature.service.RawEventRules;
+import dev.brigade.feature.RawEventRules;
 import dev.brigade.platform.http.FieldError;
 import dev.brigade.platform.kafka.DeadLetterHeaders;
 
@@ -39,8 +38,8 @@ final class RawEventGateProcessor implements Processor<String, byte[], String, b
     public void process(Record<String, byte[]> record) {
         try {
             RawEvent event = RAW_EVENTS.decode(record.value());
-            List<FieldError> errors = RawEventRules.check(event.getSource(), event.getEntityId(),
-                    EventMapper.toPastEvent(event), clock.instant());
+            List<FieldError> errors = RawEventRules.check(event.getEventId(), event.getSource(),
+                    event.getEntityId(), event.getEventTime(), event.getAttributes(), clock.instant());
             if (errors.isEmpty()) {
                 listener.outcome("raw-event");
             } else {

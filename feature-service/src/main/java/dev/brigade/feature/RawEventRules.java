@@ -1,4 +1,4 @@
-package dev.brigade.feature.service;
+package dev.brigade.feature;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import dev.brigade.platform.http.FieldError;
-import dev.brigade.feature.PastEvent;
 
 /**
  * What a raw event must look like before it may shape anyone's features, whichever way it arrived (JSON intake or
@@ -44,10 +43,6 @@ public final class RawEventRules {
         }
         attributes(attributes, errors);
         return errors;
-    }
-
-    public static List<FieldError> check(String source, String entityId, PastEvent event, Instant now) {
-        return check(event.eventId(), source, entityId, event.time(), event.attributes(), now);
     }
 
     private static void attributes(Map<String, Object> attributes, List<FieldError> errors) {

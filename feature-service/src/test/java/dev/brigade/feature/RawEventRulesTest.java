@@ -1,4 +1,4 @@
-package dev.brigade.feature.service;
+package dev.brigade.feature;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
