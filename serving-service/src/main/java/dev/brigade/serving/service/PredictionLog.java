@@ -173,7 +173,7 @@ public class PredictionLog {
         try {
             return record(prediction);
         } catch (RuntimeException e) {
-            // Not the contract's (a value type or status it has no symbol for; FeatureClient already maps unknown
+            // Not the contract's (a value type or status it has no symbol for; FeatureWire already maps unknown
             // statuses to MISSING, so this is the last guard): counted and logged, the sender goes on.
             drop("unencodable", e.getMessage(), prediction);
             return null;

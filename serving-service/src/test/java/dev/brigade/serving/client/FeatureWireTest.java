@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** The look-up's JSON, written and read without a tree: the same values a Jackson tree would give. */
-class FeatureClientJsonTest {
+class FeatureWireTest {
 
     private static final ObjectMapper JACKSON = new ObjectMapper();
 
@@ -29,8 +29,8 @@ class FeatureClientJsonTest {
         Instant asOf = Instant.parse("2026-11-26T10:00:00Z");
 
         // When the body is written, with and without a time
-        byte[] now = FeatureClient.body(attributes, null);
-        byte[] then = FeatureClient.body(attributes, asOf);
+        byte[] now = FeatureWire.body(attributes, null);
+        byte[] then = FeatureWire.body(attributes, asOf);
 
         // Then it is Jackson's JSON of the same map, byte for byte
         assertThat(new String(now, StandardCharsets.UTF_8))
@@ -39,7 +39,7 @@ class FeatureClientJsonTest {
         withTime.put("attributes", attributes);
         withTime.put("asOf", asOf.toString());
         assertThat(new String(then, StandardCharsets.UTF_8)).isEqualTo(JACKSON.writeValueAsString(withTime));
-        assertThat(new String(FeatureClient.body(null, null), StandardCharsets.UTF_8)).isEqualTo("{\"attributes\":{}}");
+        assertThat(new String(FeatureWire.body(null, null), StandardCharsets.UTF_8)).isEqualTo("{\"attributes\":{}}");
     }
 
     @Test
@@ -57,7 +57,7 @@ class FeatureClientJsonTest {
                 + "\"odd\":7},\"servedBy\":\"x\"}";
 
         // When it is read
-        Map<String, FeatureLookup.Value> features = FeatureClient.features(answer.getBytes(StandardCharsets.UTF_8));
+        Map<String, FeatureLookup.Value> features = FeatureWire.features(answer.getBytes(StandardCharsets.UTF_8));
 
         // Then every feature is there in order, with Java values of the right type and PRESENT as the default status,
         // and a status the contract does not name (a newer feature-service) makes its feature MISSING, value and all
@@ -71,14 +71,14 @@ class FeatureClientJsonTest {
                 Map.entry("nested", new FeatureLookup.Value(null, "PRESENT")),
                 Map.entry("newer", new FeatureLookup.Value(null, "MISSING")),
                 Map.entry("odd", new FeatureLookup.Value(null, "PRESENT")));
-        assertThat(FeatureClient.features("{\"features\":[]}".getBytes(StandardCharsets.UTF_8))).isEmpty();
+        assertThat(FeatureWire.features("{\"features\":[]}".getBytes(StandardCharsets.UTF_8))).isEmpty();
     }
 
     @Test
     void anAnswerThatIsNotAJsonObjectIsRefused() {
-        assertThatThrownBy(() -> FeatureClient.features("[1]".getBytes(StandardCharsets.UTF_8)))
+        assertThatThrownBy(() -> FeatureWire.features("[1]".getBytes(StandardCharsets.UTF_8)))
                 .hasMessageContaining("not a JSON object");
-        assertThatThrownBy(() -> FeatureClient.features("{\"features\":{\"a\":".getBytes(StandardCharsets.UTF_8)))
+        assertThatThrownBy(() -> FeatureWire.features("{\"features\":{\"a\":".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(java.io.IOException.class);
     }
 }
