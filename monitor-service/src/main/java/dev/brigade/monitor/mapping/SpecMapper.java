@@ -5,12 +5,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.brigade.events.text.Durations;
 import dev.brigade.monitor.AlertRule;
 import dev.brigade.monitor.FeatureReference;
 import dev.brigade.monitor.ReferenceProfile;
@@ -24,7 +23,6 @@ import dev.brigade.monitor.UseCaseSettings;
 public final class SpecMapper {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern DURATION = Pattern.compile("^(\\d+)(ms|s|m|h|d)$");
 
     private SpecMapper() {
     }
@@ -36,7 +34,8 @@ public final class SpecMapper {
         JsonNode serving = spec.path("serving");
         Double threshold = serving.hasNonNull("decisionThreshold") ? serving.get("decisionThreshold").asDouble()
                 : null;
-        Duration maxDelay = duration(task.path("label").path("maxDelay").asText(null), Duration.ofDays(1));
+        Duration maxDelay = Durations.tryParse(task.path("label").path("maxDelay").asText(null))
+                .orElse(Duration.ofDays(1));
         JsonNode business = spec.path("metrics").path("businessMetric");
         JsonNode cm = business.path("costMatrix");
         UseCaseSettings.CostMatrix costMatrix = new UseCaseSettings.CostMatrix(cell(cm.path("truePositive")),
@@ -58,7 +57,7 @@ public final class SpecMapper {
         return new UseCaseSettings(name, specVersion, classification, threshold, maxDelay, costMatrix,
                 spec.path("economics").path("cpuSecondCost").asDouble(0),
                 spec.path("economics").path("currency").asText(""), owners, rules, signals,
-                duration(retraining.path("cooldown").asText(null), Duration.ZERO),
+                Durations.tryParse(retraining.path("cooldown").asText(null)).orElse(Duration.ZERO),
                 business.path("name").asText(null), protectedAttributes(spec), fairnessMinSliceSize(spec));
     }
 
@@ -84,29 +83,6 @@ public final class SpecMapper {
             return new UseCaseSettings.Cell(0, node.asText());
         }
         return UseCaseSettings.Cell.ZERO;
-    }
-
-    /** "60d", "3h", "90m", "30s", "500ms", or an ISO-8601 duration. */
-    public static Duration duration(String text, Duration fallback) {
-        if (text == null || text.isBlank()) {
-            return fallback;
-        }
-        Matcher m = DURATION.matcher(text.trim());
-        if (m.matches()) {
-            long v = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(v);
-                case "s" -> Duration.ofSeconds(v);
-                case "m" -> Duration.ofMinutes(v);
-                case "h" -> Duration.ofHours(v);
-                default -> Duration.ofDays(v);
-            };
-        }
-        try {
-            return Duration.parse(text.trim());
-        } catch (RuntimeException e) {
-            return fallback;
-        }
     }
 
     public static ReferenceProfile profile(String profileJson) {

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -36,7 +35,6 @@ import dev.brigade.monitor.service.RegistryView;
 public class ContractResource {
 
     private static final Logger LOG = Logger.getLogger(ContractResource.class);
-    private static final Pattern NAME = Pattern.compile("^[a-z0-9][a-z0-9-]{0,62}$");
 
     /** One expectation as the feature-service judges it on its recent values (counts since its start too). */
     public record Expectation(String feature, String expectation, String allowed, String observed, long checked,
@@ -74,7 +72,7 @@ public class ContractResource {
                     + "the feature-service's counts and whether it holds now, and a history of violation shares. "
                     + "status unreachable when the feature-service does not answer within the timeout.")
     public ContractPanel contract(@PathParam("name") String name) {
-        RegistryView.UseCase u = find(name);
+        RegistryView.UseCase u = UseCaseNames.find(registry, name);
         Map<RegistryView.FeatureSetRef, List<String>> sets = new LinkedHashMap<>();
         registry.specFeatureSet(name).ifPresent(ref -> sets.computeIfAbsent(ref, k -> new ArrayList<>())
                 .add("spec v" + u.settings().specVersion()));
@@ -130,14 +128,5 @@ public class ContractResource {
 
     private static String text(JsonNode node) {
         return node.isMissingNode() || node.isNull() ? null : node.asText();
-    }
-
-    private RegistryView.UseCase find(String name) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw new ProblemException(400, "invalid-name", "Invalid use-case name",
-                    "name must match " + NAME.pattern(), "name");
-        }
-        return registry.useCase(name).orElseThrow(() -> new ProblemException(404, "not-found",
-                "Unknown use case", "the registry has no use case " + name, "name"));
     }
 }

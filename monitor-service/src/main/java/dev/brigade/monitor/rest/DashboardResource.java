@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -33,7 +32,6 @@ import dev.brigade.monitor.streams.MonitorStreams;
 @Tag(name = "monitor", description = "Windows, drift, skew, realised performance, alerts and runs per use case")
 public class DashboardResource {
 
-    private static final Pattern NAME = Pattern.compile("^[a-z0-9][a-z0-9-]{0,62}$");
     static final List<String> STAGES = List.of("framing", "data", "training", "evaluation", "deploy", "monitor");
 
     private final RegistryView registry;
@@ -94,7 +92,7 @@ public class DashboardResource {
     @Path("/use-cases/{name}")
     @Operation(summary = "A use case: loop owners, versions with aliases and offline evaluation, alias history, rules")
     public Response useCase(@PathParam("name") String name) {
-        RegistryView.UseCase u = find(name);
+        RegistryView.UseCase u = UseCaseNames.find(registry, name);
         List<VersionView> versions = new ArrayList<>();
         for (RegistryView.Version v : u.versions().values()) {
             String alias = u.aliases().entrySet().stream().filter(e -> e.getValue() == v.version())
@@ -118,7 +116,7 @@ public class DashboardResource {
     @Operation(summary = "Closed windows (oldest first): volume, latency, cost, drift per feature, skew, performance")
     public List<WindowSummary> windows(@PathParam("name") String name, @QueryParam("version") Integer version,
             @QueryParam("limit") Integer limit) {
-        find(name);
+        UseCaseNames.find(registry, name);
         int n = limit == null ? 288 : Math.max(1, Math.min(limit, 5000));
         return streams.history(name, version, n);
     }
@@ -131,7 +129,7 @@ public class DashboardResource {
     @Path("/use-cases/{name}/alerts")
     @Operation(summary = "Open and recent alerts, drift events sent to training, and actions taken")
     public AlertsView alerts(@PathParam("name") String name) {
-        find(name);
+        UseCaseNames.find(registry, name);
         return new AlertsView(alerts.open(name), alerts.recent(name), alerts.signals(name),
                 actions.taken().stream().filter(a -> a.useCase().equals(name)).toList());
     }
@@ -140,17 +138,8 @@ public class DashboardResource {
     @Path("/use-cases/{name}/runs")
     @Operation(summary = "Training runs of the use case, newest first, with loss per epoch")
     public List<TrainingRunsView.Run> runs(@PathParam("name") String name) {
-        find(name);
+        UseCaseNames.find(registry, name);
         return runs.of(name);
-    }
-
-    private RegistryView.UseCase find(String name) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw new ProblemException(400, "invalid-name", "Invalid use-case name",
-                    "name must match " + NAME.pattern(), "name");
-        }
-        return registry.useCase(name).orElseThrow(() -> new ProblemException(404, "not-found",
-                "Unknown use case", "the registry has no use case " + name, "name"));
     }
 
     static List<Stage> loop(UseCaseSettings s) {

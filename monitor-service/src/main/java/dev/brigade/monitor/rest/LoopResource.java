@@ -5,7 +5,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -38,7 +37,6 @@ import dev.brigade.monitor.streams.MonitorStreams;
 public class LoopResource {
 
     private static final Logger LOG = Logger.getLogger(LoopResource.class);
-    private static final Pattern NAME = Pattern.compile("^[a-z0-9][a-z0-9-]{0,62}$");
     static final int MAX_WORST = 100;
 
     private final RegistryView registry;
@@ -55,7 +53,7 @@ public class LoopResource {
     @Path("/use-cases/{name}/stages")
     @Operation(summary = "The loop's six stages with owner, criteria and evidence, as the registry derives them")
     public JsonNode stages(@PathParam("name") String name) {
-        find(name);
+        UseCaseNames.find(registry, name);
         RegistryReads.Answer answer = call(() -> reads.stages(name));
         return answer.body();
     }
@@ -68,7 +66,7 @@ public class LoopResource {
     @Path("/use-cases/{name}/holdout-worst")
     @Operation(summary = "The worst holdout rows of the champion and the newest candidate (their evaluation reports)")
     public List<HoldoutWorst> holdoutWorst(@PathParam("name") String name) {
-        RegistryView.UseCase u = find(name);
+        RegistryView.UseCase u = UseCaseNames.find(registry, name);
         Integer champion = u.aliases().get("champion");
         Integer newest = u.versions().values().stream().filter(v -> "candidate".equals(v.role()) && !v.archived())
                 .map(RegistryView.Version::version).max(Integer::compare).orElse(null);
@@ -97,7 +95,7 @@ public class LoopResource {
             + "ISO instant) or latest (the newest window with any)")
     public WindowWorst windowWorst(@PathParam("name") String name, @PathParam("window") String window,
             @QueryParam("limit") Integer limit) {
-        find(name);
+        UseCaseNames.find(registry, name);
         int n = limit == null ? MAX_WORST : Math.max(1, Math.min(limit, MAX_WORST));
         var all = streams.worst(name);
         Long start;
@@ -121,19 +119,10 @@ public class LoopResource {
             try {
                 return Instant.parse(window).toEpochMilli();
             } catch (DateTimeParseException e2) {
-                throw new ProblemException(400, "invalid-window", "Invalid window",
+                throw UseCaseNames.problem(400, "invalid-window",
                         "window must be its start in epoch milliseconds, an ISO instant, or latest", "window");
             }
         }
-    }
-
-    private RegistryView.UseCase find(String name) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw new ProblemException(400, "invalid-name", "Invalid use-case name",
-                    "name must match " + NAME.pattern(), "name");
-        }
-        return registry.useCase(name).orElseThrow(() -> new ProblemException(404, "not-found",
-                "Unknown use case", "the registry has no use case " + name, "name"));
     }
 
     interface Call {
@@ -147,12 +136,12 @@ public class LoopResource {
             answer = call.run();
         } catch (Exception e) {
             LOG.debugf("Registry read failed: %s", e.getMessage());
-            throw new ProblemException(502, "registry-unavailable", "Registry unavailable",
-                    "the registry did not answer: " + e.getMessage(), "registry");
+            throw UseCaseNames.problem(502, "registry-unavailable", "the registry did not answer: " + e.getMessage(),
+                    "registry");
         }
         if (!answer.ok()) {
-            throw new ProblemException(502, "registry-unavailable", "Registry error",
-                    "the registry answered " + answer.status(), "registry");
+            throw UseCaseNames.problem(502, "registry-unavailable", "the registry answered " + answer.status(),
+                    "registry");
         }
         return answer;
     }

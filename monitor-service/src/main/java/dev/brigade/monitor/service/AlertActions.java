@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,9 +18,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -33,6 +29,8 @@ import dev.brigade.events.serde.EventCodec;
 import dev.brigade.events.topics.Topics;
 import dev.brigade.monitor.client.Pager;
 import dev.brigade.monitor.client.RegistryClient;
+import dev.brigade.platform.kafka.DeadLetters;
+import dev.brigade.platform.kafka.KafkaClients;
 
 /**
  * Carries out the actions of committed alerts (consumer group {@code <app id>-actions}, read_committed, offsets
@@ -56,7 +54,7 @@ public class AlertActions {
     private final RegistryClient registryClient;
     private final RegistryView registry;
     private final StationMetrics metrics;
-    private final String bootstrapServers;
+    private final KafkaClients clients;
     private final java.util.Deque<ActionTaken> taken = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile DeadLetters deadLetters;
@@ -64,25 +62,20 @@ public class AlertActions {
     private Thread thread;
 
     AlertActions(Pager pager, RegistryClient registryClient, RegistryView registry, StationMetrics metrics,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+            KafkaClients clients) {
         this.pager = pager;
         this.registryClient = registryClient;
         this.registry = registry;
         this.metrics = metrics;
-        this.bootstrapServers = bootstrapServers;
+        this.clients = clients;
     }
 
     public synchronized void start(String groupId) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
-        consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        consumer = clients.consumer(groupId, Map.of(ConsumerConfig.GROUP_ID_CONFIG, groupId,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50));
         consumer.subscribe(List.of(Topics.ALERTS));
-        deadLetters = new DeadLetters(bootstrapServers, Topics.dlq(Topics.ALERTS), groupId + "-dead-letters");
+        deadLetters = new DeadLetters(clients, Topics.dlq(Topics.ALERTS), groupId + "-dead-letters");
         running = true;
         thread = new Thread(this::run, "monitor-alert-actions");
         thread.setDaemon(true);
@@ -90,7 +83,7 @@ public class AlertActions {
     }
 
     private void run() {
-        try {
+        try (AutoCloseable lag = clients.meter(consumer)) {
             while (running) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
                 Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
@@ -118,7 +111,7 @@ public class AlertActions {
             // closing
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             LOG.error("Alert actions stopped", e);
         } finally {
             consumer.close(Duration.ofSeconds(2));

@@ -2,11 +2,12 @@ package dev.brigade.monitor.service;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.apache.avro.specific.SpecificRecord;
 import org.jboss.logging.Logger;
 
 import dev.brigade.events.AlertEvent;
@@ -16,6 +17,8 @@ import dev.brigade.events.TrainingRunEvent;
 import dev.brigade.events.topics.Topics;
 import dev.brigade.monitor.config.MonitorConfig;
 import dev.brigade.monitor.streams.MonitorStreams;
+import dev.brigade.platform.kafka.KafkaClients;
+import dev.brigade.platform.kafka.TopicReplay;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -34,32 +37,27 @@ public class StationLifecycle {
     private final AlertLog alerts;
     private final MonitorStreams streams;
     private final AlertActions actions;
-    private final String bootstrapServers;
+    private final KafkaClients clients;
     private final List<TopicReplay<?>> replays = new ArrayList<>();
     private volatile TopicReplay<RegistryEvent> registryReplay;
 
     StationLifecycle(MonitorConfig config, RegistryView registry, TrainingRunsView runs, AlertLog alerts,
-            MonitorStreams streams, AlertActions actions,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+            MonitorStreams streams, AlertActions actions, KafkaClients clients) {
         this.config = config;
         this.registry = registry;
         this.runs = runs;
         this.alerts = alerts;
         this.streams = streams;
         this.actions = actions;
-        this.bootstrapServers = bootstrapServers;
+        this.clients = clients;
     }
 
     void start(@Observes StartupEvent start) throws InterruptedException {
-        registryReplay = new TopicReplay<>(bootstrapServers, Topics.REGISTRY_EVENTS, RegistryEvent.class,
-                registry::apply).start();
-        replays.add(registryReplay);
+        registryReplay = replay(Topics.REGISTRY_EVENTS, RegistryEvent.class, registry::apply).start();
         // The monitor follows training-runs for good (training reads it only at its start): it owns the dead letters
-        replays.add(new TopicReplay<>(bootstrapServers, Topics.TRAINING_RUNS, TrainingRunEvent.class, runs::apply)
-                .ownDeadLetters(bootstrapServers).start());
-        replays.add(new TopicReplay<>(bootstrapServers, Topics.ALERTS, AlertEvent.class, alerts::apply).start());
-        replays.add(new TopicReplay<>(bootstrapServers, Topics.DRIFT_EVENTS, DriftEvent.class, alerts::apply)
-                .start());
+        replay(Topics.TRAINING_RUNS, TrainingRunEvent.class, runs::apply).ownDeadLetters().start();
+        replay(Topics.ALERTS, AlertEvent.class, alerts::apply).start();
+        replay(Topics.DRIFT_EVENTS, DriftEvent.class, alerts::apply).start();
         if (!registryReplay.awaitCaughtUp(config.catchUpTimeout())) {
             LOG.warnf("registry-events not caught up after %s; starting the windows anyway (versions registered "
                     + "meanwhile are picked up as they arrive)", config.catchUpTimeout());
@@ -72,6 +70,12 @@ public class StationLifecycle {
         actions.stop();
         streams.stop(false);
         replays.forEach(TopicReplay::close);
+    }
+
+    private <T extends SpecificRecord> TopicReplay<T> replay(String topic, Class<T> type, Consumer<T> fold) {
+        TopicReplay<T> replay = TopicReplay.of(clients, "monitor-replay-" + topic, topic, type, fold);
+        replays.add(replay);
+        return replay;
     }
 
     public boolean registryCaughtUp() {

@@ -24,6 +24,7 @@ import dev.brigade.events.LabelEvent;
 import dev.brigade.events.PredictionLogged;
 import dev.brigade.events.Variant;
 import dev.brigade.events.serde.EventCodec;
+import dev.brigade.events.serde.FiniteNumbers;
 import dev.brigade.events.topics.Topics;
 import dev.brigade.monitor.Observation;
 import dev.brigade.monitor.UseCaseSettings;

@@ -8,8 +8,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,21 +21,20 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.brigade.monitor.RuleState;
 import dev.brigade.monitor.WindowSummary;
-import dev.brigade.monitor.config.KafkaTopicsConfig;
 import dev.brigade.monitor.config.MonitorConfig;
 import dev.brigade.monitor.service.RegistryView;
 import dev.brigade.monitor.service.StationMetrics;
 import dev.brigade.monitor.stats.DriftSettings;
 import dev.brigade.monitor.stats.WindowCounts;
+import dev.brigade.platform.kafka.KafkaClients;
+import dev.brigade.platform.kafka.KafkaTopicsConfig;
 
 /** Runs the station's Streams application and answers the dashboard's queries from its stores. */
 @ApplicationScoped
@@ -47,17 +47,17 @@ public class MonitorStreams {
     private final KafkaTopicsConfig topics;
     private final RegistryView registry;
     private final StationMetrics metrics;
-    private final String bootstrapServers;
+    private final KafkaClients clients;
     private volatile KafkaStreams streams;
     private boolean started;
 
     MonitorStreams(MonitorConfig config, KafkaTopicsConfig topics, RegistryView registry, StationMetrics metrics,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+            KafkaClients clients) {
         this.config = config;
         this.topics = topics;
         this.registry = registry;
         this.metrics = metrics;
-        this.bootstrapServers = bootstrapServers;
+        this.clients = clients;
     }
 
     public synchronized void start() {
@@ -72,12 +72,9 @@ public class MonitorStreams {
                         config.drift().minCramersV()),
                 config.join().skewWait(), config.join().pendingLabelWait(), config.join().sweep(),
                 config.window().maxInputLag(), config.window().worstKept());
-        KafkaStreams s = new KafkaStreams(MonitorTopology.build(settings, registry, metrics, Clock.systemUTC(),
-                this::inputLag), properties());
-        s.setUncaughtExceptionHandler(e -> {
-            LOG.error("Monitor stream thread failed; replacing it (its task restarts from the last commit)", e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+        // platform's streams: metrics bound, a failed stream thread replaced (its task restarts from the last commit)
+        KafkaStreams s = clients.streams(config.applicationId(), MonitorTopology.build(settings, registry, metrics,
+                Clock.systemUTC(), this::inputLag), properties());
         s.start();
         streams = s;
         LOG.infof("Monitor streams started (%s, windows of %s)", config.applicationId(), config.window().length());
@@ -211,16 +208,14 @@ public class MonitorStreams {
         }
     }
 
-    private Properties properties() {
+    private Map<String, Object> properties() {
         Path stateDir = config.stateDir().toAbsolutePath();
         try {
             Files.createDirectories(stateDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> props = new HashMap<>();
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) topics.replicationFactor());

@@ -8,6 +8,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
+import dev.brigade.platform.kafka.DeadLetterHeaders;
+
 /**
  * Where a processor's output goes: a header names the target (an observation for the window stage, or a topic),
  * so one processor feeds several sinks inside the same exactly-once transaction.
@@ -20,12 +22,6 @@ public final class Routes {
     /** First byte of every value a processor forwards: observations are marked, everything else goes to a topic. */
     static final byte OBSERVATION_MARK = 'O';
     static final byte TOPIC_MARK = 'T';
-
-    public static final String REASON = "dead-letter-reason";
-    public static final String CAUSE = "dead-letter-cause";
-    public static final String TOPIC = "dead-letter-topic";
-    public static final String PARTITION = "dead-letter-partition";
-    public static final String OFFSET = "dead-letter-offset";
 
     private Routes() {
     }
@@ -58,23 +54,12 @@ public final class Routes {
         return h == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
     }
 
-    /** The original bytes to {@code <topic>.dlq} with where they came from and why (same headers as SmallRye's). */
+    /** The original bytes to {@code <topic>.dlq} with where they came from and why (platform's headers). */
     public static Record<String, byte[]> deadLetter(ProcessorContext<?, ?> context, Record<String, byte[]> source,
             String dlqTopic, String reason, Throwable cause) {
-        Headers headers = new RecordHeaders(source.headers().toArray());
-        put(headers, HEADER, dlqTopic);
-        put(headers, REASON, reason);
-        put(headers, CAUSE, cause == null ? "" : cause.getClass().getName() + ": " + cause.getMessage());
-        context.recordMetadata().ifPresent(meta -> {
-            put(headers, TOPIC, meta.topic());
-            put(headers, PARTITION, Integer.toString(meta.partition()));
-            put(headers, OFFSET, Long.toString(meta.offset()));
-        });
+        Headers headers = DeadLetterHeaders.forRecord(context, source.headers(), reason,
+                cause == null ? "" : cause.getClass().getName() + ": " + cause.getMessage());
+        DeadLetterHeaders.put(headers, HEADER, dlqTopic);
         return new Record<>(source.key(), mark(TOPIC_MARK, source.value()), source.timestamp(), headers);
-    }
-
-    private static void put(Headers headers, String name, String value) {
-        headers.remove(name);
-        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
     }
 }
