@@ -103,7 +103,8 @@ public class DashboardResource {
         }
         List<OpenWindow> open = new ArrayList<>();
         for (WindowCounts w : streams.open(name)) {
-            open.add(new OpenWindow(w.version, w.start, w.end, w.predictions, w.labelled, w.skewPairs));
+            open.add(new OpenWindow(w.version, w.start, w.end, w.served.predictions, w.outcomes.labelled,
+                    w.features.skewPairs));
         }
         UseCaseSettings s = u.settings();
         return Response.ok(new UseCaseDetail(u.name(), s.classification() ? "binary-classification" : "regression",

@@ -1,8 +1,5 @@
 package dev.brigade.monitor.stats;
 
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -17,10 +14,11 @@ public final class LogHistogram {
     /** 1.02^1400 is about 1e12: an hour in microseconds fits with room to spare. */
     static final int BUCKETS = 1400;
 
-    private final long[] counts = new long[BUCKETS];
-    private long total;
-    private double sum;
-    private double max;
+    // package-private for the store's codecs (WindowStateCodec, LegacyWindowState)
+    final long[] counts = new long[BUCKETS];
+    long total;
+    double sum;
+    double max;
 
     public void add(double value) {
         double v = Double.isFinite(value) ? Math.max(0.0, value) : 0.0;
@@ -80,42 +78,6 @@ public final class LogHistogram {
 
     public double max() {
         return max;
-    }
-
-    /** Sparse: only the non-empty buckets. */
-    public void write(DataOutput out) throws IOException {
-        int nonEmpty = 0;
-        for (long c : counts) {
-            if (c != 0) {
-                nonEmpty++;
-            }
-        }
-        out.writeLong(total);
-        out.writeDouble(sum);
-        out.writeDouble(max);
-        out.writeShort(nonEmpty);
-        for (int i = 0; i < BUCKETS; i++) {
-            if (counts[i] != 0) {
-                out.writeShort(i);
-                out.writeLong(counts[i]);
-            }
-        }
-    }
-
-    public static LogHistogram read(DataInput in) throws IOException {
-        LogHistogram h = new LogHistogram();
-        h.total = in.readLong();
-        h.sum = in.readDouble();
-        h.max = in.readDouble();
-        int nonEmpty = in.readShort();
-        for (int k = 0; k < nonEmpty; k++) {
-            int i = in.readShort();
-            if (i < 0 || i >= BUCKETS) {
-                throw new IOException("bucket index out of range: " + i);
-            }
-            h.counts[i] = in.readLong();
-        }
-        return h;
     }
 
     @Override

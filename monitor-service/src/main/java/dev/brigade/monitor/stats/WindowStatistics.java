@@ -21,21 +21,21 @@ public final class WindowStatistics {
             Map<String, Double> offline, DriftSettings drift, long closedAt) {
         Map<String, Double> metrics = new LinkedHashMap<>();
         Map<String, Long> samples = new LinkedHashMap<>();
-        long n = w.predictions;
+        long n = w.served.predictions;
         put(metrics, samples, "volume", (double) n, n);
-        put(metrics, samples, "errorRate", n == 0 ? null : (double) w.errors / n, n);
-        Double p50 = ms(w.latency.quantile(0.50));
-        Double p95 = ms(w.latency.quantile(0.95));
-        Double p99 = ms(w.latency.quantile(0.99));
+        put(metrics, samples, "errorRate", n == 0 ? null : (double) w.served.errors / n, n);
+        Double p50 = ms(w.served.latency.quantile(0.50));
+        Double p95 = ms(w.served.latency.quantile(0.95));
+        Double p99 = ms(w.served.latency.quantile(0.99));
         put(metrics, samples, "p50LatencyMs", p50, n);
         put(metrics, samples, "p95LatencyMs", p95, n);
         put(metrics, samples, "p99LatencyMs", p99, n);
-        Double cpuPerPrediction = n == 0 ? null : w.cpuMicros / 1e6 / n;
+        Double cpuPerPrediction = n == 0 ? null : w.served.cpuMicros / 1e6 / n;
         Double cpuCost = cpuPerPrediction == null || settings == null ? null
                 : cpuPerPrediction * settings.cpuSecondCost();
         put(metrics, samples, "cpuSecondsPerPrediction", cpuPerPrediction, n);
         put(metrics, samples, "cpuCostPerPrediction", cpuCost, n);
-        Double scoreMean = n == 0 ? null : w.scoreSum / n;
+        Double scoreMean = n == 0 ? null : w.served.scoreSum / n;
         put(metrics, samples, "scoreMean", scoreMean, n);
 
         List<FeatureDrift> features = features(w, profile, drift);
@@ -55,7 +55,7 @@ public final class WindowStatistics {
         List<WindowSummary.FeatureSkew> skew = new ArrayList<>();
         long compared = 0;
         long mismatched = 0;
-        for (Map.Entry<String, long[]> e : w.skew.entrySet()) {
+        for (Map.Entry<String, long[]> e : w.features.skew.entrySet()) {
             long[] c = e.getValue();
             double rate = c[0] == 0 ? 0.0 : (double) c[1] / c[0];
             skew.add(new WindowSummary.FeatureSkew(e.getKey(), c[0], c[1], c[2], rate));
@@ -66,11 +66,11 @@ public final class WindowStatistics {
             mismatched += c[1];
         }
         if (compared > 0) {
-            put(metrics, samples, "skewRate", (double) mismatched / compared, w.skewPairs);
+            put(metrics, samples, "skewRate", (double) mismatched / compared, w.features.skewPairs);
         }
 
         WindowSummary.Performance performance = performance(w, settings);
-        long labelled = w.labelled;
+        long labelled = w.outcomes.labelled;
         put(metrics, samples, "labelled", (double) labelled, labelled);
         put(metrics, samples, "auc", performance.auc(), labelled);
         put(metrics, samples, "accuracy", performance.accuracy(), labelled);
@@ -90,12 +90,14 @@ public final class WindowStatistics {
                 put(metrics, samples, "fairness." + g.attribute() + "." + g.metric() + ".gap", g.gap(), g.samples());
             }
         }
-        return new WindowSummary(w.useCase, w.version, w.variant, w.start, w.end, closedAt, n, w.errors, p50, p95,
-                p99, cpuPerPrediction, cpuCost, scoreMean, w.scoreBins.clone(),
-                regression ? score(w.scoreSketch.quantile(0.1)) : null,
-                regression ? score(w.scoreSketch.quantile(0.5)) : null,
-                regression ? score(w.scoreSketch.quantile(0.9)) : null, w.unprofiled, features, drifted, skew,
-                w.skewPairs, performance, offline == null ? Map.of() : offline, metrics, samples, fairness);
+        ServedCounts served = w.served;
+        return new WindowSummary(w.useCase, w.version, w.variant, w.start, w.end, closedAt, n, served.errors, p50,
+                p95, p99, cpuPerPrediction, cpuCost, scoreMean, served.scoreBins.clone(),
+                regression ? score(served.scoreSketch.quantile(0.1)) : null,
+                regression ? score(served.scoreSketch.quantile(0.5)) : null,
+                regression ? score(served.scoreSketch.quantile(0.9)) : null, w.features.unprofiled, features,
+                drifted, skew, w.features.skewPairs, performance, offline == null ? Map.of() : offline, metrics,
+                samples, fairness);
     }
 
     /**
@@ -110,9 +112,9 @@ public final class WindowStatistics {
         List<WindowSummary.SliceRates> slices = new ArrayList<>();
         List<WindowSummary.Gap> gaps = new ArrayList<>();
         for (String attribute : settings.protectedAttributes()) {
-            String prefix = WindowCounts.sliceKey(attribute, "");
+            String prefix = OutcomeCounts.sliceKey(attribute, "");
             List<WindowSummary.SliceRates> mine = new ArrayList<>();
-            new java.util.TreeMap<>(w.slices).forEach((key, c) -> {
+            new java.util.TreeMap<>(w.outcomes.slices).forEach((key, c) -> {
                 if (!key.startsWith(prefix) || c[0] == 0) {
                     return;
                 }
@@ -174,7 +176,7 @@ public final class WindowStatistics {
         List<FeatureReference> refs = new ArrayList<>();
         List<long[]> counts = new ArrayList<>();
         for (FeatureReference ref : profile.features()) {
-            long[] c = w.features.get(ref.name());
+            long[] c = w.features.bins.get(ref.name());
             if (c != null && c.length == ref.bins() + 2) {
                 refs.add(ref);
                 counts.add(c);
@@ -224,20 +226,21 @@ public final class WindowStatistics {
     }
 
     static WindowSummary.Performance performance(WindowCounts w, UseCaseSettings settings) {
-        long n = w.labelled;
+        OutcomeCounts o = w.outcomes;
+        long n = o.labelled;
         if (n == 0 || settings == null) {
             return new WindowSummary.Performance(n, null, null, null, null, null, null, null, null);
         }
-        Double delayHours = w.labelDelaySumMillis / n / 3_600_000.0;
-        Double business = w.costSum / n;
+        Double delayHours = o.labelDelaySumMillis / n / 3_600_000.0;
+        Double business = o.costSum / n;
         if (!settings.classification()) {
-            return new WindowSummary.Performance(n, null, null, null, null, w.absErrorSum / n,
-                    Math.sqrt(w.squaredErrorSum / n), business, delayHours);
+            return new WindowSummary.Performance(n, null, null, null, null, o.absErrorSum / n,
+                    Math.sqrt(o.squaredErrorSum / n), business, delayHours);
         }
-        Double accuracy = (double) (w.tp + w.tn) / n;
-        Double precision = w.tp + w.fp == 0 ? null : (double) w.tp / (w.tp + w.fp);
-        Double recall = w.tp + w.fn == 0 ? null : (double) w.tp / (w.tp + w.fn);
-        return new WindowSummary.Performance(n, auc(w.positives, w.negatives), accuracy, precision, recall, null,
+        Double accuracy = (double) (o.tp + o.tn) / n;
+        Double precision = o.tp + o.fp == 0 ? null : (double) o.tp / (o.tp + o.fp);
+        Double recall = o.tp + o.fn == 0 ? null : (double) o.tp / (o.tp + o.fn);
+        return new WindowSummary.Performance(n, auc(o.positives, o.negatives), accuracy, precision, recall, null,
                 null, business, delayHours);
     }
 

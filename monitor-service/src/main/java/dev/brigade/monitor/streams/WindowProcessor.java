@@ -200,8 +200,8 @@ final class WindowProcessor implements Processor<String, byte[], String, byte[]>
         metrics.windowClosed(w.useCase);
         metrics.fairness(summary);
         LOG.infof("Window closed: %s v%d [%s, %s) %d predictions, %d labels, %d drifted features", w.useCase,
-                w.version, Instant.ofEpochMilli(w.start), Instant.ofEpochMilli(w.end), w.predictions, w.labelled,
-                summary.driftedFeatures());
+                w.version, Instant.ofEpochMilli(w.start), Instant.ofEpochMilli(w.end), w.served.predictions,
+                w.outcomes.labelled, summary.driftedFeatures());
         if (uc != null) {
             for (AlertRule rule : uc.alertRules()) {
                 evaluate(uc, rule, summary, wallNow);

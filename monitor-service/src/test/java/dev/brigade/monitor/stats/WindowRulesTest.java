@@ -137,10 +137,10 @@ class WindowRulesTest {
         assertThat(back.toBytes()).isEqualTo(a.toBytes());
         WindowCounts b = counts(0, 300, new Random(2), 0.0, 0.38);
         back.merge(b);
-        assertThat(back.predictions).isEqualTo(800);
-        assertThat(back.features.get("amount")[0] + back.features.get("amount")[9])
-                .isEqualTo(a.features.get("amount")[0] + a.features.get("amount")[9] + b.features.get("amount")[0]
-                        + b.features.get("amount")[9]);
+        assertThat(back.served.predictions).isEqualTo(800);
+        assertThat(back.features.bins.get("amount")[0] + back.features.bins.get("amount")[9])
+                .isEqualTo(a.features.bins.get("amount")[0] + a.features.bins.get("amount")[9]
+                        + b.features.bins.get("amount")[0] + b.features.bins.get("amount")[9]);
     }
 
     static WindowSummary window(int index, int n, Random random, double shift, double onlineShare) {
