@@ -19,9 +19,8 @@ import org.jboss.logging.Logger;
 import dev.brigade.events.ScoringRequested;
 import dev.brigade.events.topics.Topics;
 import dev.brigade.platform.http.FieldError;
-import dev.brigade.platform.http.ProblemException;
 import dev.brigade.serving.Deployment;
-import dev.brigade.serving.ScoreRequest;
+import dev.brigade.serving.Refusal;
 import dev.brigade.serving.config.BatchConfig;
 import dev.brigade.serving.config.Channels;
 import dev.brigade.serving.mapping.ScoreMapper;
@@ -152,13 +151,7 @@ public class ScoringRequestListener {
             count("duplicate");
             return CompletableFuture.completedFuture(null);
         }
-        ScoreRequest scoreRequest = ScoreMapper.toRequest(request);
-        ScoringService.Routed routed = scoring.route(deployment, scoreRequest.entityId());
-        List<FieldError> typeErrors = ScoringService.checkTypes(routed.model(), scoreRequest.attributes(), "");
-        if (!typeErrors.isEmpty()) {
-            throw new RejectedRequest("invalid request: " + describe(typeErrors));
-        }
-        return scoring.scoreOffline(deployment, routed, scoreRequest, config.lookupTimeout().toMillis())
+        return scoring.scoreRequested(deployment, ScoreMapper.toRequest(request), config.lookupTimeout().toMillis())
                 .thenCompose(answer -> scores.publish(ScoreMapper.toEvent(answer, request.getRequestId(), null,
                         request.getEventTime(), Instant.now())))
                 .thenRun(() -> answered.put(request.getRequestId(), Boolean.TRUE));
@@ -166,7 +159,9 @@ public class ScoringRequestListener {
 
     private CompletionStage<Void> reject(Message<ScoringRequested> message, ScoringRequested request,
             Throwable cause) {
-        String reason = cause instanceof RejectedRequest || cause instanceof ProblemException ? cause.getMessage()
+        String reason = cause instanceof Refusal refusal && refusal.reason() == Refusal.Reason.INVALID_REQUEST
+                ? "invalid request: " + describe(refusal.errors())
+                : cause instanceof RejectedRequest || cause instanceof Refusal ? cause.getMessage()
                 : "scoring failed: " + cause;
         count("dead-lettered");
         LOG.warnf("Scoring request %s (event %s, use case %s) to %s: %s", request.getRequestId(),

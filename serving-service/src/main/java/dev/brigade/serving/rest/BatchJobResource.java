@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Set;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -43,11 +42,13 @@ public class BatchJobResource {
     private static final Set<String> FIELDS = Set.of("useCase", "from", "to", "version");
     private static final long MAX_BODY = 4096;
 
-    @Inject
-    BatchJobs jobs;
+    private final BatchJobs jobs;
+    private final SecurityIdentity identity;
 
-    @Inject
-    SecurityIdentity identity;
+    BatchJobResource(BatchJobs jobs, SecurityIdentity identity) {
+        this.jobs = jobs;
+        this.identity = identity;
+    }
 
     @POST
     @RolesAllowed(DEPLOYER)

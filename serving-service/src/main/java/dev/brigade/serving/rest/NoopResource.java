@@ -2,7 +2,6 @@ package dev.brigade.serving.rest;
 
 import java.util.List;
 
-import jakarta.inject.Inject;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -30,8 +29,11 @@ public class NoopResource {
     public record NoopAnswer(boolean ok, int fields) {
     }
 
-    @Inject
-    ServingConfig config;
+    private final ServingConfig config;
+
+    NoopResource(ServingConfig config) {
+        this.config = config;
+    }
 
     @POST
     @NonBlocking

@@ -2,10 +2,8 @@ package dev.brigade.serving.rest;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-import jakarta.inject.Inject;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -20,8 +18,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.brigade.platform.http.FieldError;
+import dev.brigade.platform.http.Problem;
 import dev.brigade.platform.http.ProblemException;
-import dev.brigade.serving.Deployment;
 import dev.brigade.serving.ScoreAnswer;
 import dev.brigade.serving.ScoreRequest;
 import dev.brigade.serving.config.ServingConfig;
@@ -41,14 +39,15 @@ public class ScoreResource {
     public record BatchAnswer(String useCase, List<ScoreAnswer> results) {
     }
 
-    @Inject
-    ScoringService scoring;
+    private final ScoringService scoring;
+    private final ServingConfig config;
+    private final ServingMetrics metrics;
 
-    @Inject
-    ServingConfig config;
-
-    @Inject
-    ServingMetrics metrics;
+    ScoreResource(ScoringService scoring, ServingConfig config, ServingMetrics metrics) {
+        this.scoring = scoring;
+        this.config = config;
+        this.metrics = metrics;
+    }
 
     @POST
     @Operation(summary = "Score one event",
@@ -59,32 +58,13 @@ public class ScoreResource {
     @APIResponse(responseCode = "200", description = "The score")
     @APIResponse(responseCode = "400", description = "Malformed body or use-case name")
     @APIResponse(responseCode = "404", description = "Unknown use case")
+    @APIResponse(responseCode = "409", description = "A use case served in batch")
     @APIResponse(responseCode = "413", description = "Body above the limit")
     @APIResponse(responseCode = "422", description = "Invalid fields, each named")
     @APIResponse(responseCode = "503", description = "No model loaded for the use case")
     public CompletionStage<ScoreAnswer> score(@PathParam("useCase") String useCase, byte[] body) {
         long start = System.nanoTime();
-        try {
-            RequestParser.checkUseCase(useCase);
-            Deployment deployment = scoring.deploymentOf(useCase);
-            JsonNode json = RequestParser.parse(body, config.requests().maxBodySize().asLongValue());
-            List<FieldError> errors = new ArrayList<>();
-            ScoreRequest request = RequestParser.request(json, "", errors);
-            ScoringService.Routed routed = null;
-            if (request != null) {
-                routed = scoring.route(deployment, request.entityId());
-                errors.addAll(ScoringService.checkTypes(routed.model(), request.attributes(), ""));
-            }
-            if (!errors.isEmpty()) {
-                throw new ProblemException(422, "invalid-request", "invalid scoring request", errors);
-            }
-            return scoring.score(deployment, routed, request, start);
-        } catch (ProblemException e) {
-            if (e.status() != 404 && e.status() != 503) {
-                metrics.error(useCase, e.kind());
-            }
-            return CompletableFuture.failedFuture(e);
-        }
+        return scoring.score(useCase, parse(useCase, body), start);
     }
 
     @POST
@@ -97,48 +77,58 @@ public class ScoreResource {
     @APIResponse(responseCode = "422", description = "Invalid items, each field named")
     public CompletionStage<BatchAnswer> batch(@PathParam("useCase") String useCase, byte[] body) {
         long start = System.nanoTime();
+        return scoring.scoreAll(useCase, parseBatch(useCase, body), start)
+                .thenApply(results -> new BatchAnswer(useCase, results));
+    }
+
+    /** One request, every field to fix named; a refusal here is counted under its kind. */
+    private ScoreRequest parse(String useCase, byte[] body) {
         try {
             RequestParser.checkUseCase(useCase);
-            Deployment deployment = scoring.deploymentOf(useCase);
-            JsonNode json = RequestParser.parse(body, config.requests().maxBatchBodySize().asLongValue());
+            JsonNode json = RequestParser.parse(body, config.requests().maxBodySize().asLongValue());
             List<FieldError> errors = new ArrayList<>();
+            ScoreRequest request = RequestParser.request(json, "", errors);
+            if (!errors.isEmpty()) {
+                throw new ProblemException(Problem.UNPROCESSABLE, "invalid-request", "invalid scoring request",
+                        errors);
+            }
+            return request;
+        } catch (ProblemException e) {
+            metrics.error(useCase, e.kind());
+            throw e;
+        }
+    }
+
+    /** The batch's requests, every item's fields to fix named as [i].field. */
+    private List<ScoreRequest> parseBatch(String useCase, byte[] body) {
+        try {
+            RequestParser.checkUseCase(useCase);
+            JsonNode json = RequestParser.parse(body, config.requests().maxBatchBodySize().asLongValue());
             if (!json.isArray()) {
-                throw new ProblemException(422, "invalid-request", "a batch is a JSON array of requests",
+                throw new ProblemException(Problem.UNPROCESSABLE, "invalid-request",
+                        "a batch is a JSON array of requests",
                         List.of(new FieldError("body", "must be a JSON array of {eventId, entityId, attributes}")));
             }
             int max = config.requests().maxBatchItems();
             if (json.size() == 0 || json.size() > max) {
-                throw new ProblemException(json.size() == 0 ? 422 : 413, json.size() == 0 ? "invalid-request"
-                        : "too-large", "a batch has 1 to " + max + " items, this one " + json.size(),
+                throw new ProblemException(json.size() == 0 ? Problem.UNPROCESSABLE : 413,
+                        json.size() == 0 ? "invalid-request" : "too-large",
+                        "a batch has 1 to " + max + " items, this one " + json.size(),
                         List.of(new FieldError("body", "1 to " + max + " items")));
             }
-            List<ScoreRequest> requests = new ArrayList<>();
-            List<ScoringService.Routed> routes = new ArrayList<>();
+            List<FieldError> errors = new ArrayList<>();
+            List<ScoreRequest> requests = new ArrayList<>(json.size());
             for (int i = 0; i < json.size(); i++) {
-                String prefix = "[" + i + "].";
-                ScoreRequest request = RequestParser.request(json.get(i), prefix, errors);
-                if (request != null) {
-                    ScoringService.Routed routed = scoring.route(deployment, request.entityId());
-                    errors.addAll(ScoringService.checkTypes(routed.model(), request.attributes(), prefix));
-                    requests.add(request);
-                    routes.add(routed);
-                }
+                requests.add(RequestParser.request(json.get(i), "[" + i + "].", errors));
             }
             if (!errors.isEmpty()) {
-                throw new ProblemException(422, "invalid-request", "invalid items in the batch", errors);
+                throw new ProblemException(Problem.UNPROCESSABLE, "invalid-request", "invalid items in the batch",
+                        errors);
             }
-            List<CompletableFuture<ScoreAnswer>> answers = new ArrayList<>();
-            for (int i = 0; i < requests.size(); i++) {
-                answers.add(scoring.score(deployment, routes.get(i), requests.get(i), start).toCompletableFuture());
-            }
-            return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
-                    .thenApply(done -> new BatchAnswer(useCase, answers.stream().map(CompletableFuture::join)
-                            .toList()));
+            return requests;
         } catch (ProblemException e) {
-            if (e.status() != 404 && e.status() != 503) {
-                metrics.error(useCase, e.kind());
-            }
-            return CompletableFuture.failedFuture(e);
+            metrics.error(useCase, e.kind());
+            throw e;
         }
     }
 }

@@ -19,11 +19,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.brigade.platform.http.FieldError;
-import dev.brigade.platform.http.ProblemException;
 import dev.brigade.platform.kafka.KafkaClients;
 import dev.brigade.serving.BatchJob;
 import dev.brigade.serving.Deployment;
 import dev.brigade.serving.LoadedModel;
+import dev.brigade.serving.Refusal;
 import dev.brigade.serving.Variant;
 import dev.brigade.serving.config.BatchConfig;
 
@@ -77,24 +77,24 @@ public class BatchJobs {
     /**
      * Validates and starts a job off the caller's thread.
      *
-     * @throws ProblemException 404 unknown use case, 409 no champion (or the version asked for is not loaded), 422
-     *         a bad range, 429 as many jobs running as allowed
+     * @throws Refusal a bad range, an unknown use case, no champion (or the version asked for is not loaded), as many
+     *         jobs running as allowed
      */
     public BatchJob start(Request request, String requestedBy) {
         List<FieldError> errors = checkRange(request.from(), request.to(), config.jobs().maxRange(), clock.instant());
         if (!errors.isEmpty()) {
-            throw new ProblemException(422, "invalid-request", "invalid batch job", errors);
+            throw new Refusal(Refusal.Reason.INVALID_REQUEST, "invalid batch job", errors);
         }
         Deployment deployment = models.deployment(request.useCase());
         if (deployment == null) {
-            throw new ProblemException(404, "unknown-use-case", "no use case named " + request.useCase()
+            throw new Refusal(Refusal.Reason.UNKNOWN_USE_CASE, "no use case named " + request.useCase()
                     + " is registered", List.of(new FieldError("useCase", "unknown use case " + request.useCase())));
         }
         LoadedModel model;
         Variant variant;
         if (request.version() == null) {
             if (deployment.champion() == null) {
-                throw new ProblemException(409, "no-champion", request.useCase() + " has no champion loaded"
+                throw new Refusal(Refusal.Reason.NO_CHAMPION, request.useCase() + " has no champion loaded"
                         + (deployment.notes().isEmpty() ? "" : ": " + String.join("; ", deployment.notes())),
                         List.of(new FieldError("useCase", "no champion loaded")));
             }
@@ -103,7 +103,7 @@ public class BatchJobs {
         } else {
             model = loaded(deployment, request.version());
             if (model == null) {
-                throw new ProblemException(409, "version-not-loaded", "v" + request.version() + " of "
+                throw new Refusal(Refusal.Reason.VERSION_NOT_LOADED, "v" + request.version() + " of "
                         + request.useCase() + " is not loaded here (only versions holding an alias, the baseline and "
                         + "the previous champion are)", List.of(new FieldError("version", "not loaded")));
             }
@@ -112,7 +112,7 @@ public class BatchJobs {
         int max = Math.max(1, config.jobs().maxRunning());
         if (running.incrementAndGet() > max) {
             running.decrementAndGet();
-            throw new ProblemException(429, "busy", max + " batch job(s) already running; try again when one ended",
+            throw new Refusal(Refusal.Reason.BUSY, max + " batch job(s) already running; try again when one ended",
                     List.of());
         }
         Job job = new Job(UUID.randomUUID().toString(), request, model, variant, requestedBy, clock);

@@ -2,6 +2,10 @@ package dev.brigade.serving.service;
 
 import java.nio.charset.StandardCharsets;
 
+import dev.brigade.serving.Deployment;
+import dev.brigade.serving.LoadedModel;
+import dev.brigade.serving.Variant;
+
 /**
  * Sticky traffic split: an entity's bucket is a stable hash of (use case, entity id), the same in every instance and
  * after every restart, so an entity stays with the canary for as long as the canary holds its share. Growing the share
@@ -13,6 +17,24 @@ public final class Router {
     public static final int BUCKETS = 10_000;
 
     private Router() {
+    }
+
+    /** The model a request goes to and as which variant. */
+    public record Routed(LoadedModel model, Variant variant) {
+    }
+
+    /**
+     * The canary for the entities of its share, else the champion, else the baseline (a deployment that can serve
+     * has one of them).
+     */
+    public static Routed route(Deployment d, String entityId) {
+        if (d.canary() != null && d.champion() != null && canary(d.useCase(), entityId, d.canaryPercent())) {
+            return new Routed(d.canary(), Variant.CANARY);
+        }
+        if (d.champion() != null) {
+            return new Routed(d.champion(), Variant.CHAMPION);
+        }
+        return new Routed(d.baseline(), Variant.BASELINE);
     }
 
     /** The entity's bucket in [0, 10000). */

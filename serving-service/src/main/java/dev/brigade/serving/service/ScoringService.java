@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,18 +23,19 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.brigade.platform.http.FieldError;
-import dev.brigade.platform.http.ProblemException;
 import dev.brigade.serving.ContractInput;
 import dev.brigade.serving.Deployment;
 import dev.brigade.serving.InputType;
 import dev.brigade.serving.LoadedModel;
 import dev.brigade.serving.Prediction;
+import dev.brigade.serving.Refusal;
 import dev.brigade.serving.ScoreAnswer;
 import dev.brigade.serving.ScoreRequest;
 import dev.brigade.serving.Variant;
 import dev.brigade.serving.client.FeatureClient;
 import dev.brigade.serving.client.FeatureLookup;
 import dev.brigade.serving.config.ServingConfig;
+import dev.brigade.serving.service.Router.Routed;
 
 /**
  * One scored request: route by a stable hash of the entity, check the attributes against the routed model's
@@ -77,80 +79,121 @@ public class ScoringService {
     }
 
     /**
-     * The deployment of a known use case served online, or a problem (404 unknown, 409 its spec says serving.mode
-     * batch, 503 nothing loaded).
+     * POST /v1/score/{useCase}: scores one well-formed request of a use case served online. Completes with the
+     * answer; never exceptionally for feature-service trouble.
+     *
+     * @param startNanos when the request arrived (the budget counts from there)
+     * @throws Refusal unknown use case, one served in batch, nothing loaded, attributes of the wrong type
      */
-    public Deployment deploymentOf(String useCase) {
+    public CompletionStage<ScoreAnswer> score(String useCase, ScoreRequest request, long startNanos) {
+        Deployment d = online(useCase);
+        Routed routed = Router.route(d, request.entityId());
+        List<FieldError> errors = typeErrors(routed.model(), request.attributes(), -1, null);
+        if (errors != null) {
+            throw invalid(useCase, "invalid scoring request", errors);
+        }
+        return score(d, routed, request, startNanos);
+    }
+
+    /**
+     * POST /v1/score/{useCase}/batch: every request is checked before any is scored (an item's errors are named
+     * [i].attributes...); the look-ups run concurrently, each within the budget; the answers come in order.
+     */
+    public CompletionStage<List<ScoreAnswer>> scoreAll(String useCase, List<ScoreRequest> requests,
+            long startNanos) {
+        Deployment d = online(useCase);
+        Routed[] routes = new Routed[requests.size()];
+        List<FieldError> errors = null;
+        for (int i = 0; i < routes.length; i++) {
+            ScoreRequest request = requests.get(i);
+            routes[i] = Router.route(d, request.entityId());
+            errors = typeErrors(routes[i].model(), request.attributes(), i, errors);
+        }
+        if (errors != null) {
+            throw invalid(useCase, "invalid items in the batch", errors);
+        }
+        @SuppressWarnings("unchecked")
+        CompletableFuture<ScoreAnswer>[] answers = new CompletableFuture[routes.length];
+        for (int i = 0; i < routes.length; i++) {
+            answers[i] = score(d, routes[i], requests.get(i), startNanos).toCompletableFuture();
+        }
+        return CompletableFuture.allOf(answers)
+                .thenApply(done -> Arrays.stream(answers).map(CompletableFuture::join).toList());
+    }
+
+    /**
+     * Scores a ScoringRequested of a use case served in batch, off the request path: the same routing, contract,
+     * imputation, model, fallback, prediction log and shadow as online; no caller waits, so the look-up gets
+     * {@code lookupTimeoutMillis} instead of a share of the latency budget.
+     *
+     * @throws Refusal attributes of the wrong type for the routed model
+     */
+    public CompletionStage<ScoreAnswer> scoreRequested(Deployment d, ScoreRequest request,
+            long lookupTimeoutMillis) {
+        Routed routed = Router.route(d, request.entityId());
+        List<FieldError> errors = typeErrors(routed.model(), request.attributes(), -1, null);
+        if (errors != null) {
+            throw new Refusal(Refusal.Reason.INVALID_REQUEST, "invalid scoring request", errors);
+        }
+        return score(d, routed, request, System.nanoTime(), lookupTimeoutMillis, lookupTimeoutMillis * 1_000_000);
+    }
+
+    /** The deployment of a known use case served online that has a model to serve. */
+    private Deployment online(String useCase) {
         Deployment deployment = models.deployment(useCase);
         if (deployment == null) {
-            metrics.error(useCase, "unknown-use-case");
-            throw new ProblemException(404, "unknown-use-case", "no use case named " + useCase + " is registered",
-                    List.of(new FieldError("useCase", "unknown use case " + useCase)));
+            throw refuse(useCase, Refusal.Reason.UNKNOWN_USE_CASE, "no use case named " + useCase
+                    + " is registered", List.of(new FieldError("useCase", "unknown use case " + useCase)));
         }
         if (deployment.state().spec() != null && deployment.state().spec().batch()) {
             // Its owners chose batch: promising a millisecond answer here would be a second, unplanned system.
-            throw new ProblemException(409, "batch-mode", useCase + " is served in batch (serving.mode: batch): "
+            throw refuse(useCase, Refusal.Reason.BATCH_MODE, useCase + " is served in batch (serving.mode: batch): "
                     + "publish ScoringRequested to scoring-requests and read ScoreProduced from scores",
                     List.of(new FieldError("serving.mode", "is batch for " + useCase)));
         }
         if (!deployment.canServe()) {
-            metrics.error(useCase, "no-model");
             String why = deployment.notes().isEmpty() ? "no champion and no baseline model is loaded"
                     : String.join("; ", deployment.notes());
-            throw new ProblemException(503, "no-model", useCase + " has no model to serve: " + why, List.of());
+            throw refuse(useCase, Refusal.Reason.NO_MODEL, useCase + " has no model to serve: " + why, List.of());
         }
         return deployment;
     }
 
-    /** The model a request goes to, before the look-up (routing needs only the entity id). */
-    public Routed route(Deployment d, String entityId) {
-        if (d.canary() != null && d.champion() != null && Router.canary(d.useCase(), entityId, d.canaryPercent())) {
-            return new Routed(d.canary(), Variant.CANARY);
-        }
-        if (d.champion() != null) {
-            return new Routed(d.champion(), Variant.CHAMPION);
-        }
-        return new Routed(d.baseline(), Variant.BASELINE);
+    private Refusal invalid(String useCase, String detail, List<FieldError> errors) {
+        return refuse(useCase, Refusal.Reason.INVALID_REQUEST, detail, errors);
     }
 
-    public record Routed(LoadedModel model, Variant variant) {
+    /** A refusal, counted under its kind. */
+    private Refusal refuse(String useCase, Refusal.Reason reason, String detail, List<FieldError> errors) {
+        metrics.error(useCase, reason.kind());
+        return new Refusal(reason, detail, errors);
     }
 
-    /** Type errors of the request's attributes against the model's inputs, named with the given prefix. */
-    public static List<FieldError> checkTypes(LoadedModel model, Map<String, Object> attributes, String prefix) {
-        List<FieldError> errors = new ArrayList<>();
+    /**
+     * Adds the type errors of the request's attributes against the model's inputs to {@code errors} (made on the
+     * first; null when there is none), named as the request's or, with an index, as the batch's item's.
+     */
+    private static List<FieldError> typeErrors(LoadedModel model, Map<String, Object> attributes, int index,
+            List<FieldError> errors) {
         for (ContractInput input : model.inputs()) {
             Object value = attributes.get(input.name());
             if (value != null && !accepts(input.type(), value)) {
-                errors.add(new FieldError(prefix + "attributes." + input.name(), "must be " + input.type().expected()
-                        + " (input " + input.name() + " of model v" + model.version() + " is " + input.type()
-                        + "), not " + describe(value)));
+                if (errors == null) {
+                    errors = new ArrayList<>();
+                }
+                errors.add(new FieldError((index < 0 ? "" : "[" + index + "].") + "attributes." + input.name(),
+                        "must be " + input.type().expected() + " (input " + input.name() + " of model v"
+                                + model.version() + " is " + input.type() + "), not " + describe(value)));
             }
         }
         return errors;
     }
 
-    /**
-     * Scores a validated request. Completes with the answer; never exceptionally for feature-service trouble.
-     *
-     * @param startNanos when the request arrived (the budget counts from there)
-     */
-    public CompletionStage<ScoreAnswer> score(Deployment d, Routed routed, ScoreRequest request, long startNanos) {
+    private CompletionStage<ScoreAnswer> score(Deployment d, Routed routed, ScoreRequest request, long startNanos) {
         double budgetMs = d.latencyBudgetMs() > 0 ? d.latencyBudgetMs()
                 : config.features().defaultBudget().toMillis();
         long featureBudgetNanos = (long) (budgetMs * config.features().budgetShare() * 1_000_000);
         return score(d, routed, request, startNanos, budgetMs, featureBudgetNanos);
-    }
-
-    /**
-     * Scores a validated request off the request path (a ScoringRequested of a batch-mode use case): the same routing,
-     * contract, imputation, model, fallback, prediction log and shadow as online; no caller waits, so the look-up gets
-     * {@code lookupTimeoutMillis} instead of a share of the latency budget.
-     */
-    public CompletionStage<ScoreAnswer> scoreOffline(Deployment d, Routed routed, ScoreRequest request,
-            long lookupTimeoutMillis) {
-        return score(d, routed, request, System.nanoTime(), lookupTimeoutMillis,
-                lookupTimeoutMillis * 1_000_000);
     }
 
     private CompletionStage<ScoreAnswer> score(Deployment d, Routed routed, ScoreRequest request, long startNanos,
@@ -199,7 +242,7 @@ public class ScoringService {
             metrics.error(d.useCase(), "model-failure");
             LOG.errorf(e, "%s v%d failed to score event %s", d.useCase(), model.version(), request.eventId());
             if (d.baseline() == null || d.baseline() == model) {
-                throw new ProblemException(500, "model-failure", d.useCase() + " v" + model.version()
+                throw new Refusal(Refusal.Reason.MODEL_FAILURE, d.useCase() + " v" + model.version()
                         + " failed to score and no baseline is loaded: " + e.getMessage(), List.of());
             }
             warnings.add(variant.name().toLowerCase() + " v" + model.version() + " failed to score ("

@@ -39,7 +39,10 @@ public class ServingMetrics {
         this.registry = registry;
     }
 
-    /** One scored request (shadow scorings too): count, latency histogram and CPU cost by use case, version, variant. */
+    /**
+     * One scored request (shadow scorings too): count, latency histogram and CPU cost by use case, version and
+     * variant.
+     */
     public void scored(String useCase, int version, Variant variant, long latencyNanos, long cpuNanos) {
         PredictionMeters m = predictions.computeIfAbsent(new PredictionKey(useCase, version, variant), k -> {
             String[] tags = {"use_case", k.useCase(), "version", Integer.toString(k.version()), "variant",
@@ -51,8 +54,8 @@ public class ServingMetrics {
                             .tags(tags).publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(50_000))
                             .maximumExpectedValue(Duration.ofSeconds(2)).register(registry),
                     DistributionSummary.builder("brigade.serving.cpu").baseUnit("seconds")
-                            .description("CPU time of one prediction on the serving thread, features to answer (the cost)").tags(tags)
-                            .register(registry));
+                            .description("CPU time of one prediction on the serving thread, features to answer "
+                                    + "(the cost)").tags(tags).register(registry));
         });
         m.requests().increment();
         m.latency().record(latencyNanos, TimeUnit.NANOSECONDS);
