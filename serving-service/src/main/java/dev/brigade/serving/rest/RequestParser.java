@@ -1,6 +1,5 @@
 package dev.brigade.serving.rest;
 
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -179,9 +178,5 @@ public final class RequestParser {
             }
         }
         return attributes;
-    }
-
-    static List<FieldError> list() {
-        return new ArrayList<>();
     }
 }

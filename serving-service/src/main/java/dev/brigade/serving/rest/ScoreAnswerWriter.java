@@ -33,9 +33,9 @@ import dev.brigade.serving.ScoreAnswer;
 @Produces(MediaType.APPLICATION_JSON)
 public class ScoreAnswerWriter implements ServerMessageBodyWriter<ScoreAnswer> {
 
-    /** A factory with a codec, so a feature value of an unexpected type still serialises as Jackson would. */
     /**
-     * Doubles written with Jackson's Schubfach writer: the shortest text that reads back as the same double, several
+     * A factory with a codec, so a feature value of an unexpected type still serialises as Jackson would. Doubles
+     * written with Jackson's Schubfach writer: the shortest text that reads back as the same double, several
      * times cheaper than Double.toString, which was a third of writing an answer.
      */
     static final JsonFactory JSON = new ObjectMapper(JsonFactory.builder()
