@@ -38,10 +38,12 @@ import dev.brigade.serving.config.ServingConfig;
 import dev.brigade.serving.service.Router.Routed;
 
 /**
- * One scored request: route by a stable hash of the entity, check the attributes against the routed model's
- * contract, fetch online features within their share of the latency budget, build the row in contract order
- * (feature-service value, else the request's attribute of that name, else the training imputation), score, answer.
- * The prediction log and the shadow are handed off without waiting; neither can change or delay the answer.
+ * One scored request, from the use case's name to the answer: its deployment (refused when the use case is unknown,
+ * served in batch or has nothing loaded), the route by a stable hash of the entity ({@link Router}), the attributes
+ * checked against the routed model's contract, online features within their share of the latency budget, the row in
+ * contract order (feature-service value, else the request's attribute of that name, else the training imputation),
+ * the score and the answer. The prediction log and the shadow are handed off without waiting; neither can change or
+ * delay the answer. Refusals are {@link Refusal}s: rest/ decides what they are in HTTP.
  */
 @ApplicationScoped
 public class ScoringService {
