@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 
 import dev.brigade.serving.listener.RegistryFollower;
@@ -30,5 +31,10 @@ public class ServingHealthChecks {
                 .withData("registryEventsApplied", follower.applied())
                 .withData("registryEventsSkipped", follower.skipped())
                 .build();
+    }
+
+    @Liveness
+    HealthCheck followerAlive() {
+        return () -> HealthCheckResponse.named("registry-events follower").status(follower.alive()).build();
     }
 }

@@ -40,6 +40,7 @@ import io.quarkus.runtime.StartupEvent;
 public class RegistryFollower {
 
     private static final Logger LOG = Logger.getLogger(RegistryFollower.class);
+    private static final String NAME = "serving-registry-follower";
 
     private final ModelStore models;
     private final ServingMetrics metrics;
@@ -50,11 +51,12 @@ public class RegistryFollower {
     private final TopicReplay<RegistryEvent> replay;
     /** Written and read on the replay's thread only. */
     private boolean handingOver;
+    private volatile Thread thread;
 
     RegistryFollower(KafkaClients clients, ModelStore models, ServingMetrics metrics) {
         this.models = models;
         this.metrics = metrics;
-        this.replay = new TopicReplay<>(clients, "serving-registry-follower", Topics.REGISTRY_EVENTS,
+        this.replay = new TopicReplay<>(clients, NAME, Topics.REGISTRY_EVENTS,
                 RegistryEvent.class, this::apply).onCaughtUp(this::caughtUpNow);
     }
 
@@ -62,6 +64,10 @@ public class RegistryFollower {
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 10) StartupEvent start) {
         metrics.registryEvents(this, RegistryFollower::applied, RegistryFollower::skipped);
         replay.start();
+        // The replay runs on a thread of its name (as TopicReplay documents) and does not expose it: liveness
+        // watches it, as a replay that stopped (say its start timed out) must restart the service.
+        thread = Thread.getAllStackTraces().keySet().stream().filter(t -> NAME.equals(t.getName())).findFirst()
+                .orElse(null);
     }
 
     void stop(@Observes ShutdownEvent stop) {
@@ -70,6 +76,11 @@ public class RegistryFollower {
 
     public boolean caughtUp() {
         return replay.caughtUp();
+    }
+
+    public boolean alive() {
+        Thread current = thread;
+        return current != null && current.isAlive();
     }
 
     public long applied() {
