@@ -11,10 +11,10 @@ import dev.brigade.events.FeatureVector;
 import dev.brigade.events.ScoreProduced;
 import dev.brigade.events.ScoringRequested;
 import dev.brigade.platform.http.FieldError;
+import dev.brigade.serving.Names;
 import dev.brigade.serving.ScoreAnswer;
 import dev.brigade.serving.ScoreRequest;
 import dev.brigade.serving.client.FeatureLookup;
-import dev.brigade.serving.rest.RequestParser;
 
 /**
  * The batch edge: ScoringRequested (Avro) to the domain's {@link ScoreRequest}, a computed FeatureVector to the
@@ -32,8 +32,8 @@ public final class ScoreMapper {
         id(errors, "eventId", request.getEventId());
         id(errors, "entityId", request.getEntityId());
         String useCase = request.getUseCase();
-        if (useCase == null || !RequestParser.USE_CASE.matcher(useCase).matches()) {
-            errors.add(new FieldError("useCase", "must match " + RequestParser.USE_CASE.pattern()));
+        if (useCase == null || !Names.USE_CASE.matcher(useCase).matches()) {
+            errors.add(new FieldError("useCase", "must match " + Names.USE_CASE.pattern()));
         }
         return errors;
     }
@@ -105,7 +105,7 @@ public final class ScoreMapper {
     }
 
     private static void id(List<FieldError> errors, String field, String value) {
-        if (value == null || !RequestParser.ID.matcher(value).matches()) {
+        if (value == null || !Names.ID.matcher(value).matches()) {
             errors.add(new FieldError(field, "must be 1 to 128 of letters, digits and . _ : @ - (starting with a "
                     + "letter or digit)"));
         }

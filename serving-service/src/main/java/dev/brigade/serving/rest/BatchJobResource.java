@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.brigade.platform.http.FieldError;
 import dev.brigade.platform.http.ProblemException;
 import dev.brigade.serving.BatchJob;
+import dev.brigade.serving.Names;
 import dev.brigade.serving.service.BatchJobs;
 import io.quarkus.security.identity.SecurityIdentity;
 
@@ -125,8 +126,8 @@ public class BatchJobResource {
             }
         }
         String useCase = json.path("useCase").isTextual() ? json.get("useCase").asText() : null;
-        if (useCase == null || !RequestParser.USE_CASE.matcher(useCase).matches()) {
-            errors.add(new FieldError("useCase", "required: a use-case name (" + RequestParser.USE_CASE.pattern()
+        if (useCase == null || !Names.USE_CASE.matcher(useCase).matches()) {
+            errors.add(new FieldError("useCase", "required: a use-case name (" + Names.USE_CASE.pattern()
                     + ")"));
         }
         Instant from = instant(json, "from", errors);

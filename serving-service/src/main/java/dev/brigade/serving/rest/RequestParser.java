@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -15,17 +14,16 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import dev.brigade.platform.http.FieldError;
 import dev.brigade.platform.http.ProblemException;
+import dev.brigade.serving.Names;
 import dev.brigade.serving.ScoreRequest;
 
 /**
- * Reads scoring bodies strictly: a problem names every field to fix. Ids follow the feature-service's rule (1 to 128
- * of letters, digits and . _ : @ -), attributes are scalars (as on a raw event), unknown fields are refused so a typo
+ * Reads scoring bodies strictly: a problem names every field to fix. Ids follow the feature-service's rule
+ * ({@link Names}), attributes are scalars (as on a raw event), unknown fields are refused so a typo
  * never passes silently.
  */
 public final class RequestParser {
 
-    public static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}");
-    public static final Pattern USE_CASE = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     static final int MAX_ATTRIBUTES = 64;
     static final int MAX_STRING = 1024;
     private static final Set<String> FIELDS = Set.of("eventId", "entityId", "attributes");
@@ -40,47 +38,10 @@ public final class RequestParser {
     }
 
     public static void checkUseCase(String useCase) {
-        if (!isUseCase(useCase)) {
+        if (!Names.isUseCase(useCase)) {
             throw new ProblemException(400, "bad-request", "invalid use-case name",
-                    List.of(new FieldError("useCase", "must match " + USE_CASE.pattern())));
+                    List.of(new FieldError("useCase", "must match " + Names.USE_CASE.pattern())));
         }
-    }
-
-    /**
-     * {@link #ID} without the regex engine: two ids are checked on every scored request, and the matcher was about
-     * a microsecond of a request's CPU. {@code RequestParserTest} holds both to the same answers.
-     */
-    public static boolean isId(String text) {
-        int n = text == null ? 0 : text.length();
-        if (n < 1 || n > 128 || !letterOrDigit(text.charAt(0), true)) {
-            return false;
-        }
-        for (int i = 1; i < n; i++) {
-            char c = text.charAt(i);
-            if (!letterOrDigit(c, true) && c != '.' && c != '_' && c != ':' && c != '@' && c != '-') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** {@link #USE_CASE} without the regex engine (checked on every scored request). */
-    public static boolean isUseCase(String text) {
-        int n = text == null ? 0 : text.length();
-        if (n < 1 || n > 63 || !letterOrDigit(text.charAt(0), false)) {
-            return false;
-        }
-        for (int i = 1; i < n; i++) {
-            char c = text.charAt(i);
-            if (!letterOrDigit(c, false) && c != '-') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean letterOrDigit(char c, boolean upper) {
-        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (upper && c >= 'A' && c <= 'Z');
     }
 
     public static JsonNode parse(byte[] body, long limit) {
@@ -127,7 +88,7 @@ public final class RequestParser {
             errors.add(new FieldError(prefix + field, "is required"));
             return null;
         }
-        if (!value.isTextual() || !isId(value.textValue())) {
+        if (!value.isTextual() || !Names.isId(value.textValue())) {
             errors.add(new FieldError(prefix + field, "must be a string of 1 to 128 letters, digits and . _ : @ -"));
             return null;
         }

@@ -1,4 +1,4 @@
-package dev.brigade.serving.rest;
+package dev.brigade.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,7 +9,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The hand-written id checks answer exactly as the documented patterns do. */
-class RequestParserTest {
+class NamesTest {
 
     private static final String ALPHABET = "abcxyzABCXYZ019._:@-/ %é+\\\n\u0000";
 
@@ -31,12 +31,12 @@ class RequestParserTest {
 
         // When checked both ways, Then the answers are the same
         for (String text : cases) {
-            assertThat(RequestParser.isId(text)).as("id %s", text)
-                    .isEqualTo(RequestParser.ID.matcher(text).matches());
-            assertThat(RequestParser.isUseCase(text)).as("use case %s", text)
-                    .isEqualTo(RequestParser.USE_CASE.matcher(text).matches());
+            assertThat(Names.isId(text)).as("id %s", text)
+                    .isEqualTo(Names.ID.matcher(text).matches());
+            assertThat(Names.isUseCase(text)).as("use case %s", text)
+                    .isEqualTo(Names.USE_CASE.matcher(text).matches());
         }
-        assertThat(RequestParser.isId(null)).isFalse();
-        assertThat(RequestParser.isUseCase(null)).isFalse();
+        assertThat(Names.isId(null)).isFalse();
+        assertThat(Names.isUseCase(null)).isFalse();
     }
 }
