@@ -24,7 +24,9 @@ public class ProblemFilter {
                 ? problem.at(request.getUriInfo().getRequestUri().getRawPath()) : problem;
         if (finished.status() >= 500 && finished.errorId() == null) {
             finished = finished.withErrorId(ErrorIds.next());
-            LOG.errorf("%s %s answered %d %s, errorId=%s: %s", request.getMethod(), finished.instance(),
+            // 503: the service knows why and will recover (a dependency is away); any other 5xx is a failure
+            LOG.logf(finished.status() == 503 ? Logger.Level.WARN : Logger.Level.ERROR,
+                    "%s %s answered %d %s, errorId=%s: %s", request.getMethod(), finished.instance(),
                     finished.status(), finished.type(), finished.errorId(), finished.detail());
         }
         if (finished != problem) {

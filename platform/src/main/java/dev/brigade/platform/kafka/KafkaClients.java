@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -39,11 +40,18 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
  */
 public class KafkaClients {
 
+    /** A client's metrics, bound until closed. */
+    public interface Binding extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     private static final Logger LOG = Logger.getLogger(KafkaClients.class);
 
     private final KafkaSettings settings;
     private final MeterRegistry meters;
     private final ScheduledExecutorService meterRefresh;
+    private final Map<KafkaStreams, KafkaStreamsMetrics> streamsMetrics = new ConcurrentHashMap<>();
 
     /** Without metrics: for tools and tests. */
     public KafkaClients(KafkaSettings settings) {
@@ -125,29 +133,37 @@ public class KafkaClients {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         if (meters != null) {
-            new KafkaStreamsMetrics(streams, List.of(Tag.of("app", applicationId)), meterRefresh).bindTo(meters);
+            KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams, List.of(Tag.of("app", applicationId)),
+                    meterRefresh);
+            metrics.bindTo(meters);
+            streamsMetrics.put(streams, metrics);
         }
         return streams;
     }
 
-    /** Binds a long-lived producer's metrics (close the answer with the producer). */
-    public AutoCloseable meter(Producer<?, ?> producer) {
-        if (meters == null) {
-            return () -> { };
+    /** Closes an app built by {@link #streams} and unbinds its metrics, so a new app of the same id starts clean. */
+    public boolean close(KafkaStreams streams, KafkaStreams.CloseOptions options) {
+        boolean closed = streams.close(options);
+        KafkaStreamsMetrics metrics = streamsMetrics.remove(streams);
+        if (metrics != null) {
+            metrics.close();
         }
-        KafkaClientMetrics metrics = new KafkaClientMetrics(producer, List.of(), meterRefresh);
-        metrics.bindTo(meters);
-        return metrics;
+        return closed;
+    }
+
+    /** Binds a long-lived producer's metrics (close the answer with the producer). */
+    public Binding meter(Producer<?, ?> producer) {
+        return meters == null ? () -> { } : bind(new KafkaClientMetrics(producer, List.of(), meterRefresh));
     }
 
     /** Binds a long-lived consumer's metrics, its lag among them (close the answer with the consumer). */
-    public AutoCloseable meter(Consumer<?, ?> consumer) {
-        if (meters == null) {
-            return () -> { };
-        }
-        KafkaClientMetrics metrics = new KafkaClientMetrics(consumer, List.of(), meterRefresh);
+    public Binding meter(Consumer<?, ?> consumer) {
+        return meters == null ? () -> { } : bind(new KafkaClientMetrics(consumer, List.of(), meterRefresh));
+    }
+
+    private Binding bind(KafkaClientMetrics metrics) {
         metrics.bindTo(meters);
-        return metrics;
+        return metrics::close;
     }
 
     private Map<String, Object> common(String name) {

@@ -12,6 +12,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
@@ -87,35 +88,75 @@ public final class TopicReplay<T extends SpecificRecord> implements AutoCloseabl
     }
 
     private void run() {
-        try (AutoCloseable metrics = clients.meter(consumer)) {
-            if (deadLetters != null) {
-                deadLettered = deadLetters.alreadyDeadLettered(topic, Duration.ofSeconds(30));
-            }
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+        try (KafkaClients.Binding metrics = clients.meter(consumer)) {
+            Map<TopicPartition, Long> end = assignWhenReady();
             while (running) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    apply(record);
-                }
-                if (caughtUp.getCount() > 0 && end.entrySet().stream()
-                        .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
-                    LOG.infof("Replay of %s caught up (%d applied, %d skipped)", topic, applied.get(), skipped.get());
-                    onCaughtUp.run();
-                    caughtUp.countDown();
+                try {
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                        apply(record);
+                    }
+                    if (caughtUp.getCount() > 0 && end.entrySet().stream()
+                            .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                        LOG.infof("Replay of %s caught up (%d applied, %d skipped)", topic, applied.get(),
+                                skipped.get());
+                        onCaughtUp.run();
+                        caughtUp.countDown();
+                    }
+                } catch (KafkaException e) {
+                    if (e instanceof WakeupException) {
+                        throw e;
+                    }
+                    // a broker outage or a lost connection: the position is kept, so reading on loses nothing
+                    LOG.warnf("Replay of %s: %s; retrying in 1 s", topic, e.toString());
+                    pause();
                 }
             }
         } catch (WakeupException stopping) {
             // closing
-        } catch (Exception e) {
+        } catch (RuntimeException e) {
             LOG.errorf(e, "Replay of %s stopped", topic);
         } finally {
             consumer.close(Duration.ofSeconds(2));
             if (deadLetters != null) {
                 deadLetters.close();
             }
+        }
+    }
+
+    /**
+     * Reads the dead letters already sent, waits until the topic has partitions (a station may start before the
+     * topics are made) and assigns them from the beginning; a broker that does not answer is asked again every second.
+     */
+    private Map<TopicPartition, Long> assignWhenReady() {
+        while (true) {
+            try {
+                if (deadLetters != null && deadLettered.isEmpty()) {
+                    deadLettered = deadLetters.alreadyDeadLettered(topic, Duration.ofSeconds(30));
+                }
+                List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                        .map(p -> new TopicPartition(topic, p.partition())).toList();
+                if (!partitions.isEmpty()) {
+                    consumer.assign(partitions);
+                    consumer.seekToBeginning(partitions);
+                    return consumer.endOffsets(partitions, Duration.ofSeconds(30));
+                }
+                LOG.infof("Replay of %s: the topic has no partitions yet; asking again in 1 s", topic);
+            } catch (KafkaException e) {
+                if (e instanceof WakeupException) {
+                    throw e;
+                }
+                LOG.warnf("Replay of %s cannot start yet: %s; retrying in 1 s", topic, e.toString());
+            }
+            pause();
+        }
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WakeupException();
         }
     }
 
@@ -162,6 +203,11 @@ public final class TopicReplay<T extends SpecificRecord> implements AutoCloseabl
 
     public boolean caughtUp() {
         return caughtUp.getCount() == 0;
+    }
+
+    /** False once the replay's thread ended: closed, or stopped by a failure it could not read past. */
+    public boolean alive() {
+        return thread.isAlive();
     }
 
     public long applied() {

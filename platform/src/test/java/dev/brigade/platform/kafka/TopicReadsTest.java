@@ -120,6 +120,32 @@ class TopicReadsTest {
         assertThat(DeadLetterHeaders.get(letters.get(1).headers(), DeadLetterHeaders.REASON)).contains("refused");
     }
 
+    @Test
+    void aReplayStartedBeforeItsTopicExistsWaitsForItAndThenFollows() throws Exception {
+        // Given a replay of a topic nobody has made yet
+        String topic = "late-" + UUID.randomUUID();
+        List<String> folded = new CopyOnWriteArrayList<>();
+        try (TopicReplay<LabelEvent> replay = TopicReplay.of(clients, "late-test", topic, LabelEvent.class,
+                event -> folded.add(event.getEventId())).start()) {
+            Thread.sleep(1500);
+            assertThat(replay.alive()).isTrue();
+            assertThat(replay.caughtUp()).isFalse();
+
+            // When the topic is made and written to
+            newTopic(topic, 2);
+            List<String> ids = write(topic, 5, false);
+
+            // Then the replay catches up and folds every event, and keeps following
+            assertThat(replay.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
+            List<String> more = write(topic, 3, false);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (folded.size() < 8 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(folded).containsAll(ids).containsAll(more).hasSize(8);
+        }
+    }
+
     private static String newTopic(int partitions) throws Exception {
         String topic = "scan-" + UUID.randomUUID();
         newTopic(topic, partitions);
