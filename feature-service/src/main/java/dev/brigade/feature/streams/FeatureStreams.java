@@ -194,10 +194,11 @@ public class FeatureStreams implements StationApps {
         if (progress != null) {
             progress.shutdownNow();
         }
-        versions.values().forEach(v -> v.streams().close(CLOSE_TIMEOUT));
+        KafkaStreams.CloseOptions close = new KafkaStreams.CloseOptions().timeout(CLOSE_TIMEOUT);
+        versions.values().forEach(v -> clients.close(v.streams(), close));
         versions.clear();
         if (intake != null) {
-            intake.close(CLOSE_TIMEOUT);
+            clients.close(intake, close);
             intake = null;
         }
         if (admin != null) {

@@ -87,7 +87,7 @@ public class MonitorStreams {
         if (s != null) {
             // leave the group, so the next instance (or this one restarted) gets the tasks without waiting for
             // the session timeout
-            s.close(new KafkaStreams.CloseOptions().timeout(CLOSE_TIMEOUT).leaveGroup(true));
+            clients.close(s, new KafkaStreams.CloseOptions().timeout(CLOSE_TIMEOUT).leaveGroup(true));
             if (wipeLocalState) {
                 s.cleanUp();
             }

@@ -51,7 +51,6 @@ public class RegistryFollower {
     private final TopicReplay<RegistryEvent> replay;
     /** Written and read on the replay's thread only. */
     private boolean handingOver;
-    private volatile Thread thread;
 
     RegistryFollower(KafkaClients clients, ModelStore models, ServingMetrics metrics) {
         this.models = models;
@@ -64,10 +63,6 @@ public class RegistryFollower {
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 10) StartupEvent start) {
         metrics.registryEvents(this, RegistryFollower::applied, RegistryFollower::skipped);
         replay.start();
-        // The replay runs on a thread of its name (as TopicReplay documents) and does not expose it: liveness
-        // watches it, as a replay that stopped (say its start timed out) must restart the service.
-        thread = Thread.getAllStackTraces().keySet().stream().filter(t -> NAME.equals(t.getName())).findFirst()
-                .orElse(null);
     }
 
     void stop(@Observes ShutdownEvent stop) {
@@ -78,9 +73,9 @@ public class RegistryFollower {
         return replay.caughtUp();
     }
 
+    /** Liveness: a replay that stopped (a failure it cannot read past) must restart the service. */
     public boolean alive() {
-        Thread current = thread;
-        return current != null && current.isAlive();
+        return replay.alive();
     }
 
     public long applied() {
