@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -85,8 +86,10 @@ import dev.brigade.events.topics.Topics;
  * OpenAPI document so a new endpoint is covered without touching this test, gets malformed, deeply nested, huge,
  * NaN and wrongly typed bodies, unknown names and path tricks, sent with the right credentials where the endpoint
  * needs a role (every registry write, and each operation whose OpenAPI entry has a security requirement), which also
- * gets missing and wrong credentials and a wrong role: no 5xx, every 4xx a JSON problem. At the end every service
- * runs as the same process it started as, healthy. The test prints how each case ended.
+ * gets missing and wrong credentials and a wrong role: no 5xx, every 4xx the one problem shape (application/
+ * problem+json, type urn:brigade:problem:<kind>, its status, instance = the request path). A 5xx forced by freezing
+ * the broker under a registry write carries an errorId that is in the registry's log. At the end every service runs
+ * as the same process it started as, healthy. The test prints how each case ended.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostileInputIT {
@@ -138,6 +141,7 @@ class HostileInputIT {
     private static final List<String> PATH_TRICKS = List.of("..", "%2e%2e", "..%2F..%2Fetc%2Fpasswd",
             "%2Fetc%2Fpasswd", "file:%2F%2F%2Fetc%2Fpasswd", "%252e%252e%252f");
     private static final int NESTING = 10_000;
+    private static final String CLIENT_ID_PREFIX = "hostile";
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -155,9 +159,11 @@ class HostileInputIT {
         started = System.nanoTime();
         // alice (approver) everywhere: outside the registry she holds no role an endpoint needs, so she is the wrong
         // role for the feature-service's, training's and serving's guarded writes as she is for the registry's.
+        // KAFKA_CLIENT_ID: one Kafka setting, given once per service as an operator would, must reach every client.
         platform = Platform.start("hostile-input", SERVICES, Map.of(
                 "QUARKUS_SECURITY_USERS_EMBEDDED_USERS_ALICE", "alice-local",
-                "QUARKUS_SECURITY_USERS_EMBEDDED_ROLES_ALICE", "approver"));
+                "QUARKUS_SECURITY_USERS_EMBEDDED_ROLES_ALICE", "approver",
+                "KAFKA_CLIENT_ID", CLIENT_ID_PREFIX));
         for (String name : SERVICES) {
             PIDS.put(name, platform.service(name).pid());
         }
@@ -436,9 +442,12 @@ class HostileInputIT {
             ok = false;
         } else if (refused) {
             String problem = problemText(answer);
-            ok = problem != null;
-            if (!ok) {
+            String misshapen = problem == null ? null : misshapen(answer);
+            ok = problem != null && misshapen == null;
+            if (problem == null) {
                 ending += " without a JSON problem";
+            } else if (misshapen != null) {
+                ending += " with a problem of another shape: " + misshapen;
             }
         } else {
             ok = !mustRefuse;
@@ -450,6 +459,32 @@ class HostileInputIT {
         if (!ok) {
             failures.add(target + " " + kind + ": " + ending + " " + shorten(answer.body()));
         }
+    }
+
+    /**
+     * What differs from the one problem shape every service answers with (RFC 9457 application/problem+json, type
+     * urn:brigade:problem:<kind>, the answer's status, instance = the request path), or null when nothing does. A
+     * path with dots or escapes may reach the service normalised, so there the instance need only be a path.
+     */
+    private static String misshapen(Answer answer) {
+        JsonNode json;
+        try {
+            json = Http.JSON.readTree(answer.body());
+        } catch (IOException e) {
+            return "not JSON";
+        }
+        String instance = json.path("instance").asText("");
+        boolean tricked = answer.path().contains("%") || answer.path().contains("..");
+        if (!answer.contentType().startsWith("application/problem+json")) {
+            return "Content-Type " + answer.contentType();
+        } else if (!json.path("type").asText().startsWith("urn:brigade:problem:")) {
+            return "type " + json.path("type");
+        } else if (json.path("status").asInt() != answer.status()) {
+            return "status " + json.path("status");
+        } else if (!instance.startsWith("/") || !tricked && !instance.equals(answer.path())) {
+            return "instance " + json.path("instance") + " for " + answer.path();
+        }
+        return null;
     }
 
     /** The problem's text, if the body is a JSON object that names the problem; null otherwise. */
@@ -489,10 +524,56 @@ class HostileInputIT {
                 : new String[] {"alice", "alice-local"};
     }
 
-    // ------------------------------------------------------------------------------------------------ the end
+    // ------------------------------------------------------------------------------------------------ a 5xx
 
     @Test
     @Order(3)
+    void aServerErrorCarriesAnErrorIdThatTheServiceLogged() throws Exception {
+        // Given a broker that stops answering (frozen, not killed: its clients see silence, as on a network fault)
+        ProcessHandle broker = platform.broker().processHandle().orElseThrow();
+        signal(broker, "STOP");
+        Answer answer;
+        try {
+            // When the registry is asked for a write it cannot make
+            answer = sendBytes("PUT", url(Platform.REGISTRY, "/v1/use-cases/card-fraud"), "application/yaml",
+                    Files.readAllBytes(Platform.repoRoot().resolve("use-cases/card-fraud.yaml")),
+                    new String[] {"rita", "rita-local"});
+        } finally {
+            signal(broker, "CONT");
+        }
+
+        // Then it answers a 5xx problem of the one shape, with an error id, and its log has a line with that id
+        record(Platform.REGISTRY, "write-with-broker-frozen", "HTTP " + answer.status());
+        assertThat(answer.status()).as(answer.body()).isBetween(500, 599);
+        assertThat(misshapen(answer)).as(answer.body()).isNull();
+        String errorId = Http.JSON.readTree(answer.body()).path("errorId").asText();
+        assertThat(errorId).as(answer.body()).isNotBlank();
+        Path log = platform.service(Platform.REGISTRY).logFile();
+        assertThat(await(Duration.ofSeconds(10), () -> logContains(log, errorId)))
+                .as("registry log has a line with errorId " + errorId).isTrue();
+
+        // And once the broker answers again every service is healthy again (the next test checks each)
+        assertThat(await(Duration.ofMinutes(3), () -> SERVICES.stream().allMatch(name -> Http.get(
+                platform.url(name) + "/q/health").status() == 200))).as("healthy after the broker came back").isTrue();
+    }
+
+    private static void signal(ProcessHandle process, String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+        assertThat(kill.waitFor()).as("kill -" + signal).isZero();
+    }
+
+    private static boolean logContains(Path log, String text) {
+        try {
+            return Files.readString(log).contains(text);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ the end
+
+    @Test
+    @Order(4)
     void everyServiceIsTheSameProcessAndHealthy() {
         for (String name : SERVICES) {
             ServiceProcess service = platform.service(name);
@@ -503,6 +584,29 @@ class HostileInputIT {
             assertThat(service.isAlive()).as(name + " alive").isTrue();
             assertThat(health.status()).as(name + " health: " + health.body()).isEqualTo(200);
             assertThat(health.json().path("status").asText()).isEqualTo("UP");
+        }
+    }
+
+    @Test
+    @Order(5)
+    void oneKafkaSettingReachesEveryClientOfEveryService() {
+        // Given every service started with KAFKA_CLIENT_ID=hostile (the platform's client factory takes it as a
+        // prefix, for its raw clients, Streams apps and messaging channels alike)
+        Pattern clientId = Pattern.compile("client_id=\"([^\"]*)\"");
+        for (String name : SERVICES) {
+            // When the service's Kafka client metrics are read
+            String metrics = Http.get(platform.url(name) + "/q/metrics").body();
+            Set<String> ids = new java.util.TreeSet<>();
+            Matcher m = clientId.matcher(metrics);
+            while (m.find()) {
+                ids.add(m.group(1));
+            }
+            record(name, "kafka-client-ids", ids.size() + " clients, " + String.join(" ", ids));
+
+            // Then it has Kafka clients, and every one carries the prefix
+            assertThat(ids).as(name + " Kafka clients in /q/metrics").isNotEmpty();
+            assertThat(ids).as(name + " clients without the configured prefix")
+                    .allSatisfy(id -> assertThat(id).startsWith(CLIENT_ID_PREFIX + "-"));
         }
     }
 
@@ -725,7 +829,12 @@ class HostileInputIT {
 
     // HTTP: raw requests, so bodies and paths go on the wire exactly as written
 
-    private record Answer(int status, String body) {
+    /** An answer; {@code path} is the raw path the request was sent to. */
+    private record Answer(int status, String body, String contentType, String path) {
+
+        Answer(int status, String body) {
+            this(status, body, "", "");
+        }
     }
 
     private static String url(String service, String path) {
@@ -901,7 +1010,8 @@ class HostileInputIT {
         }
         try {
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Answer(response.statusCode(), response.body());
+            return new Answer(response.statusCode(), response.body(),
+                    response.headers().firstValue("Content-Type").orElse(""), URI.create(url).getRawPath());
         } catch (IOException e) {
             return new Answer(0, e.toString());
         } catch (InterruptedException e) {
