@@ -529,15 +529,17 @@ class HostileInputIT {
     @Test
     @Order(3)
     void aServerErrorCarriesAnErrorIdThatTheServiceLogged() throws Exception {
-        // Given a broker that stops answering (frozen, not killed: its clients see silence, as on a network fault)
+        // Given a new use case (a write the registry must append), and a broker that stops answering (frozen, not
+        // killed: its clients see silence, as on a network fault)
+        String spec = Files.readString(Platform.repoRoot().resolve("use-cases/card-fraud.yaml"))
+                .replaceFirst("(?m)^name: card-fraud$", "name: broker-frozen");
         ProcessHandle broker = platform.broker().processHandle().orElseThrow();
         signal(broker, "STOP");
         Answer answer;
         try {
-            // When the registry is asked for a write it cannot make
-            answer = sendBytes("PUT", url(Platform.REGISTRY, "/v1/use-cases/card-fraud"), "application/yaml",
-                    Files.readAllBytes(Platform.repoRoot().resolve("use-cases/card-fraud.yaml")),
-                    new String[] {"rita", "rita-local"});
+            // When the registry is asked for that write
+            answer = sendBytes("PUT", url(Platform.REGISTRY, "/v1/use-cases/broker-frozen"), "application/yaml",
+                    spec.getBytes(StandardCharsets.UTF_8), new String[] {"rita", "rita-local"});
         } finally {
             signal(broker, "CONT");
         }
