@@ -27,7 +27,6 @@ import dev.brigade.events.RegistryEvent;
 import dev.brigade.events.VersionArchived;
 import dev.brigade.events.serde.EventCodec;
 import dev.brigade.events.topics.Topics;
-import dev.brigade.platform.kafka.DeadLetters;
 import dev.brigade.platform.kafka.KafkaClients;
 import dev.brigade.registry.listener.RegistryLogReader;
 import dev.brigade.registry.listener.RegistryReplay;
@@ -64,7 +63,7 @@ class ReplayRestartTest {
         }
 
         // When a new replay, as at a restart, folds registry-events from offset 0
-        try (RegistryLogReader restarted = new RegistryLogReader(clients, Topics.REGISTRY_EVENTS, null,
+        try (RegistryLogReader restarted = new RegistryLogReader(clients, Topics.REGISTRY_EVENTS, false,
                 RegistryLogReader.Listener.NONE)) {
             restarted.start();
             assertThat(restarted.awaitCaughtUp(WAIT)).isTrue();
@@ -94,10 +93,8 @@ class ReplayRestartTest {
 
         // When a replay with its own dead-letter writer (a restarted instance) folds the log again
         AtomicLong refused = new AtomicLong();
-        try (DeadLetters deadLetters = new DeadLetters(clients, Topics.dlq(Topics.REGISTRY_EVENTS),
-                "registry-dead-letters");
-                RegistryLogReader restarted = new RegistryLogReader(clients, Topics.REGISTRY_EVENTS,
-                        deadLetters, new RegistryLogReader.Listener() {
+        try (RegistryLogReader restarted = new RegistryLogReader(clients, Topics.REGISTRY_EVENTS,
+                        true, new RegistryLogReader.Listener() {
                             @Override
                             public void applied(RegistryChange change) {
                             }

@@ -6,7 +6,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
 
 import dev.brigade.events.topics.Topics;
-import dev.brigade.platform.kafka.DeadLetters;
 import dev.brigade.platform.kafka.KafkaClients;
 import dev.brigade.registry.RegistryChange;
 import dev.brigade.registry.service.RegistryMetrics;
@@ -25,7 +24,6 @@ public class RegistryReplay {
 
     private final RegistryMetrics metrics;
     private final KafkaClients clients;
-    private DeadLetters deadLetters;
     private volatile RegistryLogReader reader;
 
     RegistryReplay(RegistryMetrics metrics, MeterRegistry meters, KafkaClients clients) {
@@ -41,8 +39,7 @@ public class RegistryReplay {
 
     /** After TopicSetup (PLATFORM_BEFORE), before the writer. */
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 10) StartupEvent start) {
-        deadLetters = new DeadLetters(clients, Topics.dlq(Topics.REGISTRY_EVENTS), "registry-dead-letters");
-        RegistryLogReader started = new RegistryLogReader(clients, Topics.REGISTRY_EVENTS, deadLetters,
+        RegistryLogReader started = new RegistryLogReader(clients, Topics.REGISTRY_EVENTS, true,
                 new RegistryLogReader.Listener() {
                     @Override
                     public void applied(RegistryChange change) {
@@ -61,9 +58,6 @@ public class RegistryReplay {
     void stop(@Observes ShutdownEvent stop) {
         if (reader != null) {
             reader.close();
-        }
-        if (deadLetters != null) {
-            deadLetters.close();
         }
     }
 

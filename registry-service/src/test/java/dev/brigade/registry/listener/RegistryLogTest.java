@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 
 import dev.brigade.broker.KafkaProbe;
 import dev.brigade.broker.SharedKafkaBroker;
-import dev.brigade.platform.kafka.DeadLetters;
 import dev.brigade.platform.kafka.KafkaClients;
 import dev.brigade.platform.kafka.KafkaSettings;
 import dev.brigade.registry.Fixtures;
@@ -53,7 +52,7 @@ class RegistryLogTest {
         // Given a writer that has written the first spec of a use case
         String id = "writer-" + topic;
         try (RegistryWriter first = new RegistryWriter(clients, topic, id, Duration.ofSeconds(10));
-                RegistryLogReader reader = new RegistryLogReader(clients, topic, null,
+                RegistryLogReader reader = new RegistryLogReader(clients, topic, false,
                         RegistryLogReader.Listener.NONE)) {
             first.write(List.of(RegistryEventMapper.toAvro(spec("fenced", 1))));
 
@@ -81,9 +80,7 @@ class RegistryLogTest {
     @Test
     void theReplayFoldsWritesAsTheyLandAndDeadLettersWhatItRefuses() throws Exception {
         // Given a running replay of an empty log, with dead letters
-        try (DeadLetters deadLetters = new DeadLetters(clients, topic + ".dlq", "registry-dead-letters");
-                RegistryLogReader reader = new RegistryLogReader(clients, topic, deadLetters,
-                        RegistryLogReader.Listener.NONE);
+        try (RegistryLogReader reader = new RegistryLogReader(clients, topic, true, RegistryLogReader.Listener.NONE);
                 RegistryWriter writer = new RegistryWriter(clients, topic, "writer-" + topic, Duration.ofSeconds(10));
                 KafkaProbe probe = new KafkaProbe(bootstrap)) {
             assertThat(reader.caughtUp()).isFalse();
