@@ -21,6 +21,7 @@ import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.brigade.serving.LogRateLimit;
+import dev.brigade.serving.mapping.JsonScalars;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -89,20 +90,7 @@ final class FeatureWire {
         if (attributes != null) {
             for (Map.Entry<String, Object> attribute : attributes.entrySet()) {
                 g.writeFieldName(attribute.getKey());
-                Object value = attribute.getValue();
-                if (value == null) {
-                    g.writeNull();
-                } else if (value instanceof Boolean b) {
-                    g.writeBoolean(b);
-                } else if (value instanceof Long l) {
-                    g.writeNumber(l);
-                } else if (value instanceof Double d) {
-                    g.writeNumber(d);
-                } else if (value instanceof String text) {
-                    g.writeString(text);
-                } else {
-                    g.writeObject(value);
-                }
+                JsonScalars.write(g, attribute.getValue());
             }
         }
         g.writeEndObject();

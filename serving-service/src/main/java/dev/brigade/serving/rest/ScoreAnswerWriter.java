@@ -23,6 +23,7 @@ import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.brigade.serving.ScoreAnswer;
+import dev.brigade.serving.mapping.JsonScalars;
 
 /**
  * Writes a score answer with a streaming generator, field by field, into a pre-sized buffer. The generic Jackson
@@ -97,7 +98,7 @@ public class ScoreAnswerWriter implements ServerMessageBodyWriter<ScoreAnswer> {
                     }
                     g.writeStartObject();
                     g.writeFieldName("value");
-                    value(g, f.getValue().value());
+                    JsonScalars.write(g, f.getValue().value());
                     g.writeStringField("status", f.getValue().status());
                     g.writeEndObject();
                 }
@@ -130,21 +131,5 @@ public class ScoreAnswerWriter implements ServerMessageBodyWriter<ScoreAnswer> {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
-    }
-
-    private static void value(JsonGenerator g, Object value) throws IOException {
-        if (value == null) {
-            g.writeNull();
-        } else if (value instanceof Boolean b) {
-            g.writeBoolean(b);
-        } else if (value instanceof Long l) {
-            g.writeNumber(l);
-        } else if (value instanceof Double d) {
-            g.writeNumber(d);
-        } else if (value instanceof String s) {
-            g.writeString(s);
-        } else {
-            g.writeObject(value);
-        }
     }
 }
