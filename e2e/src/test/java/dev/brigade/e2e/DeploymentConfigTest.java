@@ -202,6 +202,33 @@ class DeploymentConfigTest {
         assertThat(map(map(generator.get("options")).get("labels"))).containsEntry("grafana_dashboard", "1");
     }
 
+    @Test
+    void kafkaKeepsItsLogOnTheMountedVolumeWithAPinnedClusterId() throws IOException {
+        // Given the broker of docker-compose.yml and the broker StatefulSet of deploy/k8s
+        Map<String, Object> compose = map(map(load(Platform.repoRoot().resolve("docker-compose.yml")).get(0)
+                .get("services")).get("kafka"));
+        Map<String, Object> statefulSet = load(Platform.repoRoot().resolve("deploy/k8s/kafka.yaml")).stream()
+                .filter(d -> "StatefulSet".equals(d.get("kind"))).findFirst().orElseThrow();
+        Map<String, Object> container = map(list(map(map(map(statefulSet.get("spec")).get("template")).get("spec"))
+                .get("containers")).get(0));
+        Map<String, Object> k8sEnv = new HashMap<>();
+        for (Object e : list(container.get("env"))) {
+            k8sEnv.put((String) map(e).get("name"), map(e).get("value"));
+        }
+
+        // Then the image's log dir (its default is /tmp/kraft-combined-logs) is the path the data volume is mounted on
+        Map<String, Object> composeEnv = map(compose.get("environment"));
+        String composeMount = list(compose.get("volumes")).stream().map(String.class::cast)
+                .filter(v -> v.startsWith("kafka-data:")).findFirst().orElseThrow().split(":")[1];
+        assertThat(composeEnv.get("KAFKA_LOG_DIRS")).isEqualTo(composeMount);
+        String k8sMount = (String) map(list(container.get("volumeMounts")).get(0)).get("mountPath");
+        assertThat(k8sEnv.get("KAFKA_LOG_DIRS")).isEqualTo(k8sMount);
+
+        // And the storage is formatted with a pinned cluster id (a KRaft id: 16 bytes, base64url), the same in both
+        assertThat((String) composeEnv.get("CLUSTER_ID")).matches("[A-Za-z0-9_-]{22}");
+        assertThat(k8sEnv.get("CLUSTER_ID")).isEqualTo(composeEnv.get("CLUSTER_ID"));
+    }
+
     /** The environment variables a service's application.properties reads, or the simulator's list. */
     static Set<String> settingsOf(String service) throws IOException {
         if (service.equals("simulator")) {
