@@ -22,25 +22,6 @@ public record EvaluationReport(Holdout holdout, Overall overall, List<SliceResul
         worstExamples = worstExamples == null ? List.of() : List.copyOf(worstExamples);
     }
 
-    public EvaluationReport(Holdout holdout, Overall overall, List<SliceResult> slices, Calibration calibration,
-            BusinessValue businessMetric, ChampionComparison championComparison, LatencyHints latency,
-            BaselineComparison baselineComparison, List<WorstExample> worstExamples) {
-        this(holdout, overall, slices, calibration, businessMetric, championComparison, latency, baselineComparison,
-                worstExamples, null);
-    }
-
-    public EvaluationReport(Holdout holdout, Overall overall, List<SliceResult> slices, Calibration calibration,
-            BusinessValue businessMetric, ChampionComparison championComparison, LatencyHints latency) {
-        this(holdout, overall, slices, calibration, businessMetric, championComparison, latency, null, List.of());
-    }
-
-    public EvaluationReport(Holdout holdout, Overall overall, List<SliceResult> slices, Calibration calibration,
-            BusinessValue businessMetric, ChampionComparison championComparison, LatencyHints latency,
-            BaselineComparison baselineComparison) {
-        this(holdout, overall, slices, calibration, businessMetric, championComparison, latency, baselineComparison,
-                List.of());
-    }
-
     /**
      * One of the holdout rows the candidate got most wrong, kept so a person can look at it: its loss (log loss or
      * absolute error), label and score, its slice values and its input values as the model saw them (before

@@ -3,8 +3,6 @@ package dev.brigade.registry;
 import java.util.List;
 import java.util.Map;
 
-import dev.brigade.platform.document.Wire;
-
 /**
  * One stage of a use case's loop (framing, data, training, evaluation, deploy, monitor) as the registry sees it:
  * who owns it, the criteria for entering and for leaving it, and where the use case stands. Derived on every read
@@ -17,28 +15,16 @@ import dev.brigade.platform.document.Wire;
 public record Stage(Name name, String owner, Status status, boolean entered, boolean exited, List<Criterion> entry,
         List<Criterion> exit) {
 
-    public enum Name implements Wire {
+    public enum Name implements WireName {
         FRAMING, DATA, TRAINING, EVALUATION, DEPLOY, MONITOR;
-
-        @Override
-        @com.fasterxml.jackson.annotation.JsonValue
-        public String wire() {
-            return Wire.of(this);
-        }
     }
 
     /**
      * EXITED: the use case went through it; CURRENT: work happens here now (the monitor is current for as long as a
      * champion serves, alongside a candidate's evaluation or deploy); NOT_ENTERED: not reached yet in this turn.
      */
-    public enum Status implements Wire {
+    public enum Status implements WireName {
         EXITED, CURRENT, NOT_ENTERED;
-
-        @Override
-        @com.fasterxml.jackson.annotation.JsonValue
-        public String wire() {
-            return Wire.of(this);
-        }
     }
 
     /**

@@ -61,10 +61,6 @@ public record UseCaseSpec(String name, String description, Framing framing, Task
 
     /** @param fairness caps on the gaps between slices of the protected attributes; null when the spec sets none */
     public record Guardrails(List<Guardrail> overall, SliceGuardrails perSlice, FairnessGuardrails fairness) {
-
-        public Guardrails(List<Guardrail> overall, SliceGuardrails perSlice) {
-            this(overall, perSlice, null);
-        }
     }
 
     /**
@@ -167,11 +163,6 @@ public record UseCaseSpec(String name, String description, Framing framing, Task
      */
     public record RolloutStep(Alias alias, Double trafficPercent, Duration bake) {
 
-        public RolloutStep(Alias alias, Double trafficPercent) {
-            this(alias, trafficPercent, null);
-        }
-
-
         public String label() {
             return trafficPercent == null ? alias.wire() : alias.wire() + " " + trafficPercent + "%";
         }
@@ -197,14 +188,8 @@ public record UseCaseSpec(String name, String description, Framing framing, Task
             int persistence, AlertSeverity severity, String owner, String playbook, AlertAction action) {
     }
 
-    public enum TaskType implements Wire {
+    public enum TaskType implements WireName {
         BINARY_CLASSIFICATION, REGRESSION;
-
-        @Override
-        @JsonValue
-        public String wire() {
-            return Wire.of(this);
-        }
 
         @JsonCreator
         public static TaskType fromWire(String text) {
@@ -212,14 +197,8 @@ public record UseCaseSpec(String name, String description, Framing framing, Task
         }
     }
 
-    public enum Direction implements Wire {
+    public enum Direction implements WireName {
         HIGHER, LOWER;
-
-        @Override
-        @JsonValue
-        public String wire() {
-            return Wire.of(this);
-        }
 
         @JsonCreator
         public static Direction fromWire(String text) {
@@ -227,14 +206,8 @@ public record UseCaseSpec(String name, String description, Framing framing, Task
         }
     }
 
-    public enum ServingMode implements Wire {
+    public enum ServingMode implements WireName {
         ONLINE, BATCH;
-
-        @Override
-        @JsonValue
-        public String wire() {
-            return Wire.of(this);
-        }
 
         @JsonCreator
         public static ServingMode fromWire(String text) {
@@ -243,14 +216,8 @@ public record UseCaseSpec(String name, String description, Framing framing, Task
     }
 
     /** The automated checks of a gate, in the order they are reported. */
-    public enum Check implements Wire {
+    public enum Check implements WireName {
         PRIMARY_METRIC, GUARDRAILS, CALIBRATION, LATENCY, ECONOMICS;
-
-        @Override
-        @JsonValue
-        public String wire() {
-            return Wire.of(this);
-        }
 
         @JsonCreator
         public static Check fromWire(String text) {
@@ -259,14 +226,8 @@ public record UseCaseSpec(String name, String description, Framing framing, Task
     }
 
     /** What may trigger retraining; the training request reasons of the contract. */
-    public enum Signal implements Wire {
+    public enum Signal implements WireName {
         DRIFT, DEGRADED, NEW_DATA, SCHEDULE, MANUAL;
-
-        @Override
-        @JsonValue
-        public String wire() {
-            return Wire.of(this);
-        }
 
         @JsonCreator
         public static Signal fromWire(String text) {
@@ -274,14 +235,8 @@ public record UseCaseSpec(String name, String description, Framing framing, Task
         }
     }
 
-    public enum When implements Wire {
+    public enum When implements WireName {
         ABOVE, BELOW;
-
-        @Override
-        @JsonValue
-        public String wire() {
-            return Wire.of(this);
-        }
 
         @JsonCreator
         public static When fromWire(String text) {
@@ -289,14 +244,8 @@ public record UseCaseSpec(String name, String description, Framing framing, Task
         }
     }
 
-    public enum AlertSeverity implements Wire {
+    public enum AlertSeverity implements WireName {
         PAGE, TICKET;
-
-        @Override
-        @JsonValue
-        public String wire() {
-            return Wire.of(this);
-        }
 
         @JsonCreator
         public static AlertSeverity fromWire(String text) {
@@ -304,14 +253,8 @@ public record UseCaseSpec(String name, String description, Framing framing, Task
         }
     }
 
-    public enum AlertAction implements Wire {
+    public enum AlertAction implements WireName {
         PAGE, RETRAIN, ROLLBACK;
-
-        @Override
-        @JsonValue
-        public String wire() {
-            return Wire.of(this);
-        }
 
         @JsonCreator
         public static AlertAction fromWire(String text) {

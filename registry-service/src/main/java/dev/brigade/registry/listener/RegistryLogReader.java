@@ -34,19 +34,14 @@ public final class RegistryLogReader implements AutoCloseable {
     /** What the replay reports as it goes; metrics hang on it. */
     public interface Listener {
 
-        void applied(RegistryChange change);
-
-        void refused(String reason);
-
         Listener NONE = new Listener() {
-            @Override
-            public void applied(RegistryChange change) {
-            }
-
-            @Override
-            public void refused(String reason) {
-            }
         };
+
+        default void applied(RegistryChange change) {
+        }
+
+        default void refused(String reason) {
+        }
     }
 
     /** A point-in-time view for health checks and logs. */

@@ -7,7 +7,6 @@ import jakarta.interceptor.Interceptor;
 
 import dev.brigade.events.topics.Topics;
 import dev.brigade.platform.kafka.KafkaClients;
-import dev.brigade.registry.RegistryChange;
 import dev.brigade.registry.service.RegistryMetrics;
 import dev.brigade.registry.service.RegistryState;
 import io.micrometer.core.instrument.Gauge;
@@ -39,18 +38,7 @@ public class RegistryReplay {
 
     /** After TopicSetup (PLATFORM_BEFORE), before the writer. */
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 10) StartupEvent start) {
-        RegistryLogReader started = new RegistryLogReader(clients, Topics.REGISTRY_EVENTS, true,
-                new RegistryLogReader.Listener() {
-                    @Override
-                    public void applied(RegistryChange change) {
-                        metrics.applied();
-                    }
-
-                    @Override
-                    public void refused(String reason) {
-                        metrics.refused(reason);
-                    }
-                });
+        RegistryLogReader started = new RegistryLogReader(clients, Topics.REGISTRY_EVENTS, true, metrics);
         started.start();
         reader = started;
     }

@@ -1,6 +1,5 @@
 package dev.brigade.registry.mapping;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,11 +92,11 @@ public final class RegistryEventMapper {
                     RegistryJson.canonical(v.referenceProfile()), ModelRole.valueOf(v.role().name()));
         }
         if (change instanceof GateRecorded g) {
-            List<dev.brigade.events.GateCheck> checks = new ArrayList<>();
-            for (GateCheck check : g.checks()) {
-                checks.add(new dev.brigade.events.GateCheck(check.name(), CheckOutcome.valueOf(check.outcome().name()),
-                        check.detail(), new LinkedHashMap<>(check.numbers())));
-            }
+            List<dev.brigade.events.GateCheck> checks = g.checks().stream()
+                    .map(check -> new dev.brigade.events.GateCheck(check.name(),
+                            CheckOutcome.valueOf(check.outcome().name()), check.detail(),
+                            new LinkedHashMap<>(check.numbers())))
+                    .toList();
             return new GateEvaluated(g.version(), g.passed(), checks, g.championVersion(), g.specVersion());
         }
         if (change instanceof ApprovalRecorded a) {
@@ -131,12 +130,10 @@ public final class RegistryEventMapper {
                     ModelVersion.Role.valueOf(m.getRole().name()));
         }
         if (payload instanceof GateEvaluated g) {
-            List<GateCheck> checks = new ArrayList<>();
-            for (dev.brigade.events.GateCheck check : g.getChecks()) {
-                checks.add(new GateCheck(check.getName(), GateCheck.Outcome.valueOf(check.getOutcome().name()),
-                        check.getDetail(), Map.copyOf(check.getNumbers())));
-            }
-            return new GateRecorded(g.getVersion(), g.getPassed(), List.copyOf(checks), g.getChampionVersion(),
+            List<GateCheck> checks = g.getChecks().stream().map(check -> new GateCheck(check.getName(),
+                    GateCheck.Outcome.valueOf(check.getOutcome().name()), check.getDetail(),
+                    Map.copyOf(check.getNumbers()))).toList();
+            return new GateRecorded(g.getVersion(), g.getPassed(), checks, g.getChampionVersion(),
                     g.getSpecVersion());
         }
         if (payload instanceof ApprovalGiven a) {
@@ -153,42 +150,35 @@ public final class RegistryEventMapper {
     }
 
     private static dev.brigade.events.RuntimeContract contract(RuntimeContract c) {
-        List<ContractInput> inputs = new ArrayList<>();
-        for (RuntimeContract.Input input : c.inputs()) {
-            inputs.add(new ContractInput(input.name(), ValueType.valueOf(input.type().name()), input.imputation()));
-        }
+        List<ContractInput> inputs = c.inputs().stream().map(input -> new ContractInput(input.name(),
+                ValueType.valueOf(input.type().name()), input.imputation())).toList();
         return new dev.brigade.events.RuntimeContract(inputs, c.output(), c.latencyBudgetMs(), c.decisionThreshold(),
                 c.owner());
     }
 
     private static RuntimeContract contract(dev.brigade.events.RuntimeContract c) {
-        List<RuntimeContract.Input> inputs = new ArrayList<>();
-        for (ContractInput input : c.getInputs()) {
+        List<RuntimeContract.Input> inputs = c.getInputs().stream().map(input -> {
             if (input.getValueType() == ValueType.UNKNOWN) {
                 throw new IllegalArgumentException("input " + input.getName() + " has an unknown value type");
             }
-            inputs.add(new RuntimeContract.Input(input.getName(), InputType.valueOf(input.getValueType().name()),
-                    input.getImputation()));
-        }
-        return new RuntimeContract(List.copyOf(inputs), c.getOutput(), c.getLatencyBudgetMillis(),
+            return new RuntimeContract.Input(input.getName(), InputType.valueOf(input.getValueType().name()),
+                    input.getImputation());
+        }).toList();
+        return new RuntimeContract(inputs, c.getOutput(), c.getLatencyBudgetMillis(),
                 c.getDecisionThreshold(), c.getOwner());
     }
 
     private static dev.brigade.events.Lineage lineage(Lineage l) {
-        List<OffsetRange> ranges = new ArrayList<>();
-        for (Lineage.DatasetRange r : l.datasetRanges()) {
-            ranges.add(new OffsetRange(r.topic(), r.partition(), r.fromOffset(), r.toOffset()));
-        }
+        List<OffsetRange> ranges = l.datasetRanges().stream()
+                .map(r -> new OffsetRange(r.topic(), r.partition(), r.fromOffset(), r.toOffset())).toList();
         return new dev.brigade.events.Lineage(l.trainingRunId(), l.codeVersion(), l.featureSet(),
                 l.featureSetVersion(), ranges, new LinkedHashMap<>(l.hyperparameters()), l.seed());
     }
 
     private static Lineage lineage(dev.brigade.events.Lineage l) {
-        List<Lineage.DatasetRange> ranges = new ArrayList<>();
-        for (OffsetRange r : l.getDatasetRanges()) {
-            ranges.add(new Lineage.DatasetRange(r.getTopic(), r.getPartition(), r.getFromOffset(), r.getToOffset()));
-        }
+        List<Lineage.DatasetRange> ranges = l.getDatasetRanges().stream().map(r -> new Lineage.DatasetRange(
+                r.getTopic(), r.getPartition(), r.getFromOffset(), r.getToOffset())).toList();
         return new Lineage(l.getTrainingRunId(), l.getCodeVersion(), l.getFeatureSet(), l.getFeatureSetVersion(),
-                List.copyOf(ranges), Map.copyOf(l.getHyperparameters()), l.getSeed() == null ? 0L : l.getSeed());
+                ranges, Map.copyOf(l.getHyperparameters()), l.getSeed() == null ? 0L : l.getSeed());
     }
 }

@@ -32,6 +32,6 @@ public class ArtifactResource {
     @APIResponse(responseCode = "404", description = "No such artifact")
     @APIResponse(responseCode = "500", description = "The stored file no longer matches its sha256: not served")
     public Response get(@PathParam("sha256") String sha256) {
-        return ModelVersionResource.stream(registry.artifacts().open(sha256), sha256 + ".model");
+        return ModelVersionResource.stream(registry.artifact(sha256), sha256 + ".model");
     }
 }

@@ -22,16 +22,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.brigade.platform.http.FieldError;
-import dev.brigade.registry.ModelVersion;
-import dev.brigade.registry.UseCase;
-import dev.brigade.registry.mapping.RegistryJson;
 import dev.brigade.registry.security.Roles;
 import dev.brigade.registry.service.ArtifactStore;
-import dev.brigade.registry.service.Names;
-import dev.brigade.registry.service.RegistryException;
 import dev.brigade.registry.service.RegistryService;
 import io.quarkus.security.identity.SecurityIdentity;
 
@@ -66,22 +58,11 @@ public class ModelVersionResource {
     @APIResponse(responseCode = "422", description = "Missing or invalid fields, each named in errors")
     public Response register(@PathParam("name") String name, @RestForm("artifact") FileUpload artifact,
             @RestForm("metadata") String metadata) {
-        Names.useCase(name);
-        if (metadata == null || metadata.isBlank()) {
-            throw RegistryException.invalid("no metadata", List.of(new FieldError("metadata",
-                    "required: JSON with contract, lineage, evaluationReport and referenceProfile")));
-        }
-        JsonNode document;
-        try {
-            document = RegistryJson.parseDocument(metadata, false);
-        } catch (IllegalArgumentException e) {
-            throw RegistryException.badRequest("metadata", e.getMessage());
-        }
-        ModelVersion version = registry.registerVersion(name, artifact == null ? null : artifact.uploadedFile(),
-                artifact == null ? null : artifact.fileName(), document, identity.getPrincipal().getName());
-        UseCase useCase = registry.useCase(name);
-        return Response.created(URI.create("/v1/use-cases/" + name + "/versions/" + version.version()))
-                .entity(Views.VersionView.of(useCase, version)).build();
+        RegistryService.VersionOf registered = registry.registerVersion(name,
+                artifact == null ? null : artifact.uploadedFile(), artifact == null ? null : artifact.fileName(),
+                metadata, identity.getPrincipal().getName());
+        return Response.created(URI.create("/v1/use-cases/" + name + "/versions/" + registered.version().version()))
+                .entity(Views.VersionView.of(registered)).build();
     }
 
     @GET
@@ -96,9 +77,7 @@ public class ModelVersionResource {
             + "approvals")
     @APIResponse(responseCode = "404", description = "No such use case or version")
     public Views.VersionView get(@PathParam("name") String name, @PathParam("v") String v) {
-        int number = Params.version(v);
-        UseCase useCase = registry.useCase(name);
-        return Views.VersionView.of(useCase, registry.version(name, number));
+        return Views.VersionView.of(registry.version(name, Params.version(v)));
     }
 
     @GET
@@ -109,8 +88,7 @@ public class ModelVersionResource {
     @APIResponse(responseCode = "500", description = "The stored file no longer matches its sha256: not served")
     public Response artifact(@PathParam("name") String name, @PathParam("v") String v) {
         int number = Params.version(v);
-        ModelVersion version = registry.version(name, number);
-        return stream(registry.artifacts().open(version.artifactSha256()), name + "-v" + number + ".model");
+        return stream(registry.artifact(name, number), name + "-v" + number + ".model");
     }
 
     @POST
@@ -124,10 +102,8 @@ public class ModelVersionResource {
     @APIResponse(responseCode = "409", description = "Gate not passed, archived, or the approver registered it")
     public Views.VersionView approve(@PathParam("name") String name, @PathParam("v") String v,
             Requests.ApprovalRequest body) {
-        int number = Params.version(v);
-        ModelVersion version = registry.approve(name, number, identity.getPrincipal().getName(),
-                body == null ? null : body.comment());
-        return Views.VersionView.of(registry.useCase(name), version);
+        return Views.VersionView.of(registry.approve(name, Params.version(v), identity.getPrincipal().getName(),
+                body == null ? null : body.comment()));
     }
 
     @POST
@@ -142,10 +118,8 @@ public class ModelVersionResource {
     @APIResponse(responseCode = "422", description = "No reason given")
     public Views.VersionView archive(@PathParam("name") String name, @PathParam("v") String v,
             Requests.ReasonRequest body) {
-        int number = Params.version(v);
-        ModelVersion version = registry.archive(name, number, identity.getPrincipal().getName(),
-                body == null ? null : body.reason());
-        return Views.VersionView.of(registry.useCase(name), version);
+        return Views.VersionView.of(registry.archive(name, Params.version(v), identity.getPrincipal().getName(),
+                body == null ? null : body.reason()));
     }
 
     static Response stream(ArtifactStore.Verified verified, String fileName) {

@@ -34,8 +34,17 @@ public class RegistryProblems {
         } else if (kind == RegistryException.Kind.UNAVAILABLE) {
             LOG.warn(e.getMessage(), e.getCause());
         }
-        return Problem.of(kind.status(), kind.name().toLowerCase(Locale.ROOT).replace('_', '-'), kind.title(),
-                e.getMessage(), e.errors()).response();
+        String type = kind.name().toLowerCase(Locale.ROOT).replace('_', '-');
+        Problem problem = switch (kind) {
+            case BAD_REQUEST -> Problem.of(400, type, "Bad request", e.getMessage(), e.errors());
+            case NOT_FOUND -> Problem.of(404, type, "Not found", e.getMessage(), e.errors());
+            case CONFLICT -> Problem.of(409, type, "Conflict", e.getMessage(), e.errors());
+            case PAYLOAD_TOO_LARGE -> Problem.of(413, type, "Payload too large", e.getMessage(), e.errors());
+            case UNPROCESSABLE -> Problem.of(422, type, "Invalid or incomplete content", e.getMessage(), e.errors());
+            case INTEGRITY -> Problem.of(500, type, "Artifact integrity error", e.getMessage(), e.errors());
+            case UNAVAILABLE -> Problem.of(503, type, "Registry unavailable", e.getMessage(), e.errors());
+        };
+        return problem.response();
     }
 
     /**

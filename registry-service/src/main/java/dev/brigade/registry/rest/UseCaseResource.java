@@ -2,6 +2,7 @@ package dev.brigade.registry.rest;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Locale;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -22,17 +23,13 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.brigade.registry.UseCase;
-import dev.brigade.registry.mapping.RegistryJson;
 import dev.brigade.registry.security.Roles;
-import dev.brigade.registry.service.Names;
 import dev.brigade.registry.service.RegistryException;
 import dev.brigade.registry.service.RegistryService;
+import dev.brigade.registry.service.StageEvaluator;
 import io.quarkus.security.identity.SecurityIdentity;
 
-/** Use-case specs: the framing as code, versioned. */
+/** Use-case specs (the framing as code, versioned) and where each use case stands in its loop. */
 @Path("/v1/use-cases")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "use cases", description = "Use-case specs: framing, metrics, policies and owners, versioned")
@@ -70,18 +67,9 @@ public class UseCaseResource {
     @APIResponse(responseCode = "422", description = "Missing or invalid fields, each named in errors")
     public Response put(@PathParam("name") String name, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @Parameter(description = "why, for the audit trail") @QueryParam("reason") String reason, String body) {
-        Names.useCase(name);
-        if (body == null || body.isBlank()) {
-            throw RegistryException.badRequest("body", "required: the spec as YAML or JSON");
-        }
-        boolean yaml = contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).contains("json");
-        JsonNode document;
-        try {
-            document = RegistryJson.parseDocument(body, yaml);
-        } catch (IllegalArgumentException e) {
-            throw RegistryException.badRequest("body", e.getMessage());
-        }
-        RegistryService.SpecRegistration result = registry.putSpec(name, document, actor(), reason);
+        boolean yaml = contentType == null || !contentType.toLowerCase(Locale.ROOT).contains("json");
+        RegistryService.SpecRegistration result = registry.putSpec(name, body, yaml,
+                identity.getPrincipal().getName(), reason);
         Views.SpecView view = Views.SpecView.of(name, result.spec());
         if (!result.created()) {
             return Response.ok(view).build();
@@ -95,8 +83,7 @@ public class UseCaseResource {
     @Operation(summary = "The latest spec of a use case")
     @APIResponse(responseCode = "404", description = "No such use case")
     public Views.SpecView latest(@PathParam("name") String name) {
-        UseCase useCase = registry.useCase(name);
-        return Views.SpecView.of(name, useCase.latestSpec());
+        return Views.SpecView.of(name, registry.useCase(name).latestSpec());
     }
 
     @GET
@@ -116,7 +103,16 @@ public class UseCaseResource {
                 .orElseThrow(() -> RegistryException.notFound(name + " has no spec version " + version));
     }
 
-    private String actor() {
-        return identity.getPrincipal().getName();
+    @GET
+    @Path("/{name}/stages")
+    @Tag(name = "stages", description = "Where a use case stands in the loop, with each stage's criteria")
+    @Operation(summary = "The six stages of the use case's loop",
+            description = "framing, data, training, evaluation, deploy, monitor: each with its owner from the spec, "
+                    + "its entry and exit criteria (met true/false, null when the registry cannot know) with the "
+                    + "values they were decided on, and its status (exited, current, not-entered). Derived from the "
+                    + "latest spec and the registry's state on every call; docs/stages.md lists the criteria.")
+    @APIResponse(responseCode = "404", description = "No such use case")
+    public StageEvaluator.Stages stages(@PathParam("name") String name) {
+        return StageEvaluator.evaluate(registry.useCase(name));
     }
 }

@@ -11,6 +11,7 @@ import dev.brigade.registry.ModelVersion;
 import dev.brigade.registry.SpecVersion;
 import dev.brigade.registry.UseCase;
 import dev.brigade.registry.mapping.RegistryJson;
+import dev.brigade.registry.service.RegistryService;
 
 /** What the read endpoints answer: views of the folded state. */
 public final class Views {
@@ -59,7 +60,9 @@ public final class Views {
     /** A model version with where to fetch its artifact and the alias it holds now. */
     public record VersionView(String useCase, ModelVersion version, Alias alias, String artifactUrl) {
 
-        static VersionView of(UseCase u, ModelVersion v) {
+        static VersionView of(RegistryService.VersionOf of) {
+            UseCase u = of.useCase();
+            ModelVersion v = of.version();
             return new VersionView(u.name(), v, u.aliasOf(v.version()).orElse(null),
                     "/v1/use-cases/" + u.name() + "/versions/" + v.version() + "/artifact");
         }

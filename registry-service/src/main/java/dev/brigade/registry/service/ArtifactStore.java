@@ -2,6 +2,7 @@ package dev.brigade.registry.service;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -85,10 +86,6 @@ public final class ArtifactStore {
         }
     }
 
-    public boolean exists(String sha256) {
-        return Files.isRegularFile(pathOf(sha256));
-    }
-
     /**
      * Re-hashes the whole file, then returns it open at its start.
      *
@@ -100,13 +97,8 @@ public final class ArtifactStore {
         try {
             channel = FileChannel.open(path, StandardOpenOption.READ);
             MessageDigest digest = digest();
-            InputStream hashing = Channels.newInputStream(channel);
-            byte[] buffer = new byte[64 * 1024];
-            long size = 0;
-            for (int read; (read = hashing.read(buffer)) > 0;) {
-                digest.update(buffer, 0, read);
-                size += read;
-            }
+            long size = new DigestInputStream(Channels.newInputStream(channel), digest)
+                    .transferTo(OutputStream.nullOutputStream());
             String actual = HexFormat.of().formatHex(digest.digest());
             if (!actual.equals(sha256)) {
                 channel.close();
@@ -148,7 +140,7 @@ public final class ArtifactStore {
     private static String hash(Path file) throws IOException {
         MessageDigest digest = digest();
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
+            in.transferTo(OutputStream.nullOutputStream());
         }
         return HexFormat.of().formatHex(digest.digest());
     }

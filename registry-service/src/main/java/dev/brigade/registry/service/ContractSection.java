@@ -1,6 +1,5 @@
 package dev.brigade.registry.service;
 
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -28,33 +27,27 @@ final class ContractSection {
 
     /** The contract, or null when it is invalid (then the errors are in fields). */
     static RuntimeContract read(Fields fields, Fields.Obj o, UseCaseSpec spec, Scorer scorer) {
-        List<Fields.Obj> items = o.objects("inputs", true, 1, "model inputs in artifact order");
-        List<RuntimeContract.Input> inputs = new ArrayList<>();
-        boolean inputsOk = items != null;
-        if (items != null) {
-            Set<String> names = new HashSet<>();
-            for (Fields.Obj item : items) {
-                String name = item.text("name", true, "the feature name");
-                InputType type = inputType(fields, item, "type");
-                JsonNode imputation = item.any("imputation");
-                item.done();
-                if (name == null || type == null) {
-                    inputsOk = false;
-                    continue;
-                }
-                if (!names.add(name)) {
-                    fields.error(item.path("name"), "\"" + name + "\" is listed twice");
-                    inputsOk = false;
-                }
-                if (type == InputType.STRING) {
-                    fields.error(item.path("type"), "STRING inputs need an encoding the artifact format does not have");
-                    inputsOk = false;
-                    continue;
-                }
-                Object value = imputation(fields, item.path("imputation"), type, imputation);
-                inputs.add(new RuntimeContract.Input(name, type, value));
+        Set<String> seen = new HashSet<>();
+        List<RuntimeContract.Input> inputs = Sections.each(o.objects("inputs", true, 1,
+                "model inputs in artifact order"), item -> {
+            String name = item.text("name", true, "the feature name");
+            InputType type = inputType(fields, item, "type");
+            JsonNode imputation = item.any("imputation");
+            item.done();
+            if (name == null || type == null) {
+                return null;
             }
-        }
+            boolean unique = seen.add(name);
+            if (!unique) {
+                fields.error(item.path("name"), "\"" + name + "\" is listed twice");
+            }
+            if (type == InputType.STRING) {
+                fields.error(item.path("type"), "STRING inputs need an encoding the artifact format does not have");
+                return null;
+            }
+            Object value = imputation(fields, item.path("imputation"), type, imputation);
+            return unique ? new RuntimeContract.Input(name, type, value) : null;
+        });
         String output = o.text("output", true, "name of the score (e.g. fraud_probability, eta_minutes)");
         Double budget = o.number("latencyBudgetMs", true, "p99 latency budget serving enforces for this version", 0,
                 true, Double.MAX_VALUE);
@@ -72,7 +65,7 @@ final class ContractSection {
         }
         String owner = o.text("owner", true, "who answers for this version in production");
         o.done();
-        if (scorer != null && inputsOk && o.present()) {
+        if (scorer != null && inputs != null && o.present()) {
             List<String> names = inputs.stream().map(RuntimeContract.Input::name).toList();
             if (!names.equals(scorer.featureNames())) {
                 fields.error(o.path("inputs"), "names " + names + " but the artifact takes " + scorer.featureNames()
@@ -93,10 +86,10 @@ final class ContractSection {
                         + " but the artifact's is " + Fields.fmt(scorer.decisionThreshold().getAsDouble()));
             }
         }
-        if (!inputsOk || output == null || budget == null || owner == null || (classification && threshold == null)) {
+        if (inputs == null || output == null || budget == null || owner == null || (classification && threshold == null)) {
             return null;
         }
-        return new RuntimeContract(List.copyOf(inputs), output, budget, threshold, owner);
+        return new RuntimeContract(inputs, output, budget, threshold, owner);
     }
 
     static InputType inputType(Fields fields, Fields.Obj item, String name) {
@@ -116,27 +109,16 @@ final class ContractSection {
         if (value == null) {
             return null;
         }
-        switch (type) {
-            case BOOLEAN:
-                if (value.isBoolean()) {
-                    return value.asBoolean();
-                }
-                break;
-            case LONG:
-                if (value.isIntegralNumber() && value.canConvertToLong()) {
-                    return value.asLong();
-                }
-                break;
-            case DOUBLE:
-                if (value.isNumber() && Double.isFinite(value.asDouble())) {
-                    return value.asDouble();
-                }
-                break;
-            default:
-                break;
+        Object imputed = switch (type) {
+            case BOOLEAN -> value.isBoolean() ? value.asBoolean() : null;
+            case LONG -> value.isIntegralNumber() && value.canConvertToLong() ? value.asLong() : null;
+            case DOUBLE -> value.isNumber() && Double.isFinite(value.asDouble()) ? value.asDouble() : null;
+            case STRING -> null;
+        };
+        if (imputed == null) {
+            fields.error(path, "must be a " + type + " value");
         }
-        fields.error(path, "must be a " + type + " value");
-        return null;
+        return imputed;
     }
 
     private static Double numeric(Object value) {

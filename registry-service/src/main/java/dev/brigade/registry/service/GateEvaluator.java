@@ -43,11 +43,6 @@ public final class GateEvaluator {
      */
     public record Input(UseCaseSpec spec, int specVersion, EvaluationReport report, Integer championVersion,
             LatencyMeasurement candidate, LatencyMeasurement champion, String championProblem, boolean isBaseline) {
-
-        public Input(UseCaseSpec spec, int specVersion, EvaluationReport report, Integer championVersion,
-                LatencyMeasurement candidate, LatencyMeasurement champion, String championProblem) {
-            this(spec, specVersion, report, championVersion, candidate, champion, championProblem, false);
-        }
     }
 
     /** The check every candidate faces, whatever the policy lists: a model must beat the simple baseline. */
@@ -75,15 +70,9 @@ public final class GateEvaluator {
             return failed(name, "the champion is v" + in.championVersion()
                     + " but the evaluation report has no championComparison", Map.of());
         }
-        Map<String, Double> numbers = new LinkedHashMap<>();
-        numbers.put("candidate", c.candidate());
-        numbers.put("champion", c.champion());
-        numbers.put("delta", c.delta());
-        numbers.put("ciLow", c.ciLow());
-        numbers.put("ciHigh", c.ciHigh());
-        numbers.put("n", (double) c.n());
-        numbers.put("confidence", c.confidence());
-        numbers.put("championVersion", (double) c.championVersion());
+        Map<String, Double> numbers = numbers("candidate", c.candidate(), "champion", c.champion(), "delta",
+                c.delta(), "ciLow", c.ciLow(), "ciHigh", c.ciHigh(), "n", c.n(), "confidence", c.confidence(),
+                "championVersion", c.championVersion());
         if (c.championVersion() != in.championVersion()) {
             return failed(name, "the report compares with v" + c.championVersion() + " but the champion is v"
                     + in.championVersion() + ": evaluate against the current champion", numbers);
@@ -132,13 +121,8 @@ public final class GateEvaluator {
             return skipped(BEATS_BASELINE, "the evaluation report has no baseline comparison");
         }
         UseCaseSpec.PrimaryMetric primary = in.spec().metrics().primary();
-        Map<String, Double> numbers = new LinkedHashMap<>();
-        numbers.put("candidate", b.candidate());
-        numbers.put("baseline", b.baseline());
-        numbers.put("delta", b.delta());
-        numbers.put("ciLow", b.ciLow());
-        numbers.put("ciHigh", b.ciHigh());
-        numbers.put("n", (double) b.n());
+        Map<String, Double> numbers = numbers("candidate", b.candidate(), "baseline", b.baseline(), "delta",
+                b.delta(), "ciLow", b.ciLow(), "ciHigh", b.ciHigh(), "n", b.n());
         if (b.baselineVersion() != null) {
             numbers.put("baselineVersion", (double) b.baselineVersion());
         }
@@ -173,8 +157,7 @@ public final class GateEvaluator {
         FairnessGuardrails guard = in.spec().metrics().guardrails().fairness();
         Map<String, Double> caps = guard == null ? Map.of() : guard.maxGaps();
         int minSliceSize = in.spec().fairnessMinSliceSize();
-        Map<String, Double> numbers = new LinkedHashMap<>();
-        numbers.put("minSliceSize", (double) minSliceSize);
+        Map<String, Double> numbers = numbers("minSliceSize", minSliceSize);
         FairnessReport report = in.report().fairness();
         if (report == null) {
             return failed(FAIRNESS, "the evaluation report has no fairness section for the protected attributes "
@@ -332,10 +315,8 @@ public final class GateEvaluator {
         if (calibration == null) {
             return failed(name, "the evaluation report has no calibration", Map.of());
         }
-        Map<String, Double> numbers = new LinkedHashMap<>();
-        numbers.put("ece", calibration.ece());
-        numbers.put("maxCalibrationError", policy.maxCalibrationError());
-        numbers.put("bins", (double) calibration.bins().size());
+        Map<String, Double> numbers = numbers("ece", calibration.ece(), "maxCalibrationError",
+                policy.maxCalibrationError(), "bins", calibration.bins().size());
         boolean pass = calibration.ece() <= policy.maxCalibrationError();
         return new GateCheck(name, pass ? Outcome.PASSED : Outcome.FAILED, "ECE " + fmt(calibration.ece())
                 + (pass ? " <= " : " > ") + "max " + fmt(policy.maxCalibrationError()) + " over "
@@ -349,13 +330,9 @@ public final class GateEvaluator {
         }
         LatencyMeasurement m = in.candidate();
         double budget = in.spec().serving().latencyBudgetMs();
-        Map<String, Double> numbers = new LinkedHashMap<>();
-        numbers.put("p50Ms", m.p50Ms());
-        numbers.put("p99Ms", m.p99Ms());
-        numbers.put("meanMs", m.meanMs());
-        numbers.put("budgetMs", budget);
-        numbers.put("predictions", (double) m.predictions());
-        numbers.put("cpuSecondsPerPrediction", m.cpuSecondsPerPrediction());
+        Map<String, Double> numbers = numbers("p50Ms", m.p50Ms(), "p99Ms", m.p99Ms(), "meanMs", m.meanMs(),
+                "budgetMs", budget, "predictions", m.predictions(), "cpuSecondsPerPrediction",
+                m.cpuSecondsPerPrediction());
         boolean pass = m.p99Ms() <= budget;
         return new GateCheck(name, pass ? Outcome.PASSED : Outcome.FAILED, "measured p99 " + fmt(m.p99Ms())
                 + " ms over " + m.predictions() + " single-row predictions" + (pass ? " <= " : " > ") + "budget "
@@ -381,16 +358,11 @@ public final class GateEvaluator {
         UseCaseSpec.Economics economics = in.spec().economics();
         Economics e = economics(business.candidate(), business.champion(), in.candidate().cpuSecondsPerPrediction(),
                 in.champion().cpuSecondsPerPrediction(), economics.dailyVolume(), economics.cpuSecondCost());
-        Map<String, Double> numbers = new LinkedHashMap<>();
-        numbers.put("businessCandidate", business.candidate());
-        numbers.put("businessChampion", business.champion());
-        numbers.put("dailyVolume", (double) economics.dailyVolume());
-        numbers.put("valuePerDay", e.valuePerDay());
-        numbers.put("candidateCpuSecondsPerPrediction", in.candidate().cpuSecondsPerPrediction());
-        numbers.put("championCpuSecondsPerPrediction", in.champion().cpuSecondsPerPrediction());
-        numbers.put("cpuSecondCost", economics.cpuSecondCost());
-        numbers.put("extraCostPerDay", e.extraCostPerDay());
-        numbers.put("netPerDay", e.netPerDay());
+        Map<String, Double> numbers = numbers("businessCandidate", business.candidate(), "businessChampion",
+                business.champion(), "dailyVolume", economics.dailyVolume(), "valuePerDay", e.valuePerDay(),
+                "candidateCpuSecondsPerPrediction", in.candidate().cpuSecondsPerPrediction(),
+                "championCpuSecondsPerPrediction", in.champion().cpuSecondsPerPrediction(), "cpuSecondCost",
+                economics.cpuSecondCost(), "extraCostPerDay", e.extraCostPerDay(), "netPerDay", e.netPerDay());
         String currency = economics.currency();
         return new GateCheck(name, e.pays() ? Outcome.PASSED : Outcome.FAILED, business.name() + " "
                 + fmt(business.candidate()) + " vs " + fmt(business.champion()) + " per prediction x "
@@ -417,6 +389,15 @@ public final class GateEvaluator {
         double valuePerDay = (businessChampion - businessCandidate) * dailyVolume;
         double extraCostPerDay = (candidateCpuSeconds - championCpuSeconds) * dailyVolume * cpuSecondCost;
         return new Economics(valuePerDay, extraCostPerDay);
+    }
+
+    /** A check's numbers in the order given (name, value, name, value, ...), open for more. */
+    private static Map<String, Double> numbers(Object... namesAndValues) {
+        Map<String, Double> numbers = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            numbers.put((String) namesAndValues[i], ((Number) namesAndValues[i + 1]).doubleValue());
+        }
+        return numbers;
     }
 
     private static GateCheck skipped(String name, String why) {

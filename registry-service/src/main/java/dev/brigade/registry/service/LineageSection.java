@@ -1,6 +1,5 @@
 package dev.brigade.registry.service;
 
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,12 +57,7 @@ final class LineageSection {
 
     /** Offset ranges (lineage's datasetRanges, the holdout's ranges); null when any is invalid. */
     static List<Lineage.DatasetRange> ranges(Fields fields, List<Fields.Obj> items) {
-        if (items == null) {
-            return null;
-        }
-        List<Lineage.DatasetRange> ranges = new ArrayList<>();
-        boolean ok = true;
-        for (Fields.Obj item : items) {
+        return Sections.each(items, item -> {
             String topic = item.text("topic", true, "the topic read");
             Long partition = item.integer("partition", true, "the partition read", 0, Integer.MAX_VALUE);
             Long from = item.integer("fromOffset", true, "first offset read", 0, Long.MAX_VALUE);
@@ -73,12 +67,8 @@ final class LineageSection {
                 to = null;
             }
             item.done();
-            if (topic == null || partition == null || from == null || to == null) {
-                ok = false;
-            } else {
-                ranges.add(new Lineage.DatasetRange(topic, partition.intValue(), from, to));
-            }
-        }
-        return ok ? List.copyOf(ranges) : null;
+            return topic == null || partition == null || from == null || to == null ? null
+                    : new Lineage.DatasetRange(topic, partition.intValue(), from, to);
+        });
     }
 }

@@ -7,30 +7,9 @@ import dev.brigade.platform.http.FieldError;
 /** A request the registry refuses, or cannot serve, with what the caller needs to know; REST maps it to a problem. */
 public class RegistryException extends RuntimeException {
 
+    /** What went wrong, in the registry's terms; rest/RegistryProblems gives each its HTTP status. */
     public enum Kind {
-        BAD_REQUEST(400, "Bad request"),
-        NOT_FOUND(404, "Not found"),
-        CONFLICT(409, "Conflict"),
-        PAYLOAD_TOO_LARGE(413, "Payload too large"),
-        UNPROCESSABLE(422, "Invalid or incomplete content"),
-        INTEGRITY(500, "Artifact integrity error"),
-        UNAVAILABLE(503, "Registry unavailable");
-
-        private final int status;
-        private final String title;
-
-        Kind(int status, String title) {
-            this.status = status;
-            this.title = title;
-        }
-
-        public int status() {
-            return status;
-        }
-
-        public String title() {
-            return title;
-        }
+        BAD_REQUEST, NOT_FOUND, CONFLICT, PAYLOAD_TOO_LARGE, UNPROCESSABLE, INTEGRITY, UNAVAILABLE
     }
 
     private final Kind kind;
@@ -68,6 +47,10 @@ public class RegistryException extends RuntimeException {
 
     public static RegistryException invalid(String detail, List<FieldError> errors) {
         return new RegistryException(Kind.UNPROCESSABLE, detail, errors);
+    }
+
+    public static RegistryException unavailable(String detail) {
+        return new RegistryException(Kind.UNAVAILABLE, detail);
     }
 
     public static RegistryException badRequest(String field, String message) {

@@ -9,6 +9,8 @@ import dev.brigade.registry.Alias;
 import dev.brigade.registry.AliasMove;
 import dev.brigade.registry.GateCheck;
 import dev.brigade.registry.GateResult;
+import dev.brigade.registry.RegistryChange;
+import dev.brigade.registry.listener.RegistryLogReader;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -17,7 +19,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * again); the replay counts what it folded and refused.
  */
 @ApplicationScoped
-public class RegistryMetrics {
+public class RegistryMetrics implements RegistryLogReader.Listener {
 
     private final MeterRegistry registry;
     private final Counter consumed;
@@ -30,10 +32,12 @@ public class RegistryMetrics {
                 .register(registry);
     }
 
-    public void applied() {
+    @Override
+    public void applied(RegistryChange change) {
         consumed.increment();
     }
 
+    @Override
     public void refused(String reason) {
         registry.counter("brigade.registry.replay.refused", "reason", reason).increment();
     }

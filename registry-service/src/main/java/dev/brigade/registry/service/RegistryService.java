@@ -67,10 +67,6 @@ public class RegistryService {
         LOG.infof("Artifacts under %s", artifacts.root());
     }
 
-    public ArtifactStore artifacts() {
-        return artifacts;
-    }
-
     // ---- reads ----
 
     public List<UseCase> useCases() {
@@ -83,9 +79,23 @@ public class RegistryService {
                 .orElseThrow(() -> RegistryException.notFound("no use case " + name));
     }
 
-    public ModelVersion version(String name, int version) {
-        return useCase(name).version(version)
-                .orElseThrow(() -> RegistryException.notFound("use case " + name + " has no model version " + version));
+    /** A model version with its use case, which knows the alias it holds. */
+    public record VersionOf(UseCase useCase, ModelVersion version) {
+    }
+
+    public VersionOf version(String name, int version) {
+        UseCase useCase = useCase(name);
+        return new VersionOf(useCase, useCase.version(version).orElseThrow(
+                () -> RegistryException.notFound("use case " + name + " has no model version " + version)));
+    }
+
+    /** The version's artifact, verified against its digest. */
+    public ArtifactStore.Verified artifact(String name, int version) {
+        return artifacts.open(version(name, version).version().artifactSha256());
+    }
+
+    public ArtifactStore.Verified artifact(String sha256) {
+        return artifacts.open(sha256);
     }
 
     // ---- use cases ----
@@ -94,9 +104,13 @@ public class RegistryService {
     public record SpecRegistration(SpecVersion spec, boolean created) {
     }
 
-    public SpecRegistration putSpec(String name, JsonNode document, String actor, String why) {
+    /** Registers the spec in body, YAML or JSON. */
+    public SpecRegistration putSpec(String name, String body, boolean yaml, String actor, String why) {
         Names.useCase(name);
-        SpecValidator.Result result = SpecValidator.validate(document, name);
+        if (body == null || body.isBlank()) {
+            throw RegistryException.badRequest("body", "required: the spec as YAML or JSON");
+        }
+        SpecValidator.Result result = SpecValidator.validate(parse("body", body, yaml), name);
         if (!result.valid()) {
             throw RegistryException.invalid("the use case spec is incomplete or invalid: " + result.errors().size()
                     + " field(s) to fix", result.errors());
@@ -131,8 +145,13 @@ public class RegistryService {
      * evaluates the gate (timing the artifact with the platform's scorer) and appends the version and its gate
      * in one transaction.
      */
-    public ModelVersion registerVersion(String name, Path upload, String fileName, JsonNode metadata, String actor) {
+    public VersionOf registerVersion(String name, Path upload, String fileName, String metadata, String actor) {
         Names.useCase(name);
+        if (metadata == null || metadata.isBlank()) {
+            throw RegistryException.invalid("no metadata", List.of(new FieldError("metadata",
+                    "required: JSON with contract, lineage, evaluationReport and referenceProfile")));
+        }
+        JsonNode document = parse("metadata", metadata, false);
         Names.artifactFileName(fileName);
         if (upload == null) {
             throw RegistryException.invalid("no artifact", List.of(new FieldError("artifact",
@@ -156,7 +175,7 @@ public class RegistryService {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ModelVersionValidator.Result result = ModelVersionValidator.validate(metadata, spec, scorer, problem);
+        ModelVersionValidator.Result result = ModelVersionValidator.validate(document, spec, scorer, problem);
         if (!result.valid()) {
             throw RegistryException.invalid("the model version is incomplete or invalid: " + result.errors().size()
                     + " field(s) to fix", result.errors());
@@ -210,10 +229,11 @@ public class RegistryService {
 
     // ---- approvals ----
 
-    public ModelVersion approve(String name, int version, String approver, String comment) {
+    public VersionOf approve(String name, int version, String approver, String comment) {
         Names.useCase(name);
         return writes.write(() -> {
-            ModelVersion v = version(name, version);
+            VersionOf current = version(name, version);
+            ModelVersion v = current.version();
             if (v.archived()) {
                 throw RegistryException.conflict("v" + version + " is archived");
             }
@@ -225,7 +245,7 @@ public class RegistryService {
                         + " and cannot also approve it (four eyes)");
             }
             if (v.approvals().stream().anyMatch(a -> a.approver().equals(approver))) {
-                return new WritePath.Plan<>(List.of(), () -> v);
+                return new WritePath.Plan<>(List.of(), () -> current);
             }
             RegistryChange change = writes.change(name, approver, comment,
                     new ApprovalRecorded(version, approver, comment));
@@ -286,16 +306,16 @@ public class RegistryService {
         });
     }
 
-    public ModelVersion archive(String name, int version, String actor, String reason) {
+    public VersionOf archive(String name, int version, String actor, String reason) {
         Names.useCase(name);
         requireReason(reason);
         return writes.write(() -> {
-            UseCase current = useCase(name);
-            ModelVersion v = version(name, version);
+            VersionOf current = version(name, version);
+            ModelVersion v = current.version();
             if (v.archived()) {
                 throw RegistryException.conflict("v" + version + " is already archived");
             }
-            Optional<Alias> alias = current.aliasOf(version);
+            Optional<Alias> alias = current.useCase().aliasOf(version);
             if (alias.isPresent()) {
                 throw RegistryException.conflict("v" + version + " is " + alias.get().wire()
                         + "; move the alias away before archiving it");
@@ -326,6 +346,14 @@ public class RegistryService {
         }
     }
 
+
+    private static JsonNode parse(String field, String text, boolean yaml) {
+        try {
+            return RegistryJson.parseDocument(text, yaml);
+        } catch (IllegalArgumentException e) {
+            throw RegistryException.badRequest(field, e.getMessage());
+        }
+    }
 
     private static long size(Path upload) {
         try {

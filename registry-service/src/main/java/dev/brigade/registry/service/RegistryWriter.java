@@ -104,14 +104,10 @@ public final class RegistryWriter implements AutoCloseable {
             throw fencedException();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            if (producer != null) {
-                abortQuietly();
-            }
-            throw new RegistryException(RegistryException.Kind.UNAVAILABLE, "interrupted while writing");
+            abortQuietly();
+            throw RegistryException.unavailable("interrupted while writing");
         } catch (Exception e) {
-            if (producer != null) {
-                abortQuietly();
-            }
+            abortQuietly();
             throw new RegistryException(RegistryException.Kind.UNAVAILABLE,
                     "Kafka did not confirm the change (" + e.getMessage()
                             + "); the registry's state shows whether it landed before you retry", List.of(), e);
@@ -119,11 +115,14 @@ public final class RegistryWriter implements AutoCloseable {
     }
 
     private RegistryException fencedException() {
-        return new RegistryException(RegistryException.Kind.UNAVAILABLE,
+        return RegistryException.unavailable(
                 "this registry instance was fenced by another one with the same writer id; send writes there");
     }
 
     private void abortQuietly() {
+        if (producer == null) {
+            return;
+        }
         try {
             producer.abortTransaction();
         } catch (ProducerFencedException | InvalidProducerEpochException e) {

@@ -1,6 +1,5 @@
 package dev.brigade.registry.service;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -56,23 +55,16 @@ final class ReportSection {
             fields.error(ov.path("metrics") + "." + spec.metrics().primary().name(),
                     "required: the primary metric of the use case");
         }
-        List<SliceResult> slices = new ArrayList<>();
         List<Fields.Obj> sliceItems = o.objects("slices", false, 0, "per-slice metrics with counts");
-        boolean slicesOk = true;
-        if (sliceItems != null) {
-            for (Fields.Obj item : sliceItems) {
-                String slice = item.text("slice", true, "the slice attribute (e.g. region)");
-                String value = item.text("value", true, "the attribute's value (e.g. eu)");
-                Long n = item.integer("n", true, "rows in the slice", 0, Long.MAX_VALUE);
-                Map<String, Double> metrics = metrics(fields, item.object("metrics", true));
-                item.done();
-                if (slice == null || value == null || n == null || metrics == null) {
-                    slicesOk = false;
-                } else {
-                    slices.add(new SliceResult(slice, value, n, metrics));
-                }
-            }
-        }
+        List<SliceResult> slices = sliceItems == null ? List.of() : Sections.each(sliceItems, item -> {
+            String slice = item.text("slice", true, "the slice attribute (e.g. region)");
+            String value = item.text("value", true, "the attribute's value (e.g. eu)");
+            Long n = item.integer("n", true, "rows in the slice", 0, Long.MAX_VALUE);
+            Map<String, Double> metrics = metrics(fields, item.object("metrics", true));
+            item.done();
+            return slice == null || value == null || n == null || metrics == null ? null
+                    : new SliceResult(slice, value, n, metrics);
+        });
         Calibration calibration = calibration(fields, o.object("calibration",
                 spec == null || spec.isClassification()));
         Fields.Obj b = o.object("businessMetric", true);
@@ -102,13 +94,13 @@ final class ReportSection {
         l.done();
         o.done();
         boolean calibrationRequired = spec == null || spec.isClassification();
-        if (overallN == null || overallMetrics == null || !slicesOk || (calibrationRequired && calibration == null)
+        if (overallN == null || overallMetrics == null || slices == null || (calibrationRequired && calibration == null)
                 || businessName == null || candidate == null || (o.any("championComparison") != null
                         && comparison == null) || (o.any("baselineComparison") != null && baseline == null)
                 || worst == null || (o.any("fairness") != null && fairness == null)) {
             return null;
         }
-        return new EvaluationReport(holdout, new Overall(overallN, overallMetrics), List.copyOf(slices), calibration,
+        return new EvaluationReport(holdout, new Overall(overallN, overallMetrics), slices, calibration,
                 new BusinessValue(businessName, candidate, champion), comparison, latency, baseline, worst, fairness);
     }
 
@@ -121,52 +113,49 @@ final class ReportSection {
                     + MAX_WORST_EXAMPLES);
             return null;
         }
-        List<EvaluationReport.WorstExample> worst = new ArrayList<>();
+        return Sections.each(items, item -> worstExample(fields, item));
+    }
+
+    private static EvaluationReport.WorstExample worstExample(Fields fields, Fields.Obj item) {
         boolean ok = true;
         double any = Double.MAX_VALUE;
-        for (Fields.Obj item : items) {
-            String eventId = item.text("eventId", true, "the example's event id");
-            Double label = item.number("label", true, "the realised label", -any, false, any);
-            Double score = item.number("score", true, "the candidate's score", -any, false, any);
-            Double loss = item.number("loss", true, "log loss or absolute error of the row", 0, false, any);
-            Map<String, String> slices = new LinkedHashMap<>();
-            Fields.Obj s = item.object("slices", false);
-            for (Iterator<String> names = s.fieldNames(); names.hasNext();) {
-                String name = names.next();
-                String value = s.text(name, true, "the slice value");
-                if (value == null) {
-                    ok = false;
-                } else {
-                    slices.put(name, value);
-                }
-            }
-            Map<String, Object> features = new LinkedHashMap<>();
-            Fields.Obj f = item.object("features", false);
-            for (Iterator<String> names = f.fieldNames(); names.hasNext();) {
-                String name = names.next();
-                JsonNode value = f.any(name);
-                if (value == null) {
-                    features.put(name, null);
-                } else if (value.isNumber() && Double.isFinite(value.asDouble())) {
-                    features.put(name, value.asDouble());
-                } else if (value.isBoolean()) {
-                    features.put(name, value.asBoolean());
-                } else if (value.isTextual()) {
-                    features.put(name, value.asText());
-                } else {
-                    fields.error(f.path(name), "must be a number, a boolean, text or null");
-                    ok = false;
-                }
-            }
-            item.done();
-            if (eventId == null || label == null || score == null || loss == null) {
+        String eventId = item.text("eventId", true, "the example's event id");
+        Double label = item.number("label", true, "the realised label", -any, false, any);
+        Double score = item.number("score", true, "the candidate's score", -any, false, any);
+        Double loss = item.number("loss", true, "log loss or absolute error of the row", 0, false, any);
+        Map<String, String> slices = new LinkedHashMap<>();
+        Fields.Obj s = item.object("slices", false);
+        for (Iterator<String> names = s.fieldNames(); names.hasNext();) {
+            String name = names.next();
+            String value = s.text(name, true, "the slice value");
+            if (value == null) {
                 ok = false;
             } else {
-                worst.add(new EvaluationReport.WorstExample(eventId, label, score, loss,
-                        Collections.unmodifiableMap(slices), Collections.unmodifiableMap(features)));
+                slices.put(name, value);
             }
         }
-        return ok ? List.copyOf(worst) : null;
+        Map<String, Object> features = new LinkedHashMap<>();
+        Fields.Obj f = item.object("features", false);
+        for (Iterator<String> names = f.fieldNames(); names.hasNext();) {
+            String name = names.next();
+            JsonNode value = f.any(name);
+            if (value == null) {
+                features.put(name, null);
+            } else if (value.isNumber() && Double.isFinite(value.asDouble())) {
+                features.put(name, value.asDouble());
+            } else if (value.isBoolean()) {
+                features.put(name, value.asBoolean());
+            } else if (value.isTextual()) {
+                features.put(name, value.asText());
+            } else {
+                fields.error(f.path(name), "must be a number, a boolean, text or null");
+                ok = false;
+            }
+        }
+        item.done();
+        return !ok || eventId == null || label == null || score == null || loss == null ? null
+                : new EvaluationReport.WorstExample(eventId, label, score, loss,
+                        Collections.unmodifiableMap(slices), Collections.unmodifiableMap(features));
     }
 
     private static Map<String, Double> metrics(Fields fields, Fields.Obj o) {
@@ -194,26 +183,19 @@ final class ReportSection {
 
     private static Calibration calibration(Fields fields, Fields.Obj o) {
         Double ece = o.number("ece", true, "expected calibration error", 0, false, 1);
-        List<Fields.Obj> items = o.objects("bins", true, 1, "the reliability bins the ECE was computed from");
-        List<Calibration.Bin> bins = new ArrayList<>();
-        boolean ok = items != null;
-        if (items != null) {
-            for (Fields.Obj item : items) {
-                Double lower = item.number("lower", true, "lower edge of predicted probability", 0, false, 1);
-                Double upper = item.number("upper", true, "upper edge of predicted probability", 0, false, 1);
-                Long count = item.integer("count", true, "rows in the bin", 0, Long.MAX_VALUE);
-                Double predicted = item.number("meanPredicted", true, "mean predicted probability", 0, false, 1);
-                Double observed = item.number("observedRate", true, "observed positive rate", 0, false, 1);
-                item.done();
-                if (lower == null || upper == null || count == null || predicted == null || observed == null) {
-                    ok = false;
-                } else {
-                    bins.add(new Calibration.Bin(lower, upper, count, predicted, observed));
-                }
-            }
-        }
+        List<Calibration.Bin> bins = Sections.each(o.objects("bins", true, 1,
+                "the reliability bins the ECE was computed from"), item -> {
+            Double lower = item.number("lower", true, "lower edge of predicted probability", 0, false, 1);
+            Double upper = item.number("upper", true, "upper edge of predicted probability", 0, false, 1);
+            Long count = item.integer("count", true, "rows in the bin", 0, Long.MAX_VALUE);
+            Double predicted = item.number("meanPredicted", true, "mean predicted probability", 0, false, 1);
+            Double observed = item.number("observedRate", true, "observed positive rate", 0, false, 1);
+            item.done();
+            return lower == null || upper == null || count == null || predicted == null || observed == null ? null
+                    : new Calibration.Bin(lower, upper, count, predicted, observed);
+        });
         o.done();
-        return ok && ece != null ? new Calibration(ece, List.copyOf(bins)) : null;
+        return bins != null && ece != null ? new Calibration(ece, bins) : null;
     }
 
     private static BaselineComparison baselineComparison(Fields fields, Fields.Obj o) {

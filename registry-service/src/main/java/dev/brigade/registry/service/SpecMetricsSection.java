@@ -1,6 +1,5 @@
 package dev.brigade.registry.service;
 
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -112,12 +111,7 @@ final class SpecMetricsSection {
     }
 
     private static List<Guardrail> guardrails(Fields fields, List<Fields.Obj> items) {
-        if (items == null) {
-            return null;
-        }
-        List<Guardrail> rules = new ArrayList<>();
-        boolean ok = true;
-        for (Fields.Obj item : items) {
+        return Sections.each(items, item -> {
             String metric = item.text("metric", true, "the guarded metric");
             Double min = item.number("min", false, "lowest acceptable value", -Double.MAX_VALUE, false,
                     Double.MAX_VALUE);
@@ -130,13 +124,8 @@ final class SpecMetricsSection {
                 fields.error(item.path("max"), "must not be below min");
             }
             item.done();
-            if (metric == null || (min == null && max == null)) {
-                ok = false;
-            } else {
-                rules.add(new Guardrail(metric, min, max));
-            }
-        }
-        return ok ? List.copyOf(rules) : null;
+            return metric == null || (min == null && max == null) ? null : new Guardrail(metric, min, max);
+        });
     }
 
     private static CostMatrix costMatrix(Fields fields, Fields.Obj o, TaskType type) {

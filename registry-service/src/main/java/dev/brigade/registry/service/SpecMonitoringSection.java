@@ -53,13 +53,8 @@ final class SpecMonitoringSection {
     /** The alert rules, or null when they are invalid (then the errors are in fields). */
     static List<AlertRule> alertRules(Fields fields, Fields.Obj root) {
         List<Fields.Obj> items = root.objects("alertRules", true, 1, "what the monitor watches and who acts");
-        if (items == null) {
-            return null;
-        }
-        List<AlertRule> rules = new ArrayList<>();
         Set<String> names = new HashSet<>();
-        boolean ok = true;
-        for (Fields.Obj item : items) {
+        return Sections.each(items, item -> {
             String name = item.text("name", true, "the rule's name, unique in the use case");
             if (name != null && !names.add(name)) {
                 fields.error(item.path("name"), "\"" + name + "\" is used by another rule");
@@ -79,12 +74,10 @@ final class SpecMonitoringSection {
             if (name == null || metric == null || when == null || threshold == null || minSamples == null
                     || persistence == null || severity == null || owner == null || playbook == null
                     || action == null) {
-                ok = false;
-            } else {
-                rules.add(new AlertRule(name, metric, when, threshold, minSamples, persistence.intValue(), severity,
-                        owner, playbook, action));
+                return null;
             }
-        }
-        return ok ? List.copyOf(rules) : null;
+            return new AlertRule(name, metric, when, threshold, minSamples, persistence.intValue(), severity, owner,
+                    playbook, action);
+        });
     }
 }

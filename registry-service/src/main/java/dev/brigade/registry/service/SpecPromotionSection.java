@@ -77,12 +77,7 @@ final class SpecPromotionSection {
     }
 
     private static List<RolloutStep> rollout(Fields fields, String at, List<Fields.Obj> items) {
-        if (items == null) {
-            return null;
-        }
-        List<RolloutStep> steps = new ArrayList<>();
-        boolean ok = true;
-        for (Fields.Obj item : items) {
+        List<RolloutStep> steps = Sections.each(items, item -> {
             Alias alias = item.choice("alias", Alias.class, true, "the alias of this step");
             Double percent = null;
             if (alias == Alias.CANARY) {
@@ -99,13 +94,10 @@ final class SpecPromotionSection {
                 fields.error(item.path("bake"), "the champion step is the last: it has nothing to bake for");
             }
             item.done();
-            if (alias == null || (alias == Alias.CANARY && percent == null)) {
-                ok = false;
-            } else {
-                steps.add(new RolloutStep(alias, percent, alias == Alias.CHAMPION ? null : bake));
-            }
-        }
-        if (!ok) {
+            return alias == null || (alias == Alias.CANARY && percent == null) ? null
+                    : new RolloutStep(alias, percent, alias == Alias.CHAMPION ? null : bake);
+        });
+        if (steps == null) {
             return null;
         }
         if (steps.get(steps.size() - 1).alias() != Alias.CHAMPION

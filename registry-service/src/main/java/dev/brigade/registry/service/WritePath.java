@@ -77,11 +77,11 @@ public class WritePath {
     <T> T write(Supplier<Plan<T>> planner) {
         try {
             if (!writeLock.tryLock(config.writeTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new RegistryException(RegistryException.Kind.UNAVAILABLE, "the registry is busy; retry");
+                throw RegistryException.unavailable("the registry is busy; retry");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new RegistryException(RegistryException.Kind.UNAVAILABLE, "interrupted");
+            throw RegistryException.unavailable("interrupted");
         }
         try {
             requireWritable();
@@ -105,12 +105,12 @@ public class WritePath {
                 LOG.debugf("Wrote %s at %s-%d@%d", changes.get(i).change().getClass().getSimpleName(), record.topic(),
                         record.partition(), record.offset());
                 if (!reader.awaitApplied(record.partition(), record.offset(), config.writeTimeout())) {
-                    throw new RegistryException(RegistryException.Kind.UNAVAILABLE, "the change is in the log (offset "
+                    throw RegistryException.unavailable("the change is in the log (offset "
                             + record.offset() + ") but the replay has not applied it yet; it will appear shortly");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new RegistryException(RegistryException.Kind.UNAVAILABLE, "interrupted");
+                throw RegistryException.unavailable("interrupted");
             } finally {
                 MDC.remove("eventId");
             }
@@ -125,15 +125,14 @@ public class WritePath {
 
     private void requireWritable() {
         if (writer == null || !replay.caughtUp()) {
-            throw new RegistryException(RegistryException.Kind.UNAVAILABLE,
+            throw RegistryException.unavailable(
                     "the registry is replaying registry-events; retry when /q/health/ready is UP");
         }
         if (writer.fenced()) {
-            throw new RegistryException(RegistryException.Kind.UNAVAILABLE,
-                    "this registry instance was fenced by another one; send writes there");
+            throw RegistryException.unavailable("this registry instance was fenced by another one; send writes there");
         }
         if (!replay.reader().running()) {
-            throw new RegistryException(RegistryException.Kind.UNAVAILABLE, "the replay of registry-events stopped");
+            throw RegistryException.unavailable("the replay of registry-events stopped");
         }
     }
 

@@ -132,7 +132,7 @@ class GateEvaluatorTest {
 
     private static EvaluationReport withBaseline(EvaluationReport.BaselineComparison baseline) {
         return new EvaluationReport(null, overall(), slices(), calibration(0.03),
-                new BusinessValue("expected-cost-per-transaction", 0.42, null), null, null, baseline);
+                new BusinessValue("expected-cost-per-transaction", 0.42, null), null, null, baseline, List.of(), null);
     }
 
     @Test
@@ -142,7 +142,7 @@ class GateEvaluatorTest {
                 new SliceResult("region", "eu", 5200, Map.of("recall", 0.74)),
                 new SliceResult("region", "apac", 150, Map.of("recall", 0.10)),
                 new SliceResult("device", "mobile", 4100, Map.of("recall", 0.45))), calibration(0.03),
-                new BusinessValue("expected-cost-per-transaction", 0.42, null), null, null);
+                new BusinessValue("expected-cost-per-transaction", 0.42, null), null, null, null, List.of(), null);
 
         // When the guardrails are checked (per-slice rule: recall >= 0.50)
         GateCheck check = GateEvaluator.guardrails(input(FRAUD, report, null));
@@ -162,7 +162,8 @@ class GateEvaluatorTest {
         // Given only region slices (device is declared too) and overall recall 0.55 < 0.60
         EvaluationReport report = new EvaluationReport(null, new Overall(8000, Map.of("auc", 0.9, "recall", 0.55,
                 "precision", 0.3)), List.of(new SliceResult("region", "eu", 5200, Map.of("recall", 0.74))),
-                calibration(0.03), new BusinessValue("expected-cost-per-transaction", 0.42, null), null, null);
+                calibration(0.03), new BusinessValue("expected-cost-per-transaction", 0.42, null),
+                null, null, null, List.of(), null);
 
         // Then both are named
         GateCheck check = GateEvaluator.guardrails(input(FRAUD, report, null));
@@ -176,7 +177,7 @@ class GateEvaluatorTest {
         // Given ECE 0.06 against max 0.05, and a measured p99 of 30 ms against a 25 ms budget
         GateCheck calibration = GateEvaluator.calibration(input(FRAUD, reportWithEce(0.06), null));
         GateEvaluator.Input slow = new GateEvaluator.Input(FRAUD, 1, report(null), null,
-                new LatencyMeasurement(2000, 12, 30, 14, 0.013), null, null);
+                new LatencyMeasurement(2000, 12, 30, 14, 0.013), null, null, false);
         GateCheck latency = GateEvaluator.latency(slow);
         GateCheck regression = GateEvaluator.calibration(input(ETA, report(null), null));
 
@@ -212,12 +213,12 @@ class GateEvaluatorTest {
         // Given the fraud spec (2,000,000 a day, 0.00005 a CPU-second) and business metric 0.45 -> 0.40
         EvaluationReport report = new EvaluationReport(null, overall(), slices(), calibration(0.03),
                 new BusinessValue("expected-cost-per-transaction", 0.40, 0.45),
-                comparison(3, "auc", 0.007, 0.003, 0.011), null);
+                comparison(3, "auc", 0.007, 0.003, 0.011), null, null, List.of(), null);
 
         // When the whole gate runs against champion v3
         GateResult gate = GateEvaluator.evaluate(new GateEvaluator.Input(FRAUD, 2, fair(FRAUD, report), 3, FAST,
                 CHAMPION_SPEED,
-                null), AT);
+                null, false), AT);
 
         // Then economics passes with the hand-computed numbers, and so does the gate
         GateCheck economics = gate.checks().get(4);
@@ -233,11 +234,11 @@ class GateEvaluatorTest {
     void economicsFailsWhenTheChampionCannotBeMeasuredOrPriced() {
         EvaluationReport unpriced = new EvaluationReport(null, overall(), slices(), calibration(0.03),
                 new BusinessValue("expected-cost-per-transaction", 0.40, null), comparison(3, "auc", 0.007, 0.003,
-                        0.011), null);
+                        0.011), null, null, List.of(), null);
         GateCheck noPrice = GateEvaluator.economics(new GateEvaluator.Input(FRAUD, 1, unpriced, 3, FAST,
-                CHAMPION_SPEED, null));
+                CHAMPION_SPEED, null, false));
         GateCheck noChampion = GateEvaluator.economics(new GateEvaluator.Input(FRAUD, 1, report(null), 3, FAST, null,
-                "artifact sha256:ab is damaged"));
+                "artifact sha256:ab is damaged", false));
 
         assertThat(noPrice.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(noPrice.detail()).contains("no champion value of expected-cost-per-transaction");
@@ -302,7 +303,7 @@ class GateEvaluatorTest {
         UseCaseSpec unprotected = SpecValidator.validate(document, "delivery-eta").spec();
         GateCheck skipped = GateEvaluator.fairness(input(unprotected, report(null), null));
         GateCheck missing = GateEvaluator.fairness(new GateEvaluator.Input(ETA, 1, report(null), null, FAST, null,
-                null));
+                null, false));
 
         // Then 9.0 - 6.0 = 3.0 > 2.5 fails (east is too small to count), no attributes skips, no section fails
         assertThat(eta.outcome()).isEqualTo(Outcome.FAILED);
@@ -377,7 +378,7 @@ class GateEvaluatorTest {
 
     private static GateEvaluator.Input input(UseCaseSpec spec, EvaluationReport report, Integer champion) {
         return new GateEvaluator.Input(spec, 1, fair(spec, report), champion, FAST,
-                champion == null ? null : CHAMPION_SPEED, null);
+                champion == null ? null : CHAMPION_SPEED, null, false);
     }
 
     private static ChampionComparison comparison(int version, String metric, double delta, double low, double high) {
@@ -386,12 +387,13 @@ class GateEvaluatorTest {
 
     private static EvaluationReport report(ChampionComparison comparison) {
         return new EvaluationReport(null, overall(), slices(), calibration(0.03),
-                new BusinessValue("expected-cost-per-transaction", 0.42, 0.45), comparison, null);
+                new BusinessValue("expected-cost-per-transaction", 0.42, 0.45),
+                comparison, null, null, List.of(), null);
     }
 
     private static EvaluationReport reportWithEce(double ece) {
         return new EvaluationReport(null, overall(), slices(), calibration(ece),
-                new BusinessValue("expected-cost-per-transaction", 0.42, null), null, null);
+                new BusinessValue("expected-cost-per-transaction", 0.42, null), null, null, null, List.of(), null);
     }
 
     private static Overall overall() {

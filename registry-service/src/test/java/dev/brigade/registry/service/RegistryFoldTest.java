@@ -156,7 +156,7 @@ class RegistryFoldTest {
                 List.of(new Lineage.DatasetRange("training-examples", 0, 0, 100)), Map.of("epochs", "5"), 42);
         EvaluationReport report = new EvaluationReport(null, new EvaluationReport.Overall(100, Map.of("auc", 0.9)),
                 List.of(), null, new EvaluationReport.BusinessValue("expected-cost-per-transaction", 0.4, null), null,
-                null);
+                null, null, List.of(), null);
         ReferenceProfile profile = new ReferenceProfile(100, Map.of("amount", new ReferenceProfile.Feature(
                 InputType.DOUBLE, List.of(0.0, 1.0), null, List.of(1.0), 0.5, 0.1, 0.0)));
         return new VersionAdded(v, "ab".repeat(32), 10, contract, lineage, report, profile,
