@@ -25,14 +25,6 @@ public record Evaluation(long n, Map<String, Double> overall, Map<String, Double
         Optional<Double> businessChampion, Optional<DeltaInterval> comparison, Map<String, Double> robustness,
         double robustnessMissingShare, List<WorstExample> worst, Fairness fairness) {
 
-    public Evaluation(long n, Map<String, Double> overall, Map<String, Double> championOverall,
-            List<SliceResult> slices, Calibration calibration, CostMatrix costMatrix, double businessCandidate,
-            Optional<Double> businessChampion, Optional<DeltaInterval> comparison, Map<String, Double> robustness,
-            double robustnessMissingShare, List<WorstExample> worst) {
-        this(n, overall, championOverall, slices, calibration, costMatrix, businessCandidate, businessChampion,
-                comparison, robustness, robustnessMissingShare, worst, null);
-    }
-
     public Evaluation {
         overall = Map.copyOf(overall);
         championOverall = Map.copyOf(championOverall);

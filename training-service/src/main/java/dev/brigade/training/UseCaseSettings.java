@@ -29,14 +29,6 @@ public record UseCaseSettings(String name, int specVersion, ModelTask task, Stri
         protectedAttributes = List.copyOf(protectedAttributes);
     }
 
-    /** Without protected attributes: no fairness section. */
-    public UseCaseSettings(String name, int specVersion, ModelTask task, String featureSet, int featureSetVersion,
-            String primaryMetric, List<String> sliceAttributes, CostMatrix costMatrix, Double decisionThreshold,
-            double latencyBudgetMs, String owner, RetrainingPolicy retraining, Map<String, String> hyperparameters) {
-        this(name, specVersion, task, featureSet, featureSetVersion, primaryMetric, sliceAttributes, costMatrix,
-                decisionThreshold, latencyBudgetMs, owner, retraining, hyperparameters, List.of(), 1);
-    }
-
     /** What the evaluation's fairness section measures. */
     public Fairness.Settings fairness() {
         return new Fairness.Settings(protectedAttributes, fairnessMinSliceSize);

@@ -17,8 +17,4 @@ public record WorstExample(String eventId, double label, double score, double lo
         // A missing input is null here, so no Map.copyOf.
         features = features == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(features));
     }
-
-    public WorstExample(String eventId, double label, double score, double loss) {
-        this(eventId, label, score, loss, Map.of(), Map.of());
-    }
 }

@@ -93,6 +93,8 @@ class KafkaContractTest {
         List<ConsumerRecord<String, byte[]>> records = probe.read(Topics.TRAINING_RUNS,
                 r -> isEncodingOf(codec, r.value(), event), 1, WAIT);
         assertThat(records).hasSize(1);
+        // keyed by run id, so a run's events stay in order on one partition
+        assertThat(records.get(0).key()).isEqualTo(event.getRunId());
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -40,6 +41,8 @@ public class StubRegistry implements QuarkusTestResourceLifecycleManager {
     private static final Map<String, JsonNode> SPECS = new ConcurrentHashMap<>();
     private static final Map<String, Integer> CHAMPIONS = new ConcurrentHashMap<>();
     private static final List<Registration> REGISTRATIONS = new CopyOnWriteArrayList<>();
+    private static final Set<String> TAMPERED = ConcurrentHashMap.newKeySet();
+    private static final Set<String> SLOW = ConcurrentHashMap.newKeySet();
 
     private HttpServer server;
 
@@ -49,6 +52,16 @@ public class StubRegistry implements QuarkusTestResourceLifecycleManager {
 
     public static void champion(String useCase, int version) {
         CHAMPIONS.put(useCase, version);
+    }
+
+    /** From now on the use case's artifacts are served with a sha256 header that does not match their bytes. */
+    public static void tamper(String useCase) {
+        TAMPERED.add(useCase);
+    }
+
+    /** From now on the use case's spec is answered after 3 s. */
+    public static void slow(String useCase) {
+        SLOW.add(useCase);
     }
 
     public static List<Registration> registrations(String useCase) {
@@ -93,6 +106,9 @@ public class StubRegistry implements QuarkusTestResourceLifecycleManager {
             String[] path = exchange.getRequestURI().getPath().split("/");
             // ["", "v1", "use-cases", name, ...]
             String useCase = path[3];
+            if (SLOW.contains(useCase)) {
+                Thread.sleep(3000);
+            }
             if (exchange.getRequestMethod().equals("POST") && path.length == 5 && path[4].equals("versions")) {
                 register(exchange, useCase);
             } else if (path.length == 4) {
@@ -106,12 +122,15 @@ public class StubRegistry implements QuarkusTestResourceLifecycleManager {
                 int version = Integer.parseInt(path[5]);
                 byte[] artifact = registrations(useCase).stream().filter(r -> r.version() == version).findFirst()
                         .orElseThrow().artifact();
-                exchange.getResponseHeaders().add("X-Artifact-Sha256", sha256(artifact));
+                exchange.getResponseHeaders().add("X-Artifact-Sha256",
+                        TAMPERED.contains(useCase) ? "0".repeat(64) : sha256(artifact));
                 exchange.sendResponseHeaders(200, artifact.length);
                 exchange.getResponseBody().write(artifact);
             } else {
                 respond(exchange, 404, "{}");
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             respond(exchange, 500, "{\"detail\":\"" + e + "\"}");
         }

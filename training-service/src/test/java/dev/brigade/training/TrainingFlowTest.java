@@ -2,11 +2,13 @@ package dev.brigade.training;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,6 +19,8 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 
+import jakarta.inject.Inject;
+
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
@@ -24,6 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.brigade.broker.KafkaBrokerResource;
@@ -49,6 +54,8 @@ import dev.brigade.events.serde.EventCodec;
 import dev.brigade.events.serde.EventDecodingException;
 import dev.brigade.events.topics.Topics;
 import dev.brigade.model.Scorer;
+import dev.brigade.training.client.RegistryClient;
+import dev.brigade.training.service.TrainingFailedException;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
@@ -70,6 +77,9 @@ class TrainingFlowTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
+
+    @Inject
+    RegistryClient registry;
 
     private KafkaProbe probe;
     private final EventCodec<TrainingRunEvent> runs = EventCodec.of(TrainingRunEvent.class);
@@ -316,6 +326,45 @@ class TrainingFlowTest {
                 .body("detail", containsString(unknown))
                 .body("errors[0].field", equalTo("name"));
         given().when().get("/v1/runs?useCase=" + unknown).then().statusCode(200).body("size()", equalTo(0));
+    }
+
+    @Test
+    void theRegistryClientRegistersAsTheRegistrarAndRefusesAChampionWhoseSha256DoesNotMatch() throws Exception {
+        // Given a use case the registry knows, and one it does not
+        String useCase = "uc-" + shortId();
+        StubRegistry.spec(useCase, StubRegistry.cardFraudView(useCase, "fs-" + shortId()));
+        assertThat(registry.knows(useCase, Duration.ofSeconds(2))).contains(true);
+        assertThat(registry.knows("uc-" + shortId(), Duration.ofSeconds(2))).contains(false);
+        assertThatThrownBy(() -> registry.spec("uc-missing-" + shortId()))
+                .isInstanceOf(TrainingFailedException.class).hasMessageContaining("is not registered in the registry");
+
+        // And the probe gives up after its deadline when the registry is slower (a request is then taken), while
+        // every other call waits up to brigade.training.registry.timeout (5s in tests)
+        String slow = "uc-" + shortId();
+        StubRegistry.spec(slow, StubRegistry.cardFraudView(slow, "fs-" + shortId()));
+        StubRegistry.slow(slow);
+        long t0 = System.nanoTime();
+        assertThat(registry.knows(slow, Duration.ofSeconds(2))).isEmpty();
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(2900));
+        assertThat(registry.spec(slow).path("name").asText()).isEqualTo(slow);
+
+        // When bytes are registered (multipart, HTTP Basic as the registrar) and made the champion
+        byte[] bytes = "not a model".getBytes(StandardCharsets.UTF_8);
+        int version = registry.register(useCase, bytes, new ObjectMapper().createObjectNode().put("role", "candidate"));
+        assertThat(version).isEqualTo(1);
+        assertThat(StubRegistry.registrations(useCase).get(0).artifact()).isEqualTo(bytes);
+        assertThat(StubRegistry.registrations(useCase).get(0).metadata().path("role").asText()).isEqualTo("candidate");
+        StubRegistry.champion(useCase, version);
+
+        // Then an artifact whose sha256 checks out is handed to the Scorer (which refuses these bytes)
+        assertThatThrownBy(() -> registry.champion(useCase)).isInstanceOf(TrainingFailedException.class)
+                .hasMessageStartingWith("the artifact of champion v1 does not load: ");
+
+        // And one whose bytes differ from the registry's sha256 header is refused before it is loaded
+        StubRegistry.tamper(useCase);
+        assertThatThrownBy(() -> registry.champion(useCase)).isInstanceOf(TrainingFailedException.class)
+                .hasMessage("the artifact of champion v1 has sha256 " + RegistryClient.sha256(bytes)
+                        + ", the registry says " + "0".repeat(64));
     }
 
     @Test

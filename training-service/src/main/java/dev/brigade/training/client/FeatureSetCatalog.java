@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.KafkaException;
 
 import dev.brigade.events.DataExpectations;
-import dev.brigade.events.FeatureExpectation;
 import dev.brigade.events.FeatureSetRegistered;
 import dev.brigade.events.FeatureSpec;
 import dev.brigade.events.serde.EventCodec;
@@ -81,14 +80,12 @@ public class FeatureSetCatalog {
         if (e == null) {
             return new DataContract(types, List.of(), Optional.empty(), Optional.empty(), Optional.empty());
         }
-        List<DataContract.FeatureExpectation> features = new ArrayList<>();
-        for (FeatureExpectation f : e.getFeatures()) {
-            features.add(new DataContract.FeatureExpectation(f.getFeature(), Optional.ofNullable(f.getMin()),
-                    Optional.ofNullable(f.getMax()),
-                    f.getCategories() == null ? List.of()
-                            : f.getCategories().stream().map(CharSequence::toString).toList(),
-                    Optional.ofNullable(f.getMaxMissingRate())));
-        }
+        List<DataContract.FeatureExpectation> features = e.getFeatures().stream()
+                .map(f -> new DataContract.FeatureExpectation(f.getFeature(), Optional.ofNullable(f.getMin()),
+                        Optional.ofNullable(f.getMax()), f.getCategories() == null ? List.of()
+                                : f.getCategories().stream().map(CharSequence::toString).toList(),
+                        Optional.ofNullable(f.getMaxMissingRate())))
+                .toList();
         return new DataContract(types, features, Optional.ofNullable(e.getPositiveShareMin()),
                 Optional.ofNullable(e.getPositiveShareMax()),
                 Optional.ofNullable(e.getFreshnessMillis()).map(Duration::ofMillis));

@@ -3,25 +3,15 @@ package dev.brigade.training.config;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.brigade.platform.kafka.KafkaClients;
 import dev.brigade.training.EvaluationSettings;
 import dev.brigade.training.client.FeatureSetCatalog;
-import dev.brigade.training.client.RegistryClient;
 import dev.brigade.training.service.DatasetReader;
 import dev.brigade.training.service.Evaluator;
 
 /** The plain classes the jobs use, built once from the configuration. */
 @ApplicationScoped
 public class TrainingBeans {
-
-    @Produces
-    @ApplicationScoped
-    RegistryClient registryClient(TrainingConfig config, ObjectMapper json) {
-        TrainingConfig.Registry r = config.registry();
-        return new RegistryClient(r.url(), r.user(), r.password(), r.timeout(), json);
-    }
 
     @Produces
     @ApplicationScoped

@@ -1,6 +1,7 @@
 package dev.brigade.training.mapping;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -78,11 +79,6 @@ public final class ArtifactMapper {
         return artifact;
     }
 
-    /** The platform's scorer over the exported artifact: what registry and serving will compute. */
-    public static Scorer scorer(TrainedNetwork trained, double decisionThreshold) {
-        return Scorer.of(toArtifact(trained, decisionThreshold));
-    }
-
     private static Activation activation(int layer, IActivation fn) {
         if (fn instanceof ActivationIdentity) {
             return Activation.IDENTITY;
@@ -116,10 +112,6 @@ public final class ArtifactMapper {
     }
 
     private static List<Double> list(double[] values) {
-        List<Double> out = new ArrayList<>(values.length);
-        for (double v : values) {
-            out.add(v);
-        }
-        return out;
+        return Arrays.stream(values).boxed().toList();
     }
 }

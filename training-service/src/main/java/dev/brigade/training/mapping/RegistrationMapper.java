@@ -2,6 +2,7 @@ package dev.brigade.training.mapping;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -11,15 +12,12 @@ import dev.brigade.model.ModelArtifact;
 import dev.brigade.model.ModelTask;
 import dev.brigade.training.Calibration;
 import dev.brigade.training.Dataset;
-import dev.brigade.training.DatasetRange;
 import dev.brigade.training.DeltaInterval;
 import dev.brigade.training.Evaluation;
 import dev.brigade.training.FeatureProfile;
 import dev.brigade.training.InputFeature;
-import dev.brigade.training.InputType;
-import dev.brigade.training.Fairness;
 import dev.brigade.training.LatencySample;
-import dev.brigade.training.ReliabilityBin;
+import dev.brigade.training.Fairness;
 import dev.brigade.training.SliceResult;
 import dev.brigade.training.UseCaseSettings;
 import dev.brigade.training.WorstExample;
@@ -43,14 +41,6 @@ public final class RegistrationMapper {
             Evaluation evaluation, Integer championVersion, String holdoutDescription,
             Map<String, FeatureProfile> profile, long profileRows, LatencySample latency, String reason,
             String role, BaselineResult baseline) {
-
-        public Registration(UseCaseSettings settings, List<InputFeature> inputs, ModelArtifact artifact,
-                String runId, String codeVersion, Dataset dataset, Map<String, String> hyperparameters, long seed,
-                Evaluation evaluation, Integer championVersion, String holdoutDescription,
-                Map<String, FeatureProfile> profile, long profileRows, LatencySample latency, String reason) {
-            this(settings, inputs, artifact, runId, codeVersion, dataset, hyperparameters, seed, evaluation,
-                    championVersion, holdoutDescription, profile, profileRows, latency, reason, "candidate", null);
-        }
     }
 
     /** The candidate against the baseline registered beside it (version null when it is not registered). */
@@ -105,7 +95,7 @@ public final class RegistrationMapper {
         lineage.put("codeVersion", r.codeVersion());
         lineage.put("featureSet", r.dataset().featureSet());
         lineage.put("featureSetVersion", r.dataset().featureSetVersion());
-        ranges(lineage.putArray("datasetRanges"), r.dataset().ranges());
+        lineage.set("datasetRanges", json.valueToTree(r.dataset().ranges()));
         ObjectNode params = lineage.putObject("hyperparameters");
         r.hyperparameters().forEach(params::put);
         lineage.put("seed", r.seed());
@@ -142,33 +132,14 @@ public final class RegistrationMapper {
         if (calibration != null) {
             ObjectNode c = report.putObject("calibration");
             c.put("ece", calibration.ece());
-            ArrayNode bins = c.putArray("bins");
-            for (ReliabilityBin b : calibration.bins()) {
-                ObjectNode bin = bins.addObject();
-                bin.put("lower", b.lower());
-                bin.put("upper", b.upper());
-                bin.put("count", b.count());
-                bin.put("meanPredicted", b.meanPredicted());
-                bin.put("observedRate", b.observedRate());
-            }
+            c.set("bins", json.valueToTree(calibration.bins()));
         }
         ObjectNode business = report.putObject("businessMetric");
         business.put("name", e.costMatrix().name());
         business.put("candidate", e.businessCandidate());
         e.businessChampion().ifPresent(v -> business.put("champion", v));
-        e.comparison().ifPresent(d -> {
-            ObjectNode c = report.putObject("championComparison");
-            c.put("championVersion", r.championVersion());
-            c.put("metric", d.metric());
-            c.put("candidate", d.candidate());
-            c.put("champion", d.champion());
-            c.put("delta", d.delta());
-            c.put("ciLow", d.ciLow());
-            c.put("ciHigh", d.ciHigh());
-            c.put("n", d.n());
-            c.put("confidence", d.confidence());
-            c.put("resamples", d.resamples());
-        });
+        e.comparison().ifPresent(d -> report.putObject("championComparison")
+                .put("championVersion", r.championVersion()).setAll((ObjectNode) json.valueToTree(d)));
         if (r.baseline() != null) {
             DeltaInterval d = r.baseline().comparison();
             ObjectNode b = report.putObject("baselineComparison");
@@ -192,26 +163,14 @@ public final class RegistrationMapper {
             row.put("label", w.label());
             row.put("score", w.score());
             row.put("loss", w.loss());
-            ObjectNode rowSlices = row.putObject("slices");
-            new java.util.TreeMap<>(w.slices()).forEach(rowSlices::put);
-            ObjectNode rowFeatures = row.putObject("features");
-            w.features().forEach((name, value) -> {
-                if (value == null) {
-                    rowFeatures.putNull(name);
-                } else if (value instanceof Boolean b) {
-                    rowFeatures.put(name, b);
-                } else {
-                    rowFeatures.put(name, ((Number) value).doubleValue());
-                }
-            });
+            row.set("slices", json.valueToTree(new TreeMap<>(w.slices())));
+            // inputs as the model saw them: a number, a boolean, or null where missing
+            row.set("features", json.valueToTree(w.features()));
         }
         if (e.fairness() != null) {
             report.set("fairness", fairness(json, e.fairness()));
         }
-        ObjectNode latency = report.putObject("latency");
-        latency.put("meanMicros", r.latency().meanMicros());
-        latency.put("p99Micros", r.latency().p99Micros());
-        latency.put("parameters", r.latency().parameters());
+        report.set("latency", json.valueToTree(r.latency()));
         return report;
     }
 
@@ -236,52 +195,18 @@ public final class RegistrationMapper {
                 s.metrics().entrySet().stream().sorted(Map.Entry.comparingByKey())
                         .forEach(m -> metrics.put(m.getKey(), m.getValue()));
             }
-            gaps(attribute.putArray("gaps"), a.gaps());
+            attribute.set("gaps", json.valueToTree(a.gaps()));
             if (a.championGaps() != null) {
-                gaps(attribute.putArray("championGaps"), a.championGaps());
+                attribute.set("championGaps", json.valueToTree(a.championGaps()));
             }
         }
         return section;
     }
 
-    private static void gaps(ArrayNode out, List<Fairness.Gap> gaps) {
-        for (Fairness.Gap g : gaps) {
-            ObjectNode gap = out.addObject();
-            gap.put("metric", g.metric());
-            gap.put("gap", g.gap());
-            gap.put("highest", g.highest());
-            gap.put("lowest", g.lowest());
-            gap.put("slicesCompared", g.slicesCompared());
-        }
-    }
-
     private static ObjectNode profile(ObjectMapper json, Registration r) {
         ObjectNode profile = json.createObjectNode();
         profile.put("n", r.profileRows());
-        ObjectNode features = profile.putObject("features");
-        r.profile().forEach((name, p) -> {
-            ObjectNode f = features.putObject(name);
-            f.put("type", p.type().name());
-            if (p.type() == InputType.BOOLEAN) {
-                p.categories().forEach(f.putArray("categories")::add);
-            } else {
-                p.edges().forEach(f.putArray("edges")::add);
-                f.put("mean", p.mean());
-                f.put("std", p.std());
-            }
-            p.frequencies().forEach(f.putArray("frequencies")::add);
-            f.put("missingRate", p.missingRate());
-        });
+        profile.set("features", json.valueToTree(r.profile()));
         return profile;
-    }
-
-    private static void ranges(ArrayNode out, List<DatasetRange> ranges) {
-        for (DatasetRange range : ranges) {
-            ObjectNode node = out.addObject();
-            node.put("topic", range.topic());
-            node.put("partition", range.partition());
-            node.put("fromOffset", range.fromOffset());
-            node.put("toOffset", range.toOffset());
-        }
     }
 }

@@ -1,7 +1,6 @@
 package dev.brigade.training.mapping;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -13,7 +12,6 @@ import dev.brigade.events.RunSkipped;
 import dev.brigade.events.RunStarted;
 import dev.brigade.events.RunSucceeded;
 import dev.brigade.events.TrainingRunEvent;
-import dev.brigade.training.DatasetRange;
 import dev.brigade.training.EpochProgress;
 import dev.brigade.training.RunRecord;
 
@@ -24,10 +22,8 @@ public final class RunEventMapper {
     }
 
     public static TrainingRunEvent started(RunRecord run, Instant at) {
-        List<OffsetRange> ranges = new ArrayList<>();
-        for (DatasetRange r : run.datasetRanges()) {
-            ranges.add(new OffsetRange(r.topic(), r.partition(), r.fromOffset(), r.toOffset()));
-        }
+        List<OffsetRange> ranges = run.datasetRanges().stream()
+                .map(r -> new OffsetRange(r.topic(), r.partition(), r.fromOffset(), r.toOffset())).toList();
         return event(run, at, RunStarted.newBuilder()
                 .setRequestId(run.requestIds().get(0))
                 .setReason(run.reason())

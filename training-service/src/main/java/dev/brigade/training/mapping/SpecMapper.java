@@ -40,9 +40,7 @@ public final class SpecMapper {
         };
         JsonNode featureSet = required(task, "featureSet");
         JsonNode metrics = required(spec, "metrics");
-        List<String> slices = new ArrayList<>();
-        JsonNode perSlice = metrics.path("guardrails").path("perSlice").path("slices");
-        perSlice.forEach(s -> slices.add(s.asText()));
+        List<String> slices = texts(metrics.path("guardrails").path("perSlice").path("slices"));
         JsonNode business = required(metrics, "businessMetric");
         JsonNode serving = required(spec, "serving");
         JsonNode threshold = serving.get("decisionThreshold");
@@ -83,9 +81,7 @@ public final class SpecMapper {
         training.path("hyperparameters").fields().forEachRemaining(e -> {
             JsonNode value = e.getValue();
             if (value.isArray()) {
-                List<String> items = new ArrayList<>();
-                value.forEach(item -> items.add(item.asText()));
-                values.put(e.getKey(), String.join(",", items));
+                values.put(e.getKey(), String.join(",", texts(value)));
             } else if (!value.isNull()) {
                 values.put(e.getKey(), value.asText());
             }

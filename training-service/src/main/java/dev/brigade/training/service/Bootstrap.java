@@ -19,15 +19,7 @@ public final class Bootstrap {
     /**
      * Percentile interval at {@code confidence} (linear interpolation between order statistics). Resamples where
      * the metric is undefined (e.g. AUC of a draw with one class) are dropped; if all are, the interval is the
-     * point delta.
-     */
-    public static DeltaInterval pairedDelta(String metric, ToDoubleBiFunction<double[], double[]> fn,
-            double[] candidate, double[] champion, double[] labels, int resamples, double confidence, long seed) {
-        return pairedDelta(metric, fn, fn, candidate, champion, labels, resamples, confidence, seed);
-    }
-
-    /**
-     * As above, with one function per model: a threshold metric (precision, recall, accuracy) is measured at each
+     * point delta. One function per model: a threshold metric (precision, recall, accuracy) is measured at each
      * model's own decision threshold.
      */
     public static DeltaInterval pairedDelta(String metric, ToDoubleBiFunction<double[], double[]> candidateFn,

@@ -26,6 +26,8 @@ public final class ContractCheck {
     /** Examples of offending values kept per expectation for the reason. */
     private static final int SAMPLES = 3;
 
+    private static final Set<String> CHECKED_TYPES = Set.of("BOOLEAN", "LONG", "DOUBLE", "STRING");
+
     private final DataContract contract;
     private final ModelTask task;
     private final Map<String, FeatureTally> features = new LinkedHashMap<>();
@@ -99,19 +101,13 @@ public final class ContractCheck {
         long s = d.getSeconds();
         long[] sizes = {86_400, 3_600, 60, 1};
         String[] units = {"d", "h", "m", "s"};
-        StringBuilder out = new StringBuilder();
-        int shown = 0;
-        for (int i = 0; i < sizes.length && shown < 2; i++) {
-            long n = s / sizes[i];
-            s %= sizes[i];
-            if (n > 0 || (out.length() > 0)) {
-                if (n > 0) {
-                    out.append(out.length() > 0 ? " " : "").append(n).append(units[i]);
-                }
-                shown++;
-            }
+        int i = 0;
+        while (i < 3 && s < sizes[i]) {
+            i++;
         }
-        return out.length() == 0 ? "0s" : out.toString();
+        // the next unit is shown only when it is not zero: 3d, not 3d 0h
+        long next = i < 3 ? s % sizes[i] / sizes[i + 1] : 0;
+        return s / sizes[i] + units[i] + (next > 0 ? " " + next + units[i + 1] : "");
     }
 
     static String number(double value) {
@@ -201,14 +197,9 @@ public final class ContractCheck {
             });
         }
 
+        /** A type this check does not know is taken as kept. */
         private boolean hasType(Object value) {
-            return switch (type) {
-                case "BOOLEAN" -> value instanceof Boolean;
-                case "LONG" -> value instanceof Long || value instanceof Integer;
-                case "DOUBLE" -> value instanceof Double || value instanceof Float;
-                case "STRING" -> value instanceof CharSequence;
-                default -> true;
-            };
+            return !CHECKED_TYPES.contains(type) || typeName(value).equalsIgnoreCase(type);
         }
     }
 

@@ -46,15 +46,9 @@ public class DatasetReader {
      * @param useCase examples that name another use case are left out; examples that name none are used
      * @param cutoff examples at or after it are left out, so a re-read with the same ranges is the same dataset
      * @param previousEnd per partition, where the last successful run's ranges ended: rows from there on are new
+     * @param observer sees each example of the dataset as it is on the topic (the contract check)
      * @throws TrainingFailedException when the topic cannot be read to its end offsets within the timeout
      */
-    public Dataset read(String useCase, String featureSet, int featureSetVersion, List<InputFeature> inputs,
-            Instant cutoff, Map<Integer, Long> previousEnd) {
-        return read(useCase, featureSet, featureSetVersion, inputs, cutoff, previousEnd, example -> {
-        });
-    }
-
-    /** As above; {@code observer} sees each example of the dataset as it is on the topic (the contract check). */
     public Dataset read(String useCase, String featureSet, int featureSetVersion, List<InputFeature> inputs,
             Instant cutoff, Map<Integer, Long> previousEnd, Consumer<TrainingExample> observer) {
         try (TopicScan scan = open()) {

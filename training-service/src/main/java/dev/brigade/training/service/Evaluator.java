@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 import dev.brigade.model.ModelTask;
@@ -40,17 +39,10 @@ public final class Evaluator {
      * @param inputs the candidate's inputs, the order of {@link Example#features()}
      * @param primaryMetric the spec's primary metric, compared with the champion
      * @param sliceAttributes the slice attributes to break metrics down by (e.g. region, device)
+     * @param fairnessSettings the protected attributes whose slices' gaps are measured (the champion's on the same
+     *        rows too)
      * @throws TrainingFailedException for an empty holdout, an unknown metric, a cost on an unknown input, or a
      *         champion that needs an input the holdout does not carry
-     */
-    public Evaluation evaluate(ModelTask task, List<InputFeature> inputs, List<Example> holdout, Scorer candidate,
-            Optional<Champion> champion, String primaryMetric, List<String> sliceAttributes, CostMatrix costs) {
-        return evaluate(task, inputs, holdout, candidate, champion, primaryMetric, sliceAttributes, costs,
-                Fairness.Settings.none());
-    }
-
-    /**
-     * As above, plus the gaps between the slices of each protected attribute (the champion's on the same rows too).
      */
     public Evaluation evaluate(ModelTask task, List<InputFeature> inputs, List<Example> holdout, Scorer candidate,
             Optional<Champion> champion, String primaryMetric, List<String> sliceAttributes, CostMatrix costs,
@@ -148,21 +140,9 @@ public final class Evaluator {
             double threshold, List<String> attributes) {
         List<SliceResult> out = new ArrayList<>();
         for (String attribute : attributes) {
-            Map<String, List<Integer>> byValue = new TreeMap<>();
-            for (int r = 0; r < rows.size(); r++) {
-                String value = rows.get(r).slices().get(attribute);
-                if (value != null) {
-                    byValue.computeIfAbsent(value, v -> new ArrayList<>()).add(r);
-                }
-            }
-            for (Map.Entry<String, List<Integer>> e : byValue.entrySet()) {
-                List<Integer> indices = e.getValue();
-                double[] s = new double[indices.size()];
-                double[] l = new double[indices.size()];
-                for (int k = 0; k < s.length; k++) {
-                    s[k] = scores[indices.get(k)];
-                    l[k] = labels[indices.get(k)];
-                }
+            for (Map.Entry<String, List<Integer>> e : FairnessMetrics.rowsBySlice(rows, attribute).entrySet()) {
+                double[] s = e.getValue().stream().mapToDouble(r -> scores[r]).toArray();
+                double[] l = e.getValue().stream().mapToDouble(r -> labels[r]).toArray();
                 out.add(new SliceResult(attribute, e.getKey(), s.length, Metrics.all(task, s, l, threshold)));
             }
         }

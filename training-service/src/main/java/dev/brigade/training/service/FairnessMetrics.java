@@ -39,16 +39,9 @@ public final class FairnessMetrics {
         }
         List<Fairness.Attribute> attributes = new ArrayList<>();
         for (String attribute : settings.attributes()) {
-            Map<String, List<Integer>> byValue = new TreeMap<>();
-            for (int r = 0; r < rows.size(); r++) {
-                String value = rows.get(r).slices().get(attribute);
-                if (value != null) {
-                    byValue.computeIfAbsent(value, v -> new ArrayList<>()).add(r);
-                }
-            }
             List<Fairness.Slice> slices = new ArrayList<>();
             List<Fairness.Slice> championSlices = new ArrayList<>();
-            for (Map.Entry<String, List<Integer>> e : byValue.entrySet()) {
+            for (Map.Entry<String, List<Integer>> e : rowsBySlice(rows, attribute).entrySet()) {
                 slices.add(slice(task, e.getKey(), e.getValue(), scores, labels, threshold));
                 if (championScores != null) {
                     championSlices.add(slice(task, e.getKey(), e.getValue(), championScores, labels,
@@ -59,6 +52,18 @@ public final class FairnessMetrics {
                     championScores == null ? null : gaps(task, championSlices, settings.minSliceSize())));
         }
         return new Fairness(settings.minSliceSize(), attributes);
+    }
+
+    /** The indices of the rows per value of the slice attribute, by value; rows without one are in none. */
+    static Map<String, List<Integer>> rowsBySlice(List<Example> rows, String attribute) {
+        Map<String, List<Integer>> byValue = new TreeMap<>();
+        for (int r = 0; r < rows.size(); r++) {
+            String value = rows.get(r).slices().get(attribute);
+            if (value != null) {
+                byValue.computeIfAbsent(value, v -> new ArrayList<>()).add(r);
+            }
+        }
+        return byValue;
     }
 
     static Fairness.Slice slice(ModelTask task, String value, List<Integer> indices, double[] scores,

@@ -1,9 +1,11 @@
 package dev.brigade.training.service;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -72,10 +74,7 @@ public class NetworkTrainer {
         network.init();
 
         Random order = new Random(params.seed());
-        int[] permutation = new int[x.length];
-        for (int i = 0; i < permutation.length; i++) {
-            permutation[i] = i;
-        }
+        int[] permutation = IntStream.range(0, x.length).toArray();
         List<EpochProgress> epochs = new ArrayList<>();
         double bestLoss = Double.POSITIVE_INFINITY;
         INDArray bestParams = network.params().dup();
@@ -183,11 +182,7 @@ public class NetworkTrainer {
     }
 
     private static double[] scale(double[] values, double mean, double std) {
-        double[] out = new double[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = (values[i] - mean) / std;
-        }
-        return out;
+        return Arrays.stream(values).map(v -> (v - mean) / std).toArray();
     }
 
     private static double mean(double[] values) {

@@ -13,7 +13,6 @@ import jakarta.interceptor.Interceptor;
 
 import org.jboss.logging.Logger;
 
-import dev.brigade.events.OffsetRange;
 import dev.brigade.events.RunFailed;
 import dev.brigade.events.RunProgress;
 import dev.brigade.events.RunSkipped;
@@ -133,12 +132,9 @@ public class RunHistory {
                 finalStatus = RunStatus.FAILED;
                 finalReason = "interrupted: the service stopped before the run ended";
             }
-            List<DatasetRange> ranges = new ArrayList<>();
-            if (started != null) {
-                for (OffsetRange r : started.getDatasetRanges()) {
-                    ranges.add(new DatasetRange(r.getTopic(), r.getPartition(), r.getFromOffset(), r.getToOffset()));
-                }
-            }
+            List<DatasetRange> ranges = started == null ? List.of() : started.getDatasetRanges().stream()
+                    .map(r -> new DatasetRange(r.getTopic(), r.getPartition(), r.getFromOffset(), r.getToOffset()))
+                    .toList();
             return new RunRecord(runId, useCase, requestIds, started == null ? null : started.getReason(),
                     finalStatus, finalReason, started == null ? null : started.getCodeVersion(), null,
                     started == null ? null : started.getFeatureSet(),

@@ -1,6 +1,5 @@
 package dev.brigade.training.service;
 
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,13 +45,7 @@ public class RunStore {
 
     /** Runs, newest first, optionally of one use case. */
     public synchronized List<RunRecord> list(String useCase) {
-        List<RunRecord> out = new ArrayList<>();
-        for (RunRecord r : runs.values()) {
-            if (useCase == null || r.useCase().equals(useCase)) {
-                out.add(r);
-            }
-        }
-        out.sort(Comparator.comparing(RunRecord::createdAt).reversed());
-        return out;
+        return runs.values().stream().filter(r -> useCase == null || r.useCase().equals(useCase))
+                .sorted(Comparator.comparing(RunRecord::createdAt).reversed()).toList();
     }
 }

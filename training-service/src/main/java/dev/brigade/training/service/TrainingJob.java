@@ -1,20 +1,17 @@
 package dev.brigade.training.service;
 
 import java.lang.management.ManagementFactory;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -31,6 +28,7 @@ import dev.brigade.training.Dataset;
 import dev.brigade.training.DatasetRange;
 import dev.brigade.training.DatasetSplit;
 import dev.brigade.training.DeltaInterval;
+import dev.brigade.training.EpochProgress;
 import dev.brigade.training.Evaluation;
 import dev.brigade.training.Example;
 import dev.brigade.training.FeatureProfile;
@@ -61,28 +59,32 @@ public class TrainingJob {
     private static final Logger LOG = Logger.getLogger(TrainingJob.class);
     private static final int LATENCY_ROWS = 2000;
 
-    @Inject
-    TrainingConfig config;
-    @Inject
-    RegistryClient registry;
-    @Inject
-    FeatureSetCatalog catalog;
-    @Inject
-    DatasetReader reader;
-    @Inject
-    NetworkTrainer trainer;
-    @Inject
-    Evaluator evaluator;
-    @Inject
-    RunStore store;
-    @Inject
-    TrainingRunPublisher publisher;
-    @Inject
-    ObjectMapper json;
-    @Inject
-    TrainingMetrics metrics;
+    private final TrainingConfig config;
+    private final RegistryClient registry;
+    private final FeatureSetCatalog catalog;
+    private final DatasetReader reader;
+    private final NetworkTrainer trainer;
+    private final Evaluator evaluator;
+    private final RunStore store;
+    private final TrainingRunPublisher publisher;
+    private final ObjectMapper json;
+    private final TrainingMetrics metrics;
+    private final Clock clock = Clock.systemUTC();
 
-    Clock clock = Clock.systemUTC();
+    TrainingJob(TrainingConfig config, RegistryClient registry, FeatureSetCatalog catalog, DatasetReader reader,
+            NetworkTrainer trainer, Evaluator evaluator, RunStore store, TrainingRunPublisher publisher,
+            ObjectMapper json, TrainingMetrics metrics) {
+        this.config = config;
+        this.registry = registry;
+        this.catalog = catalog;
+        this.reader = reader;
+        this.trainer = trainer;
+        this.evaluator = evaluator;
+        this.store = store;
+        this.publisher = publisher;
+        this.json = json;
+        this.metrics = metrics;
+    }
 
     /** Keeps the timed scores observable, so the JIT cannot drop the work being timed. */
     static volatile double blackhole;
@@ -173,19 +175,14 @@ public class TrainingJob {
         metrics.dataset(run.useCase, split.training().size(), split.validation().size(), split.holdout().size());
         run.store(store);
 
-        TrainedNetwork trained = trainer.train(settings.task(), inputs, rows(split.training()),
-                labels(split.training()), rows(split.validation()), labels(split.validation()), params, epoch -> {
-                    run.epoch(epoch);
-                    metrics.epoch(run.useCase, epoch);
-                    publish(RunEventMapper.progress(run.store(store), epoch, clock.instant()));
-                });
         double threshold = settings.decisionThreshold() == null ? 0.5 : settings.decisionThreshold();
-        ModelArtifact artifact = ArtifactMapper.toArtifact(trained, threshold);
-        byte[] bytes = ModelArtifactCodec.encode(artifact);
-        Scorer candidate = Scorer.load(bytes);
+        Model candidate = fit(settings, inputs, split, params, threshold, epoch -> {
+            run.epoch(epoch);
+            metrics.epoch(run.useCase, epoch);
+            publish(RunEventMapper.progress(run.store(store), epoch, clock.instant()));
+        });
         Optional<Champion> champion = registry.champion(run.useCase);
-        Evaluation evaluation = evaluator.evaluate(settings.task(), inputs, split.holdout(), candidate, champion,
-                settings.primaryMetric(), settings.sliceAttributes(), settings.costMatrix(), settings.fairness());
+        Evaluation evaluation = evaluate(settings, inputs, split, candidate, champion);
         run.evaluation = evaluation;
         run.store(store);
 
@@ -198,37 +195,54 @@ public class TrainingJob {
         // registered beside the candidate, which must beat it at the gate; serving keeps it as the last resort.
         String baselineModel = settings.task() == ModelTask.BINARY_CLASSIFICATION ? "logistic regression"
                 : "linear regression";
-        TrainedNetwork baselineNet = trainer.train(settings.task(), inputs, rows(split.training()),
-                labels(split.training()), rows(split.validation()), labels(split.validation()),
-                params.withOverrides(Map.of(Hyperparameters.HIDDEN_LAYERS, "")), epoch -> {
-                });
-        ModelArtifact baselineArtifact = ArtifactMapper.toArtifact(baselineNet, threshold);
-        byte[] baselineBytes = ModelArtifactCodec.encode(baselineArtifact);
-        Scorer baseline = Scorer.load(baselineBytes);
-        Evaluation baselineEvaluation = evaluator.evaluate(settings.task(), inputs, split.holdout(), baseline,
-                champion, settings.primaryMetric(), settings.sliceAttributes(), settings.costMatrix(),
-                settings.fairness());
-        int baselineVersion = registry.register(run.useCase, baselineBytes, RegistrationMapper.metadata(json,
-                new RegistrationMapper.Registration(settings, inputs, baselineArtifact, run.runId, run.codeVersion,
-                        dataset, params.withOverrides(Map.of(Hyperparameters.HIDDEN_LAYERS, "")).asStrings(),
-                        params.seed(), baselineEvaluation, championVersion, holdoutDescription, profile,
-                        split.training().size(), latency(baseline, split.holdout(), baselineNet.parameterCount()),
+        Hyperparameters baselineParams = params.withOverrides(Map.of(Hyperparameters.HIDDEN_LAYERS, ""));
+        Model baseline = fit(settings, inputs, split, baselineParams, threshold, epoch -> {
+        });
+        int baselineVersion = registry.register(run.useCase, baseline.bytes(), RegistrationMapper.metadata(json,
+                new RegistrationMapper.Registration(settings, inputs, baseline.artifact(), run.runId, run.codeVersion,
+                        dataset, baselineParams.asStrings(), params.seed(),
+                        evaluate(settings, inputs, split, baseline, champion), championVersion, holdoutDescription,
+                        profile, split.training().size(), baseline.latency(split.holdout()),
                         "baseline (" + baselineModel + ") of training run " + run.runId, "baseline", null)));
-        DeltaInterval vsBaseline = evaluator.compare(settings.task(), inputs, split.holdout(), candidate, baseline,
-                settings.primaryMetric());
+        DeltaInterval vsBaseline = evaluator.compare(settings.task(), inputs, split.holdout(), candidate.scorer(),
+                baseline.scorer(), settings.primaryMetric());
         LOG.infof("Run %s: candidate %s %.4f vs baseline v%d (%s) %.4f", run.runId, vsBaseline.metric(),
                 vsBaseline.candidate(), baselineVersion, baselineModel, vsBaseline.champion());
 
         RegistrationMapper.Registration registration = new RegistrationMapper.Registration(settings, inputs,
-                artifact, run.runId, run.codeVersion, dataset, run.hyperparameters, params.seed(), evaluation,
-                championVersion, holdoutDescription, profile, split.training().size(),
-                latency(candidate, split.holdout(), trained.parameterCount()),
-                "training run " + run.runId + " (" + run.reason + ")", "candidate",
-                new RegistrationMapper.BaselineResult(baselineVersion, baselineModel, vsBaseline));
-        run.artifactSha256 = sha256(bytes);
-        run.modelVersion = registry.register(run.useCase, bytes, RegistrationMapper.metadata(json, registration));
+                candidate.artifact(), run.runId, run.codeVersion, dataset, run.hyperparameters, params.seed(),
+                evaluation, championVersion, holdoutDescription, profile, split.training().size(),
+                candidate.latency(split.holdout()), "training run " + run.runId + " (" + run.reason + ")",
+                "candidate", new RegistrationMapper.BaselineResult(baselineVersion, baselineModel, vsBaseline));
+        run.artifactSha256 = RegistryClient.sha256(candidate.bytes());
+        run.modelVersion = registry.register(run.useCase, candidate.bytes(),
+                RegistrationMapper.metadata(json, registration));
         run.status(RunStatus.SUCCEEDED, null);
         LOG.infof("Run %s of %s registered version %d", run.runId, run.useCase, run.modelVersion);
+    }
+
+    /** A fitted network exported to the model/ artifact, and the platform scorer over the artifact's bytes. */
+    private record Model(TrainedNetwork network, ModelArtifact artifact, byte[] bytes, Scorer scorer) {
+
+        LatencySample latency(List<Example> rows) {
+            return TrainingJob.latency(scorer, rows, network.parameterCount());
+        }
+    }
+
+    /** Fits on the split's training rows (early stopping on its validation rows) and exports the network. */
+    private Model fit(UseCaseSettings settings, List<InputFeature> inputs, DatasetSplit split, Hyperparameters params,
+            double threshold, Consumer<EpochProgress> progress) {
+        TrainedNetwork network = trainer.train(settings.task(), inputs, rows(split.training()),
+                labels(split.training()), rows(split.validation()), labels(split.validation()), params, progress);
+        ModelArtifact artifact = ArtifactMapper.toArtifact(network, threshold);
+        byte[] bytes = ModelArtifactCodec.encode(artifact);
+        return new Model(network, artifact, bytes, Scorer.load(bytes));
+    }
+
+    private Evaluation evaluate(UseCaseSettings settings, List<InputFeature> inputs, DatasetSplit split, Model model,
+            Optional<Champion> champion) {
+        return evaluator.evaluate(settings.task(), inputs, split.holdout(), model.scorer(), champion,
+                settings.primaryMetric(), settings.sliceAttributes(), settings.costMatrix(), settings.fairness());
     }
 
     /** Where the last successful run's ranges ended, per partition: examples from there on are new. */
@@ -318,13 +332,5 @@ public class TrainingJob {
             return os.getProcessCpuTime();
         }
         return 0;
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

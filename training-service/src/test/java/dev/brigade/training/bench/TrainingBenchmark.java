@@ -15,6 +15,7 @@ import dev.brigade.training.CostMatrix;
 import dev.brigade.training.Evaluation;
 import dev.brigade.training.EvaluationSettings;
 import dev.brigade.training.Example;
+import dev.brigade.training.Fairness;
 import dev.brigade.training.Hyperparameters;
 import dev.brigade.training.InputFeature;
 import dev.brigade.training.InputType;
@@ -72,7 +73,8 @@ public final class TrainingBenchmark {
         byte[] artifact = ModelArtifactCodec.encode(ArtifactMapper.toArtifact(trained, 0.5));
         Evaluation evaluation = new Evaluator(EvaluationSettings.defaults()).evaluate(ModelTask.BINARY_CLASSIFICATION,
                 inputs, rows.subList(holdoutFrom, n), Scorer.load(artifact), Optional.empty(), "auc", List.of(),
-                new CostMatrix.Classification("cost", Cost.of(5), Cost.of(5), Cost.of(100), Cost.of(0)));
+                new CostMatrix.Classification("cost", Cost.of(5), Cost.of(5), Cost.of(100), Cost.of(0)),
+                Fairness.Settings.none());
         long t2 = System.nanoTime();
 
         double trainSeconds = (t1 - t0) / 1e9;

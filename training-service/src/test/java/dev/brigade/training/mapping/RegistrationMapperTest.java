@@ -53,7 +53,8 @@ class RegistrationMapperTest {
                 .setOutputScale(new OutputScale(30.0, 10.0)).setDecisionThreshold(null).build();
         UseCaseSettings settings = new UseCaseSettings("delivery-eta", 3, ModelTask.REGRESSION, "courier-load", 1,
                 "mae", List.of("zone"), new CostMatrix.Regression("expected-cost-per-delivery", 0.5, 0.2), null, 50,
-                "eta-ml-team", new RetrainingPolicy(Set.of(TrainingReason.MANUAL), 0, Duration.ZERO, 1), Map.of());
+                "eta-ml-team", new RetrainingPolicy(Set.of(TrainingReason.MANUAL), 0, Duration.ZERO, 1), Map.of(),
+                List.of(), 1);
         Dataset dataset = new Dataset("courier-load", 1,
                 List.of(new DatasetRange("training-examples", 0, 0, 40), new DatasetRange("training-examples", 1, 5,
                         5)), Instant.EPOCH, List.of(), 0, 0, 0, 0);
@@ -61,7 +62,7 @@ class RegistrationMapperTest {
                 List.of(new SliceResult("zone", "north", 5, Map.of("mae", 1.8)),
                         new SliceResult("zone", "south", 3, Map.of())),
                 null, settings.costMatrix(), 0.9, Optional.empty(), Optional.empty(), Map.of("mae", 2.4), 0.1,
-                List.of(new WorstExample("ev-9", 40.0, 22.5, 17.5, Map.of("zone", "south"), worstFeatures())));
+                List.of(new WorstExample("ev-9", 40.0, 22.5, 17.5, Map.of("zone", "south"), worstFeatures())), null);
         Map<String, FeatureProfile> profile = Map.of(
                 "items", new FeatureProfile(InputType.LONG, List.of(1.0, 2.0, 3.0), null, List.of(0.5, 0.5), 1.5, 0.5,
                         0.0),
@@ -71,7 +72,8 @@ class RegistrationMapperTest {
         // When mapped
         ObjectNode m = RegistrationMapper.metadata(JSON, new RegistrationMapper.Registration(settings, inputs,
                 artifact, "run-1", "git:abc", dataset, Map.of("seed", "42"), 42, evaluation, null,
-                "newest 20% by event time", profile, 32, new LatencySample(2.0, 9.0, 3), "weekly"));
+                "newest 20% by event time", profile, 32, new LatencySample(2.0, 9.0, 3), "weekly",
+                "candidate", null));
 
         // Then the sections are exactly the contract's
         assertThat(m.fieldNames()).toIterable().containsExactly("contract", "lineage", "evaluationReport",

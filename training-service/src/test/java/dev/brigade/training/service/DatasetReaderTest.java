@@ -72,7 +72,8 @@ class DatasetReaderTest {
 
         // When read for use case "mine"
         DatasetReader reader = new DatasetReader(clients, Duration.ofSeconds(30));
-        Dataset dataset = reader.read("mine", set, 1, INPUTS, cutoff, Map.of());
+        Dataset dataset = reader.read("mine", set, 1, INPUTS, cutoff, Map.of(), example -> {
+        });
 
         // Then the rows are this set's, in event-time order, inputs in contract order with absent values missing
         assertThat(ids(dataset)).containsExactly("e1", "e2", "e3", "e4", "e5");
@@ -103,7 +104,8 @@ class DatasetReaderTest {
         for (DatasetRange range : dataset.ranges()) {
             ends.put(range.partition(), range.toOffset());
         }
-        Dataset next = reader.read("mine", set, 1, INPUTS, cutoff, ends);
+        Dataset next = reader.read("mine", set, 1, INPUTS, cutoff, ends, example -> {
+        });
         assertThat(next.rows()).hasSize(6);
         assertThat(next.newExamples()).isEqualTo(1);
     }

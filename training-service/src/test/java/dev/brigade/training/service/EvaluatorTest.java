@@ -26,6 +26,7 @@ import dev.brigade.training.CostMatrix;
 import dev.brigade.training.Evaluation;
 import dev.brigade.training.EvaluationSettings;
 import dev.brigade.training.Example;
+import dev.brigade.training.Fairness;
 import dev.brigade.training.InputFeature;
 import dev.brigade.training.InputType;
 import dev.brigade.training.SliceResult;
@@ -57,7 +58,8 @@ class EvaluatorTest {
 
         // When evaluated with auc as the primary metric, sliced by region
         Evaluation e = evaluator.evaluate(ModelTask.BINARY_CLASSIFICATION, INPUTS, holdout,
-                Scorer.of(sigmoidOf("x", 1.0)), Optional.of(champion), "auc", List.of("region"), FRAUD);
+                Scorer.of(sigmoidOf("x", 1.0)), Optional.of(champion), "auc", List.of("region"), FRAUD,
+                Fairness.Settings.none());
 
         // Then the overall metrics are the candidate's (pairs ranked right: all but 0.35 < 0.6 -> auc 8/9)
         assertThat(e.n()).isEqualTo(6);
@@ -103,7 +105,8 @@ class EvaluatorTest {
         List<Example> holdout = List.of(new Example("a", Instant.EPOCH, new double[] {1, 5}, Map.of(), 1),
                 new Example("b", Instant.EPOCH, new double[] {-1, 5}, Map.of(), 0));
         Evaluation e = evaluator.evaluate(ModelTask.BINARY_CLASSIFICATION, INPUTS, holdout,
-                Scorer.of(sigmoidOf("x", 1.0)), Optional.empty(), "auc", List.of("region"), FRAUD);
+                Scorer.of(sigmoidOf("x", 1.0)), Optional.empty(), "auc", List.of("region"), FRAUD,
+                Fairness.Settings.none());
         assertThat(e.comparison()).isEmpty();
         assertThat(e.businessChampion()).isEmpty();
         assertThat(e.championOverall()).isEmpty();
@@ -116,10 +119,12 @@ class EvaluatorTest {
         List<Example> holdout = List.of(new Example("a", Instant.EPOCH, new double[] {1, 5}, Map.of(), 1));
         Champion stranger = new Champion(1, Scorer.of(sigmoidOf("distance_km", 1.0)));
         assertThatThrownBy(() -> evaluator.evaluate(ModelTask.BINARY_CLASSIFICATION, INPUTS, holdout,
-                Scorer.of(sigmoidOf("x", 1.0)), Optional.of(stranger), "auc", List.of(), FRAUD))
+                Scorer.of(sigmoidOf("x", 1.0)), Optional.of(stranger), "auc", List.of(), FRAUD,
+                Fairness.Settings.none()))
                 .isInstanceOf(TrainingFailedException.class).hasMessageContaining("distance_km");
         assertThatThrownBy(() -> evaluator.evaluate(ModelTask.BINARY_CLASSIFICATION, INPUTS, List.of(),
-                Scorer.of(sigmoidOf("x", 1.0)), Optional.empty(), "auc", List.of(), FRAUD))
+                Scorer.of(sigmoidOf("x", 1.0)), Optional.empty(), "auc", List.of(), FRAUD,
+                Fairness.Settings.none()))
                 .isInstanceOf(TrainingFailedException.class).hasMessageContaining("holdout is empty");
     }
 

@@ -136,8 +136,8 @@ class MetricsTest {
         double[] champion = {11, 17};
 
         // When bootstrapped 2000 times at 95%
-        DeltaInterval d = Bootstrap.pairedDelta("mae", RegressionMetrics::mae, candidate, champion, actual, 2000,
-                0.95, 7);
+        DeltaInterval d = Bootstrap.pairedDelta("mae", RegressionMetrics::mae, RegressionMetrics::mae, candidate,
+                champion, actual, 2000, 0.95, 7);
 
         // Then the point delta is -2 and the 2.5% / 97.5% quantiles are the extremes
         assertThat(d.candidate()).isEqualTo(0.0);
@@ -149,8 +149,8 @@ class MetricsTest {
         assertThat(d.resamples()).isEqualTo(2000);
 
         // And the same model against itself has delta 0 with a zero-width interval
-        DeltaInterval same = Bootstrap.pairedDelta("mae", RegressionMetrics::mae, champion, champion, actual, 100,
-                0.95, 7);
+        DeltaInterval same = Bootstrap.pairedDelta("mae", RegressionMetrics::mae, RegressionMetrics::mae, champion,
+                champion, actual, 100, 0.95, 7);
         assertThat(List.of(same.delta(), same.ciLow(), same.ciHigh())).containsOnly(0.0);
     }
 

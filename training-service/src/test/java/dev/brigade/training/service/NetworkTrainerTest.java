@@ -22,6 +22,7 @@ import dev.brigade.training.EpochProgress;
 import dev.brigade.training.Evaluation;
 import dev.brigade.training.EvaluationSettings;
 import dev.brigade.training.Example;
+import dev.brigade.training.Fairness;
 import dev.brigade.training.Hyperparameters;
 import dev.brigade.training.SyntheticData;
 import dev.brigade.training.SyntheticData.Rows;
@@ -118,7 +119,7 @@ class NetworkTrainerTest {
             TrainedNetwork trained = train(ModelTask.BINARY_CLASSIFICATION, data, SMALL, new ArrayList<>());
             Scorer scorer = Scorer.load(ModelArtifactCodec.encode(ArtifactMapper.toArtifact(trained, 0.5)));
             runs[k] = evaluator.evaluate(ModelTask.BINARY_CLASSIFICATION, SyntheticData.INPUTS, holdout, scorer,
-                    Optional.empty(), "auc", List.of(), costs);
+                    Optional.empty(), "auc", List.of(), costs, Fairness.Settings.none());
         }
 
         // Then every metric is identical, and the model learnt the signal

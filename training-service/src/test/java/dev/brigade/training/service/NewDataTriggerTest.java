@@ -83,7 +83,8 @@ class NewDataTriggerTest {
 
     private static UseCaseSettings settings(RetrainingPolicy policy) {
         return new UseCaseSettings("card-fraud", 1, ModelTask.BINARY_CLASSIFICATION, "card-activity", 1, "auc",
-                List.of(), new CostMatrix.Regression("cost", 1, 1), 0.5, 25, "fraud-ml-team", policy, Map.of());
+                List.of(), new CostMatrix.Regression("cost", 1, 1), 0.5, 25, "fraud-ml-team", policy, Map.of(),
+                List.of(), 1);
     }
 
     private static RunRecord run(RunStatus status, Instant startedAt, List<DatasetRange> ranges) {
