@@ -1,6 +1,8 @@
 package dev.brigade.serving;
 
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * What serves a use case right now: loaded models only, swapped as one immutable value so a request sees one
@@ -21,5 +23,10 @@ public record Deployment(String useCase, UseCaseState state, LoadedModel champio
 
     public boolean canServe() {
         return champion != null || baseline != null;
+    }
+
+    /** The loaded models (a version holding two roles comes twice). */
+    public Stream<LoadedModel> models() {
+        return Stream.of(champion, canary, shadow, baseline, previousChampion).filter(Objects::nonNull);
     }
 }

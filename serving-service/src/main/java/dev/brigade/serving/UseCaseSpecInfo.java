@@ -15,13 +15,6 @@ public record UseCaseSpecInfo(int specVersion, String taskType, String featureSe
         ONLINE, BATCH
     }
 
-    /** A spec without a serving mode serves online (the registry requires the field; old tests omit it). */
-    public UseCaseSpecInfo(int specVersion, String taskType, String featureSet, int featureSetVersion,
-            double latencyBudgetMs, List<Double> canaryPercents, String deployOwner) {
-        this(specVersion, taskType, featureSet, featureSetVersion, latencyBudgetMs, canaryPercents, deployOwner,
-                ServingMode.ONLINE);
-    }
-
     public boolean batch() {
         return servingMode == ServingMode.BATCH;
     }

@@ -11,10 +11,6 @@ import java.util.SortedMap;
 public record UseCaseState(String name, UseCaseSpecInfo spec, SortedMap<Integer, ModelVersionInfo> versions,
         Integer champion, Integer canary, Double canaryPercent, Integer shadow, List<Integer> championStack) {
 
-    public Optional<ModelVersionInfo> version(Integer v) {
-        return v == null ? Optional.empty() : Optional.ofNullable(versions.get(v));
-    }
-
     /** The champion before the current one: kept loaded so a rollback swaps at once. */
     public Optional<Integer> previousChampion() {
         return championStack.size() < 2 ? Optional.empty()
@@ -23,13 +19,8 @@ public record UseCaseState(String name, UseCaseSpecInfo spec, SortedMap<Integer,
 
     /** The newest non-archived version registered with role BASELINE: the last-resort fallback. */
     public Optional<Integer> baseline() {
-        Integer found = null;
-        for (ModelVersionInfo v : versions.values()) {
-            if (v.baseline() && !v.archived()) {
-                found = v.version();
-            }
-        }
-        return Optional.ofNullable(found);
+        return versions.values().stream().filter(v -> v.baseline() && !v.archived()).map(ModelVersionInfo::version)
+                .reduce((older, newer) -> newer);
     }
 
     /** The canary's share of traffic in percent: the alias move's, else the spec's first canary step, else 0. */

@@ -302,6 +302,29 @@ class RolloutTest {
     }
 
     @Test
+    void aDownloadAboveTheSizeLimitIsRefused() {
+        // Given v1 champion, and a v2 announced small whose registry answer is 3 MiB (the test limit is 1M)
+        Fixtures.Registry registry = new Fixtures.Registry(probe, "fraud-oversized").register(500);
+        int v1 = registry.version(Fixtures.bytes(1), ModelRole.CANDIDATE);
+        registry.promote(ModelAlias.CHAMPION, null, v1, null);
+        Api.awaitServing("fraud-oversized", "champion", v1);
+        String sha = RegistryClient.sha256(Fixtures.bytes(4));
+        Upstreams.artifact(sha, new byte[3 << 20]);
+        int v2 = registry.versionWithoutUpload(sha, 1000, ModelRole.CANDIDATE);
+
+        // When it is promoted
+        registry.promote(ModelAlias.CHAMPION, v1, v2, null);
+
+        // Then the streamed body is refused past the limit, the version given up with the reason, and v1 serves
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            Map<String, Object> s = Api.serving("fraud-oversized");
+            return s != null && s.get("failures").toString().contains("artifact is above the limit of 1048576 bytes");
+        });
+        assertThat((Integer) Api.score("fraud-oversized", Api.request("evt-o", "card-1", Map.of())).then()
+                .statusCode(200).extract().path("model.version")).isEqualTo(v1);
+    }
+
+    @Test
     void withoutAChampionTheBaselineAnswersAndSaysSo() {
         // Given a use case with only a BASELINE model
         Fixtures.Registry registry = new Fixtures.Registry(probe, "fraud-baseline").register(500);

@@ -34,6 +34,10 @@ import io.vertx.core.http.RequestOptions;
  * the keep-alive connection, and under load every timeout would then cost a new TCP connection on both sides, which
  * makes the next look-ups slower still (a retry storm without retries). One that sends nothing back for
  * {@code brigade.serving.features.abandon-after} is closed, so a hung feature-service cannot hold the pool.
+ *
+ * <p>Not the Quarkus REST client (used for the registry, {@link RegistryApi}): this is the scoring path's measured hot
+ * path, where the look-up is the costliest part of a score (bench/RESULTS.md), and it needs per-look-up deadlines on
+ * the caller's event loop, coalescing and tree-free codecs that a REST client interface does not give.
  */
 @ApplicationScoped
 public class FeatureClient {

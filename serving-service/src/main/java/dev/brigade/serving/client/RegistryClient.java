@@ -2,23 +2,24 @@ package dev.brigade.serving.client;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import dev.brigade.serving.config.ServingConfig;
 
 /**
- * Downloads model artifacts from the registry's read API ({@code GET /v1/artifacts/{sha256}}, open to every reader)
- * and verifies them: the size the event announced, the size limit, and the sha256 the event named. Blocking, on the
- * model loader's thread, never on a request's.
+ * Downloads model artifacts from the registry ({@link RegistryApi}) and verifies them: the size the event announced,
+ * the size limit, and the sha256 the event named. Blocking, on the model loader's thread, never on a request's.
  */
 @ApplicationScoped
 public class RegistryClient {
@@ -40,15 +41,14 @@ public class RegistryClient {
     }
 
     private final ServingConfig config;
-    private final HttpClient http;
+    private final RegistryApi registry;
 
-    RegistryClient(ServingConfig config) {
+    RegistryClient(ServingConfig config, @RestClient RegistryApi registry) {
         this.config = config;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(config.models().downloadTimeout()).build();
+        this.registry = registry;
     }
 
-    public byte[] artifact(String sha256, long expectedSize) throws DownloadException, InterruptedException {
+    public byte[] artifact(String sha256, long expectedSize) throws DownloadException {
         if (!SHA256.matcher(sha256).matches()) {
             throw new DownloadException("not a sha256: " + sha256, false);
         }
@@ -57,26 +57,23 @@ public class RegistryClient {
             throw new DownloadException("artifact of " + expectedSize + " bytes is above the limit of " + limit,
                     false);
         }
-        URI uri = config.registryUrl().resolve("/v1/artifacts/" + sha256);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(config.models().downloadTimeout())
-                .header("Accept", "application/octet-stream").GET().build();
-        HttpResponse<InputStream> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            throw new DownloadException("cannot reach the registry at " + uri + ": " + e, true);
-        }
+        String what = "/v1/artifacts/" + sha256 + " of the registry at " + config.registryUrl();
         byte[] bytes;
-        try (InputStream in = response.body()) {
-            if (response.statusCode() != 200) {
-                String text = new String(in.readNBytes(300), java.nio.charset.StandardCharsets.UTF_8);
-                throw new DownloadException("registry answered " + response.statusCode() + " for " + uri + ": "
-                        + text, response.statusCode() >= 500 || response.statusCode() == 404);
+        try (Response response = registry.artifact(sha256); InputStream in = response.readEntity(InputStream.class)) {
+            if (response.getStatus() != 200) {
+                String text = new String(in.readNBytes(300), StandardCharsets.UTF_8);
+                throw new DownloadException("registry answered " + response.getStatus() + " for " + what + ": "
+                        + text, response.getStatus() >= 500 || response.getStatus() == 404);
             }
             // Read one byte more than the limit: a bigger body is refused without holding it all.
             bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+        } catch (TimeoutException e) {
+            throw new DownloadException("no answer within " + config.models().downloadTimeout() + " ms from " + what,
+                    true);
+        } catch (ProcessingException e) {
+            throw new DownloadException("cannot reach " + what + ": " + e, true);
         } catch (IOException e) {
-            throw new DownloadException("download of " + uri + " broke off: " + e, true);
+            throw new DownloadException("download of " + what + " broke off: " + e, true);
         }
         if (bytes.length > limit) {
             throw new DownloadException("artifact is above the limit of " + limit + " bytes", false);

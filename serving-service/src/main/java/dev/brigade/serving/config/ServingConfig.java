@@ -77,8 +77,9 @@ public interface ServingConfig {
         @WithDefault("64M")
         io.quarkus.runtime.configuration.MemorySize maxArtifactSize();
 
-        @WithDefault("10s")
-        Duration downloadTimeout();
+        /** Milliseconds a download may wait for the registry's answer: the {@code @Timeout} of client/RegistryApi. */
+        @WithDefault("10000")
+        long downloadTimeout();
 
         /** Attempts to load a version before it is given up (and alerted); each waits twice as long as the last. */
         @WithDefault("4")

@@ -86,11 +86,6 @@ public class RegistryFollower {
         return replay.skipped() + refused.get();
     }
 
-    /** The registry's state of a use case as folded here (null if unknown). */
-    public UseCaseState state(String useCase) {
-        return states.get(useCase);
-    }
-
     private void caughtUpNow() {
         LOG.infof("Caught up with %s: %d changes applied, %d skipped, %d use cases", Topics.REGISTRY_EVENTS,
                 applied(), skipped(), states.size());

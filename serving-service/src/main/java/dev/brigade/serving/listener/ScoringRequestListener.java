@@ -116,10 +116,8 @@ public class ScoringRequestListener {
                 waiting.complete(null);
             }
         });
-        // The channel hands over the next record once this stage completes: bounded work in flight.
-        if (inFlight.get() < Math.max(1, config.maxInFlight())) {
-            return CompletableFuture.completedFuture(null);
-        }
+        // The channel hands over the next record once this stage completes: bounded work in flight. Set before the
+        // check, so a slot freed in between completes it.
         CompletableFuture<Void> waiting = new CompletableFuture<>();
         slotFreed = waiting;
         if (inFlight.get() < Math.max(1, config.maxInFlight())) {

@@ -3,9 +3,7 @@ package dev.brigade.serving.rest;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
@@ -40,7 +38,7 @@ public class BatchJobResource {
     /** Starting and cancelling batch jobs: they write scores to a production topic. */
     public static final String DEPLOYER = "deployer";
 
-    private static final Set<String> FIELDS = Set.of("useCase", "from", "to", "version");
+    private static final List<String> FIELDS = List.of("useCase", "from", "to", "version");
     private static final long MAX_BODY = 4096;
 
     private final BatchJobs jobs;
@@ -87,7 +85,8 @@ public class BatchJobResource {
     public BatchJob get(@PathParam("id") String id) {
         BatchJob job = jobs.get(id);
         if (job == null) {
-            throw notFound(id);
+            throw new ProblemException(404, "unknown-job", "no batch job " + id,
+                    List.of(new FieldError("id", "unknown batch job")));
         }
         return job;
     }
@@ -101,10 +100,7 @@ public class BatchJobResource {
     @APIResponse(responseCode = "202", description = "Cancelling")
     @APIResponse(responseCode = "409", description = "The job already ended")
     public Response cancel(@PathParam("id") String id) {
-        BatchJob job = jobs.get(id);
-        if (job == null) {
-            throw notFound(id);
-        }
+        BatchJob job = get(id);
         if (job.status().finished()) {
             throw new ProblemException(409, "job-ended", "batch job " + id + " already ended " + job.status(),
                     List.of(new FieldError("id", "ended " + job.status())));
@@ -119,12 +115,7 @@ public class BatchJobResource {
             throw new ProblemException(422, "invalid-request", "a batch job is a JSON object",
                     List.of(new FieldError("body", "must be {useCase, from, to, version?}")));
         }
-        for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!FIELDS.contains(name)) {
-                errors.add(new FieldError(name, "unknown field; expected useCase, from, to, version"));
-            }
-        }
+        RequestParser.unknownFields(json, FIELDS, "", errors);
         String useCase = json.path("useCase").isTextual() ? json.get("useCase").asText() : null;
         if (useCase == null || !Names.USE_CASE.matcher(useCase).matches()) {
             errors.add(new FieldError("useCase", "required: a use-case name (" + Names.USE_CASE.pattern()
@@ -158,10 +149,5 @@ public class BatchJobResource {
             errors.add(new FieldError(field, "must be an ISO-8601 instant, e.g. 2026-11-26T00:00:00Z"));
             return null;
         }
-    }
-
-    private static ProblemException notFound(String id) {
-        return new ProblemException(404, "unknown-job", "no batch job " + id, List.of(new FieldError("id",
-                "unknown batch job")));
     }
 }

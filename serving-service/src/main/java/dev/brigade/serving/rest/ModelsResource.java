@@ -3,7 +3,6 @@ package dev.brigade.serving.rest;
 import java.util.Comparator;
 import java.util.List;
 
-import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -32,8 +31,11 @@ public class ModelsResource {
             Integer previousChampion, Integer baseline, double latencyBudgetMs) {
     }
 
-    @Inject
-    ModelStore models;
+    private final ModelStore models;
+
+    ModelsResource(ModelStore models) {
+        this.models = models;
+    }
 
     @GET
     @Operation(summary = "Per use case: the versions serving (champion, canary, shadow, baseline) and load failures")

@@ -4,7 +4,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -26,7 +25,7 @@ public final class RequestParser {
 
     static final int MAX_ATTRIBUTES = 64;
     static final int MAX_STRING = 1024;
-    private static final Set<String> FIELDS = Set.of("eventId", "entityId", "attributes");
+    private static final List<String> FIELDS = List.of("eventId", "entityId", "attributes");
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -70,16 +69,21 @@ public final class RequestParser {
             return null;
         }
         int before = errors.size();
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String name = it.next();
-            if (!FIELDS.contains(name)) {
-                errors.add(new FieldError(prefix + name, "unknown field; expected eventId, entityId, attributes"));
-            }
-        }
+        unknownFields(node, FIELDS, prefix, errors);
         String eventId = id(node, "eventId", prefix, errors);
         String entityId = id(node, "entityId", prefix, errors);
         Map<String, Object> attributes = attributes(node.get("attributes"), prefix + "attributes", errors);
         return errors.size() == before ? new ScoreRequest(eventId, entityId, attributes) : null;
+    }
+
+    /** Names each field of the object that is not one of {@code fields}. */
+    static void unknownFields(JsonNode node, List<String> fields, String prefix, List<FieldError> errors) {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!fields.contains(name)) {
+                errors.add(new FieldError(prefix + name, "unknown field; expected " + String.join(", ", fields)));
+            }
+        }
     }
 
     private static String id(JsonNode node, String field, String prefix, List<FieldError> errors) {

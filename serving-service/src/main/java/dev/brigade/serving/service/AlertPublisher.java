@@ -2,13 +2,10 @@ package dev.brigade.serving.service;
 
 import java.time.Instant;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
@@ -17,6 +14,7 @@ import dev.brigade.events.AlertEvent;
 import dev.brigade.events.AlertRaised;
 import dev.brigade.events.Severity;
 import dev.brigade.serving.config.Channels;
+import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /** Raises alerts on the alerts topic (key use case): here, a model version that could not be loaded. */
@@ -27,9 +25,11 @@ public class AlertPublisher {
 
     private static final Logger LOG = Logger.getLogger(AlertPublisher.class);
 
-    @Inject
-    @Channel(Channels.ALERTS)
-    Emitter<AlertEvent> emitter;
+    private final MutinyEmitter<AlertEvent> emitter;
+
+    AlertPublisher(@Channel(Channels.ALERTS) MutinyEmitter<AlertEvent> emitter) {
+        this.emitter = emitter;
+    }
 
     /**
      * @param nothingServing true when no model of the use case serves at all (a page), false when the last good
@@ -55,16 +55,10 @@ public class AlertPublisher {
                 .setPayload(AlertRaised.newBuilder().setMetric("model_load_failures").setValue(1.0)
                         .setThreshold(0.0).setModelVersion(version).setMessage(reason).build())
                 .build();
-        try {
-            emitter.send(Message.of(event)
-                    .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(useCase).build())
-                    .withNack(failure -> {
-                        LOG.errorf(failure, "Alert %s for %s v%d not acknowledged by Kafka", event.getEventId(),
-                                useCase, version);
-                        return CompletableFuture.completedFuture(null);
-                    }));
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "Cannot send alert for %s v%d: %s", useCase, version, reason);
-        }
+        emitter.sendMessage(Message.of(event)
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(useCase).build()))
+                .subscribe().with(sent -> { }, failure -> LOG.errorf(failure,
+                        "Alert %s for %s v%d (%s) not sent or not acknowledged by Kafka", event.getEventId(), useCase,
+                        version, reason));
     }
 }

@@ -101,12 +101,10 @@ public class BatchJobs {
             model = deployment.champion();
             variant = Variant.CHAMPION;
         } else {
-            model = loaded(deployment, request.version());
-            if (model == null) {
-                throw new Refusal(Refusal.Reason.VERSION_NOT_LOADED, "v" + request.version() + " of "
-                        + request.useCase() + " is not loaded here (only versions holding an alias, the baseline and "
-                        + "the previous champion are)", List.of(new FieldError("version", "not loaded")));
-            }
+            model = deployment.models().filter(m -> m.version() == request.version()).findFirst()
+                    .orElseThrow(() -> new Refusal(Refusal.Reason.VERSION_NOT_LOADED, "v" + request.version() + " of "
+                            + request.useCase() + " is not loaded here (only versions holding an alias, the baseline "
+                            + "and the previous champion are)", List.of(new FieldError("version", "not loaded"))));
             variant = variantOf(deployment, model);
         }
         int max = Math.max(1, config.jobs().maxRunning());
@@ -174,16 +172,6 @@ public class BatchJobs {
             errors.add(new FieldError("to", "must not be in the future: events after now have no vectors yet"));
         }
         return errors;
-    }
-
-    private static LoadedModel loaded(Deployment d, int version) {
-        for (LoadedModel m : new LoadedModel[] {d.champion(), d.canary(), d.shadow(), d.baseline(),
-                d.previousChampion()}) {
-            if (m != null && m.version() == version) {
-                return m;
-            }
-        }
-        return null;
     }
 
     private static Variant variantOf(Deployment d, LoadedModel m) {

@@ -1,12 +1,10 @@
 package dev.brigade.serving.service;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -92,10 +90,6 @@ public class ModelStore {
         return List.copyOf(deployments.values());
     }
 
-    public Optional<Failure> failure(String useCase, int version) {
-        return Optional.ofNullable(failed.get(new Key(useCase, version)));
-    }
-
     public List<Failure> failures(String useCase) {
         return failed.entrySet().stream().filter(e -> e.getKey().useCase().equals(useCase)).map(Map.Entry::getValue)
                 .toList();
@@ -103,12 +97,8 @@ public class ModelStore {
 
     /** Ready when no champion the registry names is still loading (failed ones are alerted and do not block). */
     public boolean championsSettled() {
-        for (UseCaseState state : desired.values()) {
-            if (state.champion() != null && pending.containsKey(new Key(state.name(), state.champion()))) {
-                return false;
-            }
-        }
-        return true;
+        return desired.values().stream()
+                .noneMatch(s -> s.champion() != null && pending.containsKey(new Key(s.name(), s.champion())));
     }
 
     /** The registry's new state of a use case: load what it needs, drop what it no longer needs, republish. */
@@ -140,12 +130,13 @@ public class ModelStore {
 
     private Set<Integer> wanted(UseCaseState state) {
         Set<Integer> wanted = new HashSet<>();
-        addIfLive(wanted, state, state.champion());
-        addIfLive(wanted, state, state.canary());
-        addIfLive(wanted, state, state.shadow());
-        state.previousChampion().ifPresent(v -> addIfLive(wanted, state, v));
-        state.baseline().ifPresent(v -> addIfLive(wanted, state, v));
-        state.newestVersion().ifPresent(v -> addIfLive(wanted, state, v));
+        for (Integer v : Arrays.asList(state.champion(), state.canary(), state.shadow(),
+                state.previousChampion().orElse(null), state.baseline().orElse(null),
+                state.newestVersion().orElse(null))) {
+            if (v != null && state.versions().containsKey(v) && !state.versions().get(v).archived()) {
+                wanted.add(v);
+            }
+        }
         Deployment current = deployments.get(state.name());
         if (current != null && current.champion() != null) {
             // The last good champion keeps serving until its successor is loaded.
@@ -154,24 +145,18 @@ public class ModelStore {
         return wanted;
     }
 
-    private static void addIfLive(Set<Integer> wanted, UseCaseState state, Integer v) {
-        if (v != null && state.versions().containsKey(v) && !state.versions().get(v).archived()) {
-            wanted.add(v);
-        }
-    }
-
     private synchronized void publish(String useCase) {
         UseCaseState state = desired.get(useCase);
         if (state == null) {
             return;
         }
         Deployment current = deployments.get(useCase);
-        List<String> notes = new ArrayList<>();
+        List<String> notes = List.of();
         LoadedModel champion = model(useCase, state.champion());
         if (champion == null && state.champion() != null) {
             LoadedModel lastGood = current == null ? null : current.champion();
             Failure failure = failed.get(new Key(useCase, state.champion()));
-            notes.add("champion v" + state.champion() + (failure != null ? " failed to load: " + failure.reason()
+            notes = List.of("champion v" + state.champion() + (failure != null ? " failed to load: " + failure.reason()
                     : " is loading") + (lastGood != null ? "; v" + lastGood.version() + " keeps serving" : ""));
             champion = lastGood;
         }
@@ -183,24 +168,18 @@ public class ModelStore {
             canary = null;
         }
         Deployment next = new Deployment(useCase, state, champion, canary,
-                canary == null ? 0 : state.effectiveCanaryPercent(), shadow, baseline, previous, List.copyOf(notes));
+                canary == null ? 0 : state.effectiveCanaryPercent(), shadow, baseline, previous, notes);
         deployments.put(useCase, next);
-        if (current == null || !sameModels(current, next)) {
-            LOG.infof("%s now serves champion %s, canary %s (%.1f%%), shadow %s, baseline %s", useCase,
-                    label(next.champion()), label(next.canary()), next.canaryPercent(), label(next.shadow()),
-                    label(next.baseline()));
+        String serving = serving(next);
+        if (current == null || !serving.equals(serving(current))) {
+            LOG.infof("%s now serves %s", useCase, serving);
         }
         evict(useCase, state, next);
     }
 
     private void evict(String useCase, UseCaseState state, Deployment serving) {
         Set<Integer> keep = wanted(state);
-        for (LoadedModel m : new LoadedModel[] {serving.champion(), serving.canary(), serving.shadow(),
-                serving.baseline(), serving.previousChampion()}) {
-            if (m != null) {
-                keep.add(m.version());
-            }
-        }
+        serving.models().forEach(m -> keep.add(m.version()));
         loaded.keySet().removeIf(k -> k.useCase().equals(useCase) && !keep.contains(k.version()));
     }
 
@@ -228,13 +207,8 @@ public class ModelStore {
             publish(key.useCase());
         } catch (RegistryClient.DownloadException e) {
             retryOrFail(key, info, attempt, e.getMessage(), e.retryable());
-        } catch (ModelArtifactException e) {
+        } catch (ModelArtifactException | IllegalArgumentException | IllegalStateException e) {
             retryOrFail(key, info, attempt, e.getMessage(), false);
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            retryOrFail(key, info, attempt, e.getMessage(), false);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            pending.remove(key);
         } catch (RuntimeException e) {
             retryOrFail(key, info, attempt, e.toString(), false);
         }
@@ -291,11 +265,10 @@ public class ModelStore {
         }
     }
 
-    private static boolean sameModels(Deployment a, Deployment b) {
-        return Objects.equals(label(a.champion()), label(b.champion()))
-                && Objects.equals(label(a.canary()), label(b.canary())) && a.canaryPercent() == b.canaryPercent()
-                && Objects.equals(label(a.shadow()), label(b.shadow()))
-                && Objects.equals(label(a.baseline()), label(b.baseline()));
+    /** The models a deployment serves, as logged when they change. */
+    private static String serving(Deployment d) {
+        return "champion " + label(d.champion()) + ", canary " + label(d.canary()) + " (" + d.canaryPercent()
+                + "%), shadow " + label(d.shadow()) + ", baseline " + label(d.baseline());
     }
 
     private static String label(LoadedModel m) {

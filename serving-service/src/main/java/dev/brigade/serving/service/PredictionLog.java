@@ -6,8 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,6 +26,7 @@ import dev.brigade.serving.Prediction;
 import dev.brigade.serving.config.ServingConfig;
 import dev.brigade.serving.mapping.PredictionMapper;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 
 /**
@@ -60,7 +59,7 @@ public class PredictionLog {
     private volatile boolean running = true;
     private final Thread sender;
 
-    PredictionLog(KafkaClients clients, ServingConfig config, ServingMetrics metrics) {
+    PredictionLog(KafkaClients clients, ServingConfig config, ServingMetrics metrics, MeterRegistry registry) {
         this.config = config;
         this.metrics = metrics;
         // Idempotent with acks=all, as every platform producer.
@@ -80,7 +79,7 @@ public class PredictionLog {
         this.queue = new ArrayBlockingQueue<>(config.predictionLog().bufferSize());
         this.inFlight = new Semaphore(Math.max(1, config.predictionLog().maxInFlight()));
         Gauge.builder("brigade.serving.prediction.log.queued", queue, BlockingQueue::size)
-                .description("Predictions waiting to be sent to Kafka").register(metrics.registry());
+                .description("Predictions waiting to be sent to Kafka").register(registry);
         this.sender = new Thread(this::send, "prediction-log-sender");
         sender.setDaemon(true);
         sender.start();
@@ -114,29 +113,8 @@ public class PredictionLog {
     /** Never blocks: queues the prediction or counts it as dropped. Encoding happens on the sender thread. */
     public void log(Prediction prediction) {
         if (!queue.offer(prediction)) {
-            drop("buffer_full", prediction);
+            drop("buffer_full", null, prediction);
         }
-    }
-
-    /** Sends one prediction now and completes when Kafka acknowledged (tests, tools). */
-    public CompletionStage<Void> publish(Prediction prediction) {
-        CompletableFuture<Void> acknowledged = new CompletableFuture<>();
-        try {
-            producer.send(record(prediction), (metadata, failure) -> {
-                if (failure == null) {
-                    acknowledged.complete(null);
-                } else {
-                    acknowledged.completeExceptionally(failure);
-                }
-            });
-        } catch (RuntimeException e) {
-            acknowledged.completeExceptionally(e);
-        }
-        return acknowledged;
-    }
-
-    public int queued() {
-        return queue.size();
     }
 
     /**
@@ -171,7 +149,7 @@ public class PredictionLog {
     /** The prediction's record, or null when the contract cannot carry it: then it is counted and logged as dropped. */
     private ProducerRecord<String, byte[]> encode(Prediction prediction) {
         try {
-            return record(prediction);
+            return new ProducerRecord<>(Topics.PREDICTIONS, prediction.eventId(), PredictionMapper.toBytes(prediction));
         } catch (RuntimeException e) {
             // Not the contract's (a value type or status it has no symbol for; FeatureWire already maps unknown
             // statuses to MISSING, so this is the last guard): counted and logged, the sender goes on.
@@ -187,21 +165,13 @@ public class PredictionLog {
                 if (failure == null) {
                     metrics.predictionLogged();
                 } else {
-                    drop("send_failed", prediction);
+                    drop("send_failed", null, prediction);
                 }
             });
         } catch (RuntimeException e) {
             inFlight.release();
-            drop("send_failed", prediction);
+            drop("send_failed", null, prediction);
         }
-    }
-
-    private static ProducerRecord<String, byte[]> record(Prediction prediction) {
-        return new ProducerRecord<>(Topics.PREDICTIONS, prediction.eventId(), PredictionMapper.toBytes(prediction));
-    }
-
-    private void drop(String reason, Prediction prediction) {
-        drop(reason, null, prediction);
     }
 
     /** Counts the drop under its reason; logs it with the detail, at most every 10 s. */

@@ -1,18 +1,17 @@
 package dev.brigade.serving.service;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 import dev.brigade.events.ScoreProduced;
 import dev.brigade.serving.config.Channels;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
  * ScoreProduced to the scores topic (key event id, idempotent producer, acks=all). Unlike the prediction log, a
@@ -22,29 +21,17 @@ import dev.brigade.serving.config.Channels;
 @ApplicationScoped
 public class ScorePublisher {
 
-    @Inject
-    @Channel(Channels.SCORES)
-    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
-    Emitter<ScoreProduced> emitter;
+    private final MutinyEmitter<ScoreProduced> emitter;
+
+    ScorePublisher(@Channel(Channels.SCORES) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
+            MutinyEmitter<ScoreProduced> emitter) {
+        this.emitter = emitter;
+    }
 
     /** Completes when Kafka acknowledged the score; exceptionally when it did not. */
     public CompletionStage<Void> publish(ScoreProduced score) {
-        CompletableFuture<Void> acknowledged = new CompletableFuture<>();
-        try {
-            emitter.send(Message.of(score)
-                    .addMetadata(io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata.<String>builder()
-                            .withKey(score.getEventId()).build())
-                    .withAck(() -> {
-                        acknowledged.complete(null);
-                        return CompletableFuture.completedFuture(null);
-                    })
-                    .withNack(failure -> {
-                        acknowledged.completeExceptionally(failure);
-                        return CompletableFuture.completedFuture(null);
-                    }));
-        } catch (RuntimeException e) {
-            acknowledged.completeExceptionally(e);
-        }
-        return acknowledged;
+        return emitter.sendMessage(Message.of(score)
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(score.getEventId()).build()))
+                .subscribeAsCompletionStage();
     }
 }

@@ -92,7 +92,7 @@ public class ScoringService {
         Routed routed = Router.route(d, request.entityId());
         List<FieldError> errors = typeErrors(routed.model(), request.attributes(), -1, null);
         if (errors != null) {
-            throw invalid(useCase, "invalid scoring request", errors);
+            throw refuse(useCase, Refusal.Reason.INVALID_REQUEST, "invalid scoring request", errors);
         }
         return score(d, routed, request, startNanos);
     }
@@ -112,7 +112,7 @@ public class ScoringService {
             errors = typeErrors(routes[i].model(), request.attributes(), i, errors);
         }
         if (errors != null) {
-            throw invalid(useCase, "invalid items in the batch", errors);
+            throw refuse(useCase, Refusal.Reason.INVALID_REQUEST, "invalid items in the batch", errors);
         }
         @SuppressWarnings("unchecked")
         CompletableFuture<ScoreAnswer>[] answers = new CompletableFuture[routes.length];
@@ -159,10 +159,6 @@ public class ScoringService {
             throw refuse(useCase, Refusal.Reason.NO_MODEL, useCase + " has no model to serve: " + why, List.of());
         }
         return deployment;
-    }
-
-    private Refusal invalid(String useCase, String detail, List<FieldError> errors) {
-        return refuse(useCase, Refusal.Reason.INVALID_REQUEST, detail, errors);
     }
 
     /** A refusal, counted under its kind. */
@@ -428,13 +424,8 @@ public class ScoringService {
     }
 
     private static String describe(Object value) {
-        if (value instanceof String) {
-            return "a string";
-        }
-        if (value instanceof Boolean) {
-            return "a boolean";
-        }
-        return value instanceof Number ? "the number " + value : value.getClass().getSimpleName();
+        return value instanceof String ? "a string" : value instanceof Boolean ? "a boolean"
+                : value instanceof Number ? "the number " + value : value.getClass().getSimpleName();
     }
 
     /**

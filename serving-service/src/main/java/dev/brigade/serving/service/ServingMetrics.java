@@ -27,7 +27,7 @@ public class ServingMetrics {
     private final ConcurrentHashMap<PredictionKey, PredictionMeters> predictions = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Timer> featureTimers = new ConcurrentHashMap<>();
-    private volatile Counter predictionsSent;
+    private final Counter predictionsSent;
 
     private record PredictionKey(String useCase, int version, Variant variant) {
     }
@@ -37,6 +37,7 @@ public class ServingMetrics {
 
     ServingMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.predictionsSent = counter("brigade.serving.prediction.log.sent", "Predictions acknowledged by Kafka");
     }
 
     /**
@@ -89,12 +90,7 @@ public class ServingMetrics {
     }
 
     public void predictionLogged() {
-        Counter sent = predictionsSent;
-        if (sent == null) {
-            sent = counter("brigade.serving.prediction.log.sent", "Predictions acknowledged by Kafka");
-            predictionsSent = sent;
-        }
-        sent.increment(); // once per prediction, on the producer's thread: no key built each time
+        predictionsSent.increment(); // once per prediction, on the producer's thread: no key built each time
     }
 
     public void shadowDropped() {
@@ -117,10 +113,6 @@ public class ServingMetrics {
                     .description("Events consumed and processed, by topic")
                     .tags("topic", Topics.REGISTRY_EVENTS, "outcome", outcome.getKey()).register(registry);
         }
-    }
-
-    public MeterRegistry registry() {
-        return registry;
     }
 
     private Counter counter(String name, String description, String... tags) {

@@ -20,7 +20,7 @@ import dev.brigade.serving.UseCaseState;
 class UseCaseFoldTest {
 
     private static final UseCaseSpecInfo SPEC = new UseCaseSpecInfo(1, "BINARY_CLASSIFICATION", "card-activity", 1,
-            25, List.of(10.0), "oncall");
+            25, List.of(10.0), "oncall", UseCaseSpecInfo.ServingMode.ONLINE);
 
     @Test
     void promotionsAndRollbackFollowTheRegistrysRules() {
