@@ -102,7 +102,7 @@ class ContractResourceTest {
         ContractResource.ContractPanel hung = panel("contract-hung");
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
-        // Then it answers 200 within the timeout (2 s) rather than after the hung server (6 s), saying why
+        // Then it answers 200 within the timeout (1 s here) rather than after the hung server (6 s), saying why
         assertThat(took).isLessThan(Duration.ofMillis(RegistryStandIn.HUNG_MILLIS - 1_000));
         assertThat(hung.contracts()).singleElement().satisfies(c -> {
             assertThat(c.featureSet()).isEqualTo("hung");

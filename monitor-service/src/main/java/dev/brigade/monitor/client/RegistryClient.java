@@ -1,73 +1,47 @@
 package dev.brigade.monitor.client;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.Map;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+import org.jboss.resteasy.reactive.RestResponse;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import dev.brigade.monitor.config.MonitorConfig;
+import io.quarkus.rest.client.reactive.ClientBasicAuth;
 
 /**
  * The registry's write endpoints the rollback action needs, called as the monitor's service account (role
- * deployer, HTTP Basic locally): roll the champion back, or clear a canary or a shadow.
+ * deployer, HTTP Basic locally): roll the champion back, or clear a canary or a shadow. Never retried: a rollback
+ * is not idempotent (a second one would move the champion further back). Every status is an answer (the default
+ * exception mapper is off for this client), so a refusal is recorded with the registry's body. URL and timeout:
+ * brigade.monitor.registry.url / .timeout (application.properties, TimeoutSettings).
  */
-@ApplicationScoped
-public class RegistryClient {
+@RegisterRestClient(configKey = "registry")
+@ClientBasicAuth(username = "${brigade.monitor.registry.user}", password = "${brigade.monitor.registry.password}")
+@Path("/v1/use-cases/{name}")
+public interface RegistryClient {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    public record Result(int status, String body) {
-
-        public boolean ok() {
-            return status >= 200 && status < 300;
-        }
+    record Reason(String reason) {
     }
 
-    private final MonitorConfig.Registry config;
-    private final HttpClient http;
-
-    RegistryClient(MonitorConfig config) {
-        this.config = config.registry();
-        this.http = HttpClient.newBuilder().connectTimeout(this.config.timeout()).build();
+    /** An alias move; version null clears the alias. */
+    record AliasMove(Integer version, String reason) {
     }
 
     /** POST /v1/use-cases/{name}/rollback: the champion back to the previous champion. */
-    public Result rollback(String useCase, String reason) throws Exception {
-        return post("/v1/use-cases/" + useCase + "/rollback", Map.of("reason", reason));
-    }
+    @POST
+    @Path("/rollback")
+    @Timeout(10_000)
+    RestResponse<String> rollback(@PathParam("name") String useCase, Reason reason);
 
-    /** POST /v1/use-cases/{name}/aliases/canary with version null: the canary stops taking traffic. */
-    public Result clearCanary(String useCase, String reason) throws Exception {
-        return clear(useCase, "canary", reason);
-    }
-
-    /** POST /v1/use-cases/{name}/aliases/shadow with version null: the shadow stops scoring, its rollout ends. */
-    public Result clearShadow(String useCase, String reason) throws Exception {
-        return clear(useCase, "shadow", reason);
-    }
-
-    private Result clear(String useCase, String alias, String reason) throws Exception {
-        java.util.Map<String, Object> body = new java.util.HashMap<>();
-        body.put("version", null);
-        body.put("reason", reason);
-        return post("/v1/use-cases/" + useCase + "/aliases/" + alias, body);
-    }
-
-    private Result post(String path, Map<String, ?> body) throws Exception {
-        String auth = Base64.getEncoder().encodeToString((config.user() + ":" + config.password())
-                .getBytes(StandardCharsets.UTF_8));
-        HttpRequest request = HttpRequest.newBuilder(URI.create(config.url().replaceAll("/+$", "") + path))
-                .timeout(config.timeout()).header("Content-Type", "application/json")
-                .header("Authorization", "Basic " + auth)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        return new Result(response.statusCode(), response.body());
-    }
+    /**
+     * POST /v1/use-cases/{name}/aliases/{alias}: with version null a canary stops taking traffic, a shadow stops
+     * scoring and its rollout ends.
+     */
+    @POST
+    @Path("/aliases/{alias}")
+    @Timeout(10_000)
+    RestResponse<String> moveAlias(@PathParam("name") String useCase, @PathParam("alias") String alias,
+            AliasMove move);
 }

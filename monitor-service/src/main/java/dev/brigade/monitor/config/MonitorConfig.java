@@ -121,6 +121,7 @@ public interface MonitorConfig {
         @WithDefault("monitor-local")
         String password();
 
+        /** Each registry call's timeout (the clients' @Timeout default; TimeoutSettings hands it on). */
         @WithDefault("10s")
         Duration timeout();
     }

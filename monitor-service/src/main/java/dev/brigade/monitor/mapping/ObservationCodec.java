@@ -2,11 +2,11 @@ package dev.brigade.monitor.mapping;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInput;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -39,43 +39,25 @@ public final class ObservationCodec {
                 out.writeLong(s.cpuMicros());
                 out.writeDouble(s.score());
                 out.writeBoolean(s.error());
-                out.writeInt(s.features().size());
-                for (Map.Entry<String, Observation.Value> e : s.features().entrySet()) {
-                    out.writeUTF(e.getKey());
-                    out.writeBoolean(e.getValue().imputed());
-                    value(out, e.getValue().value());
-                }
+                writeMap(out, s.features(), (w, v) -> {
+                    w.writeBoolean(v.imputed());
+                    value(w, v.value());
+                });
             } else if (o instanceof Observation.Labelled l) {
                 out.writeByte(LABELLED);
                 common(out, o);
                 out.writeLong(l.servedAt());
                 out.writeDouble(l.score());
                 out.writeDouble(l.label());
-                out.writeInt(l.costValues().size());
-                for (Map.Entry<String, Double> e : l.costValues().entrySet()) {
-                    out.writeUTF(e.getKey());
-                    out.writeDouble(e.getValue());
-                }
+                writeMap(out, l.costValues(), DataOutputStream::writeDouble);
                 // A trailing section, absent in records written before it: event id, features as served, slices.
                 out.writeUTF(l.eventId() == null ? "" : l.eventId());
-                out.writeInt(l.features().size());
-                for (Map.Entry<String, Object> e : l.features().entrySet()) {
-                    out.writeUTF(e.getKey());
-                    value(out, e.getValue());
-                }
-                out.writeInt(l.slices().size());
-                for (Map.Entry<String, String> e : l.slices().entrySet()) {
-                    out.writeUTF(e.getKey());
-                    out.writeUTF(e.getValue());
-                }
+                writeMap(out, l.features(), ObservationCodec::value);
+                writeMap(out, l.slices(), DataOutputStream::writeUTF);
             } else if (o instanceof Observation.Skew k) {
                 out.writeByte(SKEW);
                 common(out, o);
-                out.writeInt(k.features().size());
-                for (Map.Entry<String, Observation.SkewOutcome> e : k.features().entrySet()) {
-                    out.writeUTF(e.getKey());
-                    out.writeByte(e.getValue().ordinal());
-                }
+                writeMap(out, k.features(), (w, v) -> w.writeByte(v.ordinal()));
             }
             out.flush();
             return bytes.toByteArray();
@@ -102,13 +84,10 @@ public final class ObservationCodec {
                     long cpu = in.readLong();
                     double score = in.readDouble();
                     boolean error = in.readBoolean();
-                    int n = count(in);
-                    Map<String, Observation.Value> features = new HashMap<>(n * 2);
-                    for (int i = 0; i < n; i++) {
-                        String name = in.readUTF();
-                        boolean imputed = in.readBoolean();
-                        features.put(name, new Observation.Value(value(in), imputed));
-                    }
+                    Map<String, Observation.Value> features = readMap(in, r -> {
+                        boolean imputed = r.readBoolean();
+                        return new Observation.Value(value(r), imputed);
+                    });
                     return new Observation.Served(id, useCase, version, variant, time, latency, cpu, score, error,
                             features);
                 }
@@ -116,40 +95,27 @@ public final class ObservationCodec {
                     long servedAt = in.readLong();
                     double score = in.readDouble();
                     double label = in.readDouble();
-                    int n = count(in);
-                    Map<String, Double> cost = new LinkedHashMap<>();
-                    for (int i = 0; i < n; i++) {
-                        cost.put(in.readUTF(), in.readDouble());
-                    }
+                    Map<String, Double> cost = readMap(in, DataInputStream::readDouble);
                     String eventId = null;
                     Map<String, Object> served = new LinkedHashMap<>();
                     Map<String, String> slices = new LinkedHashMap<>();
                     if (in.available() > 0) {
                         eventId = in.readUTF();
-                        int f = count(in);
-                        for (int i = 0; i < f; i++) {
-                            served.put(in.readUTF(), value(in));
-                        }
-                        int k = count(in);
-                        for (int i = 0; i < k; i++) {
-                            slices.put(in.readUTF(), in.readUTF());
-                        }
+                        served = readMap(in, ObservationCodec::value);
+                        slices = readMap(in, DataInput::readUTF);
                     }
                     return new Observation.Labelled(id, useCase, version, variant, time, servedAt, score, label, cost,
                             eventId == null || eventId.isEmpty() ? null : eventId, served, slices);
                 }
                 case SKEW: {
-                    int n = count(in);
-                    Map<String, Observation.SkewOutcome> features = new LinkedHashMap<>();
                     Observation.SkewOutcome[] outcomes = Observation.SkewOutcome.values();
-                    for (int i = 0; i < n; i++) {
-                        String name = in.readUTF();
-                        int o = in.readByte();
+                    Map<String, Observation.SkewOutcome> features = readMap(in, r -> {
+                        int o = r.readByte();
                         if (o < 0 || o >= outcomes.length) {
                             throw new IOException("unknown skew outcome " + o);
                         }
-                        features.put(name, outcomes[o]);
-                    }
+                        return outcomes[o];
+                    });
                     return new Observation.Skew(id, useCase, version, variant, time, features);
                 }
                 default:
@@ -168,12 +134,33 @@ public final class ObservationCodec {
         out.writeLong(o.time());
     }
 
-    private static int count(DataInputStream in) throws IOException {
+    public interface Writer<V> {
+        void write(DataOutputStream out, V value) throws IOException;
+    }
+
+    public interface Reader<V> {
+        V read(DataInputStream in) throws IOException;
+    }
+
+    /** A map as its size, then each key (UTF) and value: the layout of every map in the monitor's binary state. */
+    public static <V> void writeMap(DataOutputStream out, Map<String, V> map, Writer<V> value) throws IOException {
+        out.writeInt(map.size());
+        for (Map.Entry<String, V> e : map.entrySet()) {
+            out.writeUTF(e.getKey());
+            value.write(out, e.getValue());
+        }
+    }
+
+    public static <V> Map<String, V> readMap(DataInputStream in, Reader<V> value) throws IOException {
         int n = in.readInt();
         if (n < 0 || n > MAX_FEATURES) {
             throw new IOException("implausible count " + n);
         }
-        return n;
+        Map<String, V> out = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            out.put(in.readUTF(), value.read(in));
+        }
+        return out;
     }
 
     private static void value(DataOutputStream out, Object v) throws IOException {

@@ -52,19 +52,19 @@ public final class SpecMapper {
                     r.path("playbook").asText(""), r.path("action").asText("page").toLowerCase()));
         }
         JsonNode retraining = spec.path("retrainingPolicy");
-        List<String> signals = new ArrayList<>();
-        retraining.path("signals").forEach(s -> signals.add(s.asText().toLowerCase()));
+        List<String> signals = texts(retraining.path("signals")).stream().map(String::toLowerCase).toList();
         return new UseCaseSettings(name, specVersion, classification, threshold, maxDelay, costMatrix,
                 spec.path("economics").path("cpuSecondCost").asDouble(0),
                 spec.path("economics").path("currency").asText(""), owners, rules, signals,
                 Durations.tryParse(retraining.path("cooldown").asText(null)).orElse(Duration.ZERO),
-                business.path("name").asText(null), protectedAttributes(spec), fairnessMinSliceSize(spec));
+                business.path("name").asText(null), texts(spec.path("protectedAttributes")),
+                fairnessMinSliceSize(spec));
     }
 
-    private static List<String> protectedAttributes(JsonNode spec) {
-        List<String> attributes = new ArrayList<>();
-        spec.path("protectedAttributes").forEach(a -> attributes.add(a.asText()));
-        return attributes;
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(a -> out.add(a.asText()));
+        return out;
     }
 
     /** The fairness guardrails' minSliceSize, else the per-slice guardrails', as the registry's gate reads it. */
@@ -102,8 +102,7 @@ public final class SpecMapper {
                     features.add(new FeatureReference(e.getKey(), type, edges, null, frequencies, missing));
                 }
             } else if (f.has("categories")) {
-                List<String> categories = new ArrayList<>();
-                f.get("categories").forEach(c -> categories.add(c.asText()));
+                List<String> categories = texts(f.get("categories"));
                 if (categories.size() == frequencies.length) {
                     features.add(new FeatureReference(e.getKey(), type, null, List.copyOf(categories), frequencies,
                             missing));

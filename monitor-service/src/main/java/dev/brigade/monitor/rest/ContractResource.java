@@ -11,14 +11,18 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.brigade.monitor.client.FeatureServiceClient;
+import dev.brigade.monitor.config.MonitorConfig;
 import dev.brigade.monitor.service.ContractHistory;
 import dev.brigade.monitor.service.RegistryView;
 
@@ -56,12 +60,15 @@ public class ContractResource {
 
     private final RegistryView registry;
     private final FeatureServiceClient features;
+    private final String featuresUrl;
     private final ContractHistory history;
     private final Clock clock = Clock.systemUTC();
 
-    ContractResource(RegistryView registry, FeatureServiceClient features, ContractHistory history) {
+    ContractResource(RegistryView registry, @RestClient FeatureServiceClient features, MonitorConfig config,
+            ContractHistory history) {
         this.registry = registry;
         this.features = features;
+        this.featuresUrl = config.features().url();
         this.history = history;
     }
 
@@ -85,31 +92,31 @@ public class ContractResource {
         }
         List<Contract> out = new ArrayList<>();
         sets.forEach((ref, usedBy) -> out.add(contract(ref, usedBy)));
-        return new ContractPanel(name, features.url(), out);
+        return new ContractPanel(name, featuresUrl, out);
     }
 
     private Contract contract(RegistryView.FeatureSetRef ref, List<String> usedBy) {
-        FeatureServiceClient.Answer answer;
+        RestResponse<JsonNode> answer;
         try {
             answer = features.contract(ref.name(), ref.version());
-        } catch (Exception e) {
+        } catch (RuntimeException e) {
             LOG.debugf("Feature-service contract read of %s v%d failed: %s", ref.name(), ref.version(), e);
-            return failed(ref, usedBy, "unreachable", "feature-service unreachable at " + features.url() + ": "
+            return failed(ref, usedBy, "unreachable", "feature-service unreachable at " + featuresUrl + ": "
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
-        if (answer.status() == 404) {
+        if (answer.getStatus() == 404) {
             return failed(ref, usedBy, "not-found", "the feature-service has no feature set " + ref.name()
                     + " version " + ref.version());
         }
-        if (!answer.ok()) {
-            return failed(ref, usedBy, "error", "the feature-service answered " + answer.status());
+        if (answer.getStatusInfo().getFamily() != Response.Status.Family.SUCCESSFUL) {
+            return failed(ref, usedBy, "error", "the feature-service answered " + answer.getStatus());
         }
-        JsonNode body = answer.body();
+        JsonNode body = answer.getEntity();
         List<Expectation> expectations = new ArrayList<>();
         for (JsonNode e : body.path("expectations")) {
             double rate = e.path("recentRate").asDouble(Double.NaN);
-            expectations.add(new Expectation(text(e.path("feature")), text(e.path("expectation")),
-                    text(e.path("allowed")), text(e.path("observed")), e.path("checked").asLong(),
+            expectations.add(new Expectation(e.path("feature").asText(null), e.path("expectation").asText(null),
+                    e.path("allowed").asText(null), e.path("observed").asText(null), e.path("checked").asLong(),
                     e.path("violations").asLong(), e.path("recentChecked").asLong(),
                     e.path("recentViolations").asLong(), Double.isFinite(rate) ? rate : null,
                     e.path("broken").asBoolean()));
@@ -124,9 +131,5 @@ public class ContractResource {
     private Contract failed(RegistryView.FeatureSetRef ref, List<String> usedBy, String status, String detail) {
         return new Contract(ref.name(), ref.version(), usedBy, status, detail, null, null, 0, List.of(),
                 history.samples(ref));
-    }
-
-    private static String text(JsonNode node) {
-        return node.isMissingNode() || node.isNull() ? null : node.asText();
     }
 }

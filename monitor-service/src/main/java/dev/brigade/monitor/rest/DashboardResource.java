@@ -1,7 +1,6 @@
 package dev.brigade.monitor.rest;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -23,7 +22,6 @@ import dev.brigade.monitor.service.AlertActions;
 import dev.brigade.monitor.service.AlertLog;
 import dev.brigade.monitor.service.RegistryView;
 import dev.brigade.monitor.service.TrainingRunsView;
-import dev.brigade.monitor.stats.WindowCounts;
 import dev.brigade.monitor.streams.MonitorStreams;
 
 /** The JSON the ops dashboard polls: the loop, use cases, windows, alerts and training runs. Read-only. */
@@ -32,7 +30,11 @@ import dev.brigade.monitor.streams.MonitorStreams;
 @Tag(name = "monitor", description = "Windows, drift, skew, realised performance, alerts and runs per use case")
 public class DashboardResource {
 
-    static final List<String> STAGES = List.of("framing", "data", "training", "evaluation", "deploy", "monitor");
+    /** The loop's stages in order, with the station that runs each. */
+    static final List<Map.Entry<String, String>> STAGES = List.of(Map.entry("framing", "registry-service"),
+            Map.entry("data", "feature-service"), Map.entry("training", "training-service"),
+            Map.entry("evaluation", "training-service + registry gate"),
+            Map.entry("deploy", "registry-service + serving-service"), Map.entry("monitor", "monitor-service"));
 
     private final RegistryView registry;
     private final MonitorStreams streams;
@@ -101,11 +103,8 @@ public class DashboardResource {
                     v.trainingRunId(), v.gatePassed(), v.archived(), v.offline(),
                     v.profile().features().stream().map(f -> f.name()).toList()));
         }
-        List<OpenWindow> open = new ArrayList<>();
-        for (WindowCounts w : streams.open(name)) {
-            open.add(new OpenWindow(w.version, w.start, w.end, w.served.predictions, w.outcomes.labelled,
-                    w.features.skewPairs));
-        }
+        List<OpenWindow> open = streams.open(name).stream().map(w -> new OpenWindow(w.version, w.start, w.end,
+                w.served.predictions, w.outcomes.labelled, w.features.skewPairs)).toList();
         UseCaseSettings s = u.settings();
         return Response.ok(new UseCaseDetail(u.name(), s.classification() ? "binary-classification" : "regression",
                 s.specVersion(), loop(s), u.aliases(), u.canaryPercent(), versions, u.history(), s.alertRules(),
@@ -144,17 +143,7 @@ public class DashboardResource {
     }
 
     static List<Stage> loop(UseCaseSettings s) {
-        Map<String, String> stations = new LinkedHashMap<>();
-        stations.put("framing", "registry-service");
-        stations.put("data", "feature-service");
-        stations.put("training", "training-service");
-        stations.put("evaluation", "training-service + registry gate");
-        stations.put("deploy", "registry-service + serving-service");
-        stations.put("monitor", "monitor-service");
-        List<Stage> out = new ArrayList<>();
-        for (String stage : STAGES) {
-            out.add(new Stage(stage, s.owners().getOrDefault(stage, "(unowned)"), stations.get(stage)));
-        }
-        return out;
+        return STAGES.stream().map(e -> new Stage(e.getKey(), s.owners().getOrDefault(e.getKey(), "(unowned)"),
+                e.getValue())).toList();
     }
 }

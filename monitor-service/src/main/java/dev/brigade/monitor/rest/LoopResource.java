@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -12,10 +14,13 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -43,7 +48,7 @@ public class LoopResource {
     private final MonitorStreams streams;
     private final RegistryReads reads;
 
-    LoopResource(RegistryView registry, MonitorStreams streams, RegistryReads reads) {
+    LoopResource(RegistryView registry, MonitorStreams streams, @RestClient RegistryReads reads) {
         this.registry = registry;
         this.streams = streams;
         this.reads = reads;
@@ -54,8 +59,7 @@ public class LoopResource {
     @Operation(summary = "The loop's six stages with owner, criteria and evidence, as the registry derives them")
     public JsonNode stages(@PathParam("name") String name) {
         UseCaseNames.find(registry, name);
-        RegistryReads.Answer answer = call(() -> reads.stages(name));
-        return answer.body();
+        return call(() -> reads.stages(name));
     }
 
     /** The worst holdout rows of one model version's evaluation report. */
@@ -71,15 +75,10 @@ public class LoopResource {
         Integer newest = u.versions().values().stream().filter(v -> "candidate".equals(v.role()) && !v.archived())
                 .map(RegistryView.Version::version).max(Integer::compare).orElse(null);
         List<HoldoutWorst> out = new ArrayList<>();
-        for (Integer version : new java.util.LinkedHashSet<>(java.util.Arrays.asList(champion, newest))) {
-            if (version == null) {
-                continue;
-            }
-            RegistryReads.Answer answer = call(() -> reads.version(name, version));
-            JsonNode v = answer.body().path("version");
-            String alias = answer.body().path("alias").isMissingNode() || answer.body().path("alias").isNull() ? null
-                    : answer.body().path("alias").asText();
-            out.add(new HoldoutWorst(version, v.path("role").asText(null), alias,
+        for (Integer version : Stream.of(champion, newest).filter(Objects::nonNull).distinct().toList()) {
+            JsonNode answer = call(() -> reads.version(name, version));
+            JsonNode v = answer.path("version");
+            out.add(new HoldoutWorst(version, v.path("role").asText(null), answer.path("alias").asText(null),
                     v.path("evaluationReport").path("worstExamples")));
         }
         return out;
@@ -125,24 +124,20 @@ public class LoopResource {
         }
     }
 
-    interface Call {
-        RegistryReads.Answer run() throws Exception;
-    }
-
     /** A registry that is down or answers an error is a 502 problem: the dashboard shows it and keeps polling. */
-    private static RegistryReads.Answer call(Call call) {
-        RegistryReads.Answer answer;
+    private static JsonNode call(Supplier<RestResponse<JsonNode>> call) {
+        RestResponse<JsonNode> answer;
         try {
-            answer = call.run();
-        } catch (Exception e) {
+            answer = call.get();
+        } catch (RuntimeException e) {
             LOG.debugf("Registry read failed: %s", e.getMessage());
             throw UseCaseNames.problem(502, "registry-unavailable", "the registry did not answer: " + e.getMessage(),
                     "registry");
         }
-        if (!answer.ok()) {
-            throw UseCaseNames.problem(502, "registry-unavailable", "the registry answered " + answer.status(),
+        if (answer.getStatusInfo().getFamily() != Response.Status.Family.SUCCESSFUL) {
+            throw UseCaseNames.problem(502, "registry-unavailable", "the registry answered " + answer.getStatus(),
                     "registry");
         }
-        return answer;
+        return answer.getEntity();
     }
 }

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -18,8 +19,10 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import dev.brigade.events.AlertAction;
 import dev.brigade.events.AlertEvent;
@@ -61,7 +64,7 @@ public class AlertActions {
     private volatile boolean running;
     private Thread thread;
 
-    AlertActions(Pager pager, RegistryClient registryClient, RegistryView registry, StationMetrics metrics,
+    AlertActions(Pager pager, @RestClient RegistryClient registryClient, RegistryView registry, StationMetrics metrics,
             KafkaClients clients) {
         this.pager = pager;
         this.registryClient = registryClient;
@@ -187,25 +190,21 @@ public class AlertActions {
         Optional<String> alias = version == null ? Optional.empty() : registry.aliasOf(uc, version);
         String reason = "monitor alert " + alert.getAlertId() + ": " + raised.getMessage();
         try {
-            RegistryClient.Result result;
-            if (alias.filter("canary"::equals).isPresent()) {
-                result = registryClient.clearCanary(uc, reason);
-            } else if (alias.filter("shadow"::equals).isPresent()) {
-                result = registryClient.clearShadow(uc, reason);
+            RestResponse<String> result;
+            if (alias.filter(a -> a.equals("canary") || a.equals("shadow")).isPresent()) {
+                result = registryClient.moveAlias(uc, alias.get(), new RegistryClient.AliasMove(null, reason));
             } else if (alias.filter("champion"::equals).isPresent() && registry.previousChampion(uc).isPresent()) {
-                result = registryClient.rollback(uc, reason);
+                result = registryClient.rollback(uc, new RegistryClient.Reason(reason));
             } else {
                 record(alert, "rollback", "skipped", "v" + version + " holds " + alias.orElse("no alias")
                         + (alias.filter("champion"::equals).isPresent() ? " and there is no previous champion" : "")
                         + ": nothing to roll back");
                 return;
             }
-            record(alert, "rollback", result.ok() ? "done" : "refused",
-                    "v" + version + " (" + alias.get() + "): registry answered " + result.status()
-                            + (result.ok() ? "" : " " + result.body()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
+            boolean ok = result.getStatusInfo().getFamily() == Response.Status.Family.SUCCESSFUL;
+            record(alert, "rollback", ok ? "done" : "refused", "v" + version + " (" + alias.get()
+                    + "): registry answered " + result.getStatus() + (ok ? "" : " " + result.getEntity()));
+        } catch (RuntimeException e) {
             record(alert, "rollback", "failed", e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }

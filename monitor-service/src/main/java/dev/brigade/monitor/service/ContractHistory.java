@@ -29,7 +29,7 @@ public class ContractHistory {
 
     private final long everyMillis;
     private final int kept;
-    private final Map<String, Deque<Sample>> samples = new ConcurrentHashMap<>();
+    private final Map<RegistryView.FeatureSetRef, Deque<Sample>> samples = new ConcurrentHashMap<>();
 
     ContractHistory(MonitorConfig config) {
         this.everyMillis = config.features().sampleEvery().toMillis();
@@ -49,7 +49,7 @@ public class ContractHistory {
             shares.put(feature.asText() + "/" + e.path("expectation").asText(),
                     (double) e.path("recentViolations").asLong(0) / checked);
         }
-        Deque<Sample> deque = samples.computeIfAbsent(key(set), k -> new ArrayDeque<>());
+        Deque<Sample> deque = samples.computeIfAbsent(set, k -> new ArrayDeque<>());
         synchronized (deque) {
             Sample last = deque.peekLast();
             if (last != null && now - last.at() < everyMillis) {
@@ -64,16 +64,12 @@ public class ContractHistory {
 
     /** The samples of a version, oldest first. */
     public List<Sample> samples(RegistryView.FeatureSetRef set) {
-        Deque<Sample> deque = samples.get(key(set));
+        Deque<Sample> deque = samples.get(set);
         if (deque == null) {
             return List.of();
         }
         synchronized (deque) {
             return new ArrayList<>(deque);
         }
-    }
-
-    private static String key(RegistryView.FeatureSetRef set) {
-        return set.name() + "@" + set.version();
     }
 }

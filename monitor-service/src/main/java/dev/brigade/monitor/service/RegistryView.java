@@ -137,13 +137,11 @@ public class RegistryView {
     }
 
     public Optional<UseCaseSettings> settings(String useCase) {
-        UseCase u = useCases.get(useCase);
-        return u == null ? Optional.empty() : Optional.of(u.settings());
+        return Optional.ofNullable(useCases.get(useCase)).map(UseCase::settings);
     }
 
     public synchronized Optional<Version> version(String useCase, int version) {
-        UseCase u = useCases.get(useCase);
-        return u == null ? Optional.empty() : Optional.ofNullable(u.versions().get(version));
+        return Optional.ofNullable(useCases.get(useCase)).map(u -> u.versions().get(version));
     }
 
     public ReferenceProfile profile(String useCase, int version) {
@@ -152,12 +150,8 @@ public class RegistryView {
 
     /** The alias a version holds now, if any. */
     public synchronized Optional<String> aliasOf(String useCase, int version) {
-        UseCase u = useCases.get(useCase);
-        if (u == null) {
-            return Optional.empty();
-        }
-        return u.aliases().entrySet().stream().filter(e -> e.getValue() == version).map(Map.Entry::getKey)
-                .findFirst();
+        return Optional.ofNullable(useCases.get(useCase)).flatMap(u -> u.aliases().entrySet().stream()
+                .filter(e -> e.getValue() == version).map(Map.Entry::getKey).findFirst());
     }
 
     /** The champion a rollback would return to. */
@@ -171,12 +165,9 @@ public class RegistryView {
 
     /** A consistent copy for readers outside the fold. */
     public synchronized List<UseCase> snapshot() {
-        List<UseCase> out = new ArrayList<>();
-        for (UseCase u : new TreeMap<>(useCases).values()) {
-            out.add(new UseCase(u.name(), u.settings(), new TreeMap<>(u.versions()), new TreeMap<>(u.aliases()),
-                    u.canaryPercent(), List.copyOf(u.championStack()), List.copyOf(u.history())));
-        }
-        return out;
+        return new TreeMap<>(useCases).values().stream().map(u -> new UseCase(u.name(), u.settings(),
+                new TreeMap<>(u.versions()), new TreeMap<>(u.aliases()), u.canaryPercent(),
+                List.copyOf(u.championStack()), List.copyOf(u.history()))).toList();
     }
 
     /** The feature-set version the use case's latest spec names. */

@@ -1,8 +1,8 @@
 package dev.brigade.monitor.stats;
 
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 import dev.brigade.monitor.CostlyError;
 import dev.brigade.monitor.Observation;
@@ -62,25 +62,15 @@ public final class CostlyErrors {
         if (error == null || n <= 0) {
             return null;
         }
-        for (CostlyError k : kept) {
-            if (k.predictionId().equals(error.predictionId())) {
-                return null;
-            }
-        }
-        if (kept.size() >= n && COSTLIEST_FIRST.compare(error, kept.get(kept.size() - 1)) >= 0) {
+        if (kept.stream().anyMatch(k -> k.predictionId().equals(error.predictionId()))
+                || kept.size() >= n && COSTLIEST_FIRST.compare(error, kept.get(kept.size() - 1)) >= 0) {
             return null;
         }
-        List<CostlyError> next = new ArrayList<>(kept);
-        next.add(error);
-        next.sort(COSTLIEST_FIRST);
-        return next.size() > n ? List.copyOf(next.subList(0, n)) : List.copyOf(next);
+        return Stream.concat(kept.stream(), Stream.of(error)).sorted(COSTLIEST_FIRST).limit(n).toList();
     }
 
     /** Several lists (e.g. every version of one window) merged into one top-N. */
     public static List<CostlyError> merge(List<List<CostlyError>> lists, int n) {
-        List<CostlyError> all = new ArrayList<>();
-        lists.forEach(all::addAll);
-        all.sort(COSTLIEST_FIRST);
-        return all.size() > n ? List.copyOf(all.subList(0, n)) : List.copyOf(all);
+        return lists.stream().flatMap(List::stream).sorted(COSTLIEST_FIRST).limit(n).toList();
     }
 }

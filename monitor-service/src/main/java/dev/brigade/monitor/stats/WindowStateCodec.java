@@ -162,11 +162,7 @@ final class WindowStateCodec {
     }
 
     private static long[] toLongs(List<Long> values) {
-        long[] out = new long[values.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = values.get(i);
-        }
-        return out;
+        return values.stream().mapToLong(Long::longValue).toArray();
     }
 
     /** Fixed-size counts: a stored array of another length is corrupt, not a smaller window. */

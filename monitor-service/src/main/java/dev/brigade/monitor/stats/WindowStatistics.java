@@ -1,6 +1,8 @@
 package dev.brigade.monitor.stats;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -140,33 +142,26 @@ public final class WindowStatistics {
             List<String> metricNames = classification ? List.of("positiveRate", "truePositiveRate",
                     "falsePositiveRate") : List.of("mae");
             for (String metric : metricNames) {
-                WindowSummary.SliceRates high = null;
-                WindowSummary.SliceRates low = null;
-                int compared = 0;
-                long samples = 0;
-                for (WindowSummary.SliceRates s : mine) {
-                    Double value = s.metrics().get(metric);
-                    long support = metric.equals("truePositiveRate") ? s.positives()
-                            : metric.equals("falsePositiveRate") ? s.negatives() : s.labelled();
-                    if (value == null || support < settings.fairnessMinSliceSize()) {
-                        continue;
-                    }
-                    compared++;
-                    samples += support;
-                    if (high == null || value > high.metrics().get(metric)) {
-                        high = s;
-                    }
-                    if (low == null || value < low.metrics().get(metric)) {
-                        low = s;
-                    }
-                }
-                if (compared >= 2) {
+                List<WindowSummary.SliceRates> judged = mine.stream().filter(r -> r.metrics().get(metric) != null
+                        && support(r, metric) >= settings.fairnessMinSliceSize()).toList();
+                if (judged.size() >= 2) {
+                    Comparator<WindowSummary.SliceRates> byValue = Comparator.comparingDouble(
+                            r -> r.metrics().get(metric));
+                    WindowSummary.SliceRates high = Collections.max(judged, byValue);
+                    WindowSummary.SliceRates low = Collections.min(judged, byValue);
                     gaps.add(new WindowSummary.Gap(attribute, metric, high.metrics().get(metric)
-                            - low.metrics().get(metric), high.value(), low.value(), compared, samples));
+                            - low.metrics().get(metric), high.value(), low.value(), judged.size(),
+                            judged.stream().mapToLong(r -> support(r, metric)).sum()));
                 }
             }
         }
         return new WindowSummary.Fairness(settings.fairnessMinSliceSize(), slices, gaps);
+    }
+
+    /** The labels in a rate's denominator: positives for the true-positive rate, negatives for the false one. */
+    private static long support(WindowSummary.SliceRates slice, String metric) {
+        return metric.equals("truePositiveRate") ? slice.positives()
+                : metric.equals("falsePositiveRate") ? slice.negatives() : slice.labelled();
     }
 
     static List<FeatureDrift> features(WindowCounts w, ReferenceProfile profile, DriftSettings settings) {

@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.kafka.streams.KeyValue;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -86,11 +86,8 @@ final class JoinProcessor implements Processor<String, byte[], String, byte[]> {
     }
 
     private void prediction(Record<String, byte[]> record) {
-        PredictionLogged p;
-        try {
-            p = PREDICTIONS.decode(record.value());
-        } catch (RuntimeException e) {
-            deadLetter(record, Topics.PREDICTIONS, e);
+        PredictionLogged p = decode(record, PREDICTIONS, Topics.PREDICTIONS);
+        if (p == null) {
             return;
         }
         String nonFinite = FiniteNumbers.firstNonFinite(p);
@@ -135,11 +132,8 @@ final class JoinProcessor implements Processor<String, byte[], String, byte[]> {
     }
 
     private void label(Record<String, byte[]> record) {
-        LabelEvent l;
-        try {
-            l = LABELS.decode(record.value());
-        } catch (RuntimeException e) {
-            deadLetter(record, Topics.LABELS, e);
+        LabelEvent l = decode(record, LABELS, Topics.LABELS);
+        if (l == null) {
             return;
         }
         MDC.put("eventId", l.getEventId());
@@ -171,20 +165,14 @@ final class JoinProcessor implements Processor<String, byte[], String, byte[]> {
     }
 
     private void vector(Record<String, byte[]> record) {
-        FeatureVector v;
-        try {
-            v = VECTORS.decode(record.value());
-        } catch (RuntimeException e) {
-            deadLetter(record, Topics.FEATURE_VECTORS, e);
+        FeatureVector v = decode(record, VECTORS, Topics.FEATURE_VECTORS);
+        if (v == null) {
             return;
         }
         List<JoinState.Served> known = JoinState.decode(served.get(v.getEventId()));
         if (!known.isEmpty()) {
-            List<JoinState.Served> updated = new ArrayList<>();
-            for (JoinState.Served s : known) {
-                updated.add(s.skewChecked() ? s : joinVector(s, v));
-            }
-            served.put(v.getEventId(), JoinState.encode(updated));
+            served.put(v.getEventId(), JoinState.encode(known.stream().map(s -> s.skewChecked() ? s : joinVector(s, v))
+                    .toList()));
         }
         // predictions of other variants may still come: the vector waits for them as long as skew does
         vectors.put(v.getEventId(), record.value());
@@ -281,6 +269,16 @@ final class JoinProcessor implements Processor<String, byte[], String, byte[]> {
         context.forward(Routes.to(Routes.OBSERVATION, o.useCase(), ObservationCodec.encode(o), o.time()));
     }
 
+    /** The record's event, or null when it does not decode (then it went to the dead letters). */
+    private <T extends SpecificRecord> T decode(Record<String, byte[]> record, EventCodec<T> codec, String topic) {
+        try {
+            return codec.decode(record.value());
+        } catch (RuntimeException e) {
+            deadLetter(record, topic, e);
+            return null;
+        }
+    }
+
     private void deadLetter(Record<String, byte[]> record, String topic, RuntimeException e) {
         LOG.warnf("Refused record on %s to %s: %s", topic, Topics.dlq(topic), e.getMessage());
         context.forward(Routes.deadLetter(context, record, Topics.dlq(topic), String.valueOf(e.getMessage()), e));
@@ -295,10 +293,7 @@ final class JoinProcessor implements Processor<String, byte[], String, byte[]> {
     private void sweep(long now) {
         List<String> done = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> it = expiry.range(expiryKey(0, ' ', ""), expiryKey(now, '~', ""))) {
-            while (it.hasNext()) {
-                KeyValue<String, byte[]> e = it.next();
-                done.add(e.key);
-            }
+            it.forEachRemaining(e -> done.add(e.key));
         }
         for (String key : done) {
             char kind = key.charAt(20);

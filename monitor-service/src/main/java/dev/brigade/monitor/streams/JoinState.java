@@ -2,12 +2,12 @@ package dev.brigade.monitor.streams;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInput;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -47,10 +47,6 @@ final class JoinState {
             return new Served(predictionId, useCase, version, variant, score, servedAt, arrivedAt, labelled, true,
                     costValues, keepForLabel && !labelled ? features : null, vectorSlices);
         }
-
-        Served asSkewChecked() {
-            return asSkewChecked(false, slices);
-        }
     }
 
     record Label(double label, long labelTime, long arrivedAt) {
@@ -74,22 +70,14 @@ final class JoinState {
                 out.writeLong(s.arrivedAt());
                 out.writeBoolean(s.labelled());
                 out.writeBoolean(s.skewChecked());
-                out.writeInt(s.costValues().size());
-                for (Map.Entry<String, Double> e : s.costValues().entrySet()) {
-                    out.writeUTF(e.getKey());
-                    out.writeDouble(e.getValue());
-                }
+                ObservationCodec.writeMap(out, s.costValues(), DataOutputStream::writeDouble);
                 byte[] features = s.features() == null ? new byte[0] : ObservationCodec.encode(s.features());
                 out.writeInt(features.length);
                 out.write(features);
             }
             // A trailing section, absent in state written before it: the slices of each prediction's event.
             for (Served s : served) {
-                out.writeInt(s.slices().size());
-                for (Map.Entry<String, String> e : s.slices().entrySet()) {
-                    out.writeUTF(e.getKey());
-                    out.writeUTF(e.getValue());
-                }
+                ObservationCodec.writeMap(out, s.slices(), DataOutputStream::writeUTF);
             }
             out.flush();
             return bytes.toByteArray();
@@ -116,11 +104,7 @@ final class JoinState {
                 long arrivedAt = in.readLong();
                 boolean labelled = in.readBoolean();
                 boolean skew = in.readBoolean();
-                int c = in.readInt();
-                Map<String, Double> cost = new LinkedHashMap<>();
-                for (int k = 0; k < c; k++) {
-                    cost.put(in.readUTF(), in.readDouble());
-                }
+                Map<String, Double> cost = ObservationCodec.readMap(in, DataInputStream::readDouble);
                 int len = in.readInt();
                 Observation.Served features = null;
                 if (len > 0) {
@@ -133,11 +117,7 @@ final class JoinState {
             }
             if (in.available() > 0) {
                 for (int i = 0; i < n; i++) {
-                    int k = in.readInt();
-                    Map<String, String> slices = new LinkedHashMap<>();
-                    for (int j = 0; j < k; j++) {
-                        slices.put(in.readUTF(), in.readUTF());
-                    }
+                    Map<String, String> slices = ObservationCodec.readMap(in, DataInput::readUTF);
                     Served s = out.get(i);
                     out.set(i, new Served(s.predictionId(), s.useCase(), s.version(), s.variant(), s.score(),
                             s.servedAt(), s.arrivedAt(), s.labelled(), s.skewChecked(), s.costValues(), s.features(),

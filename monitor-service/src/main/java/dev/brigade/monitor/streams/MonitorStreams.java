@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,7 +19,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -134,18 +134,11 @@ public class MonitorStreams {
                 throw new UncheckedIOException(e);
             }
         });
-        out.sort(Comparator.comparingInt(WindowSummary::version).thenComparingLong(WindowSummary::windowStart));
-        List<WindowSummary> limited = new ArrayList<>();
-        for (int i = 0; i < out.size(); i++) {
-            WindowSummary w = out.get(i);
-            long laterOfSameVersion = out.subList(i + 1, out.size()).stream()
-                    .filter(x -> x.version() == w.version()).count();
-            if (laterOfSameVersion < limit) {
-                limited.add(w);
-            }
-        }
-        limited.sort(Comparator.comparingLong(WindowSummary::windowStart).thenComparingInt(WindowSummary::version));
-        return limited;
+        out.sort(Comparator.comparingLong(WindowSummary::windowStart).thenComparingInt(WindowSummary::version));
+        // the newest `limit` of each version: count each version's windows down, oldest first, to the later ones
+        Map<Integer, Long> later = out.stream().collect(Collectors.groupingBy(WindowSummary::version,
+                Collectors.counting()));
+        return out.stream().filter(w -> later.merge(w.version(), -1L, Long::sum) < limit).toList();
     }
 
     /** The costliest realised errors of one window of a use case (all versions), window start -> per-version lists. */
@@ -188,10 +181,7 @@ public class MonitorStreams {
         String to = version == null ? useCase + '\0' + '\uffff'
                 : MonitorTopology.windowKey(useCase, version, Long.MAX_VALUE);
         try (KeyValueIterator<String, byte[]> it = store.range(from, to)) {
-            while (it.hasNext()) {
-                KeyValue<String, byte[]> e = it.next();
-                each.accept(e.key, e.value);
-            }
+            it.forEachRemaining(e -> each.accept(e.key, e.value));
         }
     }
 

@@ -46,13 +46,6 @@ public final class MonitorTopology {
     public record Settings(Duration windowLength, Duration grace, Duration quiet, Duration idleClose, Duration tick, int history,
             Duration cooldown, DriftSettings drift, Duration skewWait, Duration pendingLabelWait, Duration sweep,
             long maxInputLag, int worstKept) {
-
-        public Settings(Duration windowLength, Duration grace, Duration quiet, Duration idleClose, Duration tick,
-                int history, Duration cooldown, DriftSettings drift, Duration skewWait, Duration pendingLabelWait,
-                Duration sweep, long maxInputLag) {
-            this(windowLength, grace, quiet, idleClose, tick, history, cooldown, drift, skewWait, pendingLabelWait,
-                    sweep, maxInputLag, 10);
-        }
     }
 
     private MonitorTopology() {

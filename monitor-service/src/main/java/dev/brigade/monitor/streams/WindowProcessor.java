@@ -1,13 +1,18 @@
 package dev.brigade.monitor.streams;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -16,6 +21,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.brigade.events.AlertAction;
@@ -29,6 +35,7 @@ import dev.brigade.events.Severity;
 import dev.brigade.events.serde.EventCodec;
 import dev.brigade.events.topics.Topics;
 import dev.brigade.monitor.AlertRule;
+import dev.brigade.monitor.CostlyError;
 import dev.brigade.monitor.FeatureDrift;
 import dev.brigade.monitor.Observation;
 import dev.brigade.monitor.ReferenceProfile;
@@ -58,8 +65,8 @@ final class WindowProcessor implements Processor<String, byte[], String, byte[]>
     static final ObjectMapper JSON = new ObjectMapper();
     private static final EventCodec<AlertEvent> ALERTS = EventCodec.of(AlertEvent.class);
     private static final EventCodec<DriftEvent> DRIFTS = EventCodec.of(DriftEvent.class);
-    private static final java.util.Set<String> PERFORMANCE = java.util.Set.of("auc", "accuracy", "precision",
-            "recall", "mae", "rmse", "businessMetric", "labelled");
+    private static final Set<String> PERFORMANCE = Set.of("auc", "accuracy", "precision", "recall", "mae", "rmse",
+            "businessMetric", "labelled");
 
     private final MonitorTopology.Settings settings;
     private final RegistryView registry;
@@ -73,12 +80,11 @@ final class WindowProcessor implements Processor<String, byte[], String, byte[]>
     /** Open windows, decoded; the store is the truth and is written on every change. */
     private final TreeMap<String, WindowCounts> cache = new TreeMap<>();
     /** Event time per use case: the latest observation time seen (each use case has its own clock). */
-    private final Map<String, Long> eventTime = new java.util.HashMap<>();
-
-    private final java.util.function.LongSupplier inputLag;
+    private final Map<String, Long> eventTime = new HashMap<>();
+    private final LongSupplier inputLag;
 
     WindowProcessor(MonitorTopology.Settings settings, RegistryView registry, StationMetrics metrics, Clock clock,
-            java.util.function.LongSupplier inputLag) {
+            LongSupplier inputLag) {
         this.inputLag = inputLag;
         this.settings = settings;
         this.registry = registry;
@@ -97,12 +103,11 @@ final class WindowProcessor implements Processor<String, byte[], String, byte[]>
         // window would close before the backlog that belongs to it is read.
         long now = clock.millis();
         try (KeyValueIterator<String, byte[]> it = open.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, byte[]> e = it.next();
+            it.forEachRemaining(e -> {
                 WindowCounts w = WindowCounts.fromBytes(e.value);
                 w.lastUpdateWall = now;
                 cache.put(e.key, w);
-            }
+            });
         }
         context.schedule(settings.tick(), PunctuationType.WALL_CLOCK_TIME, this::closeDue);
     }
@@ -222,32 +227,30 @@ final class WindowProcessor implements Processor<String, byte[], String, byte[]>
                     + "%d samples", rule.metric(), d.value(), rule.above() ? "above" : "below", fmt(rule.threshold()),
                     rule.persistence(), window.version(), Instant.ofEpochMilli(window.windowStart()),
                     Instant.ofEpochMilli(window.windowEnd()), window.samplesOf(rule.metric()));
-            AlertEvent event = AlertEvent.newBuilder().setEventId("raised:" + alertId).setAlertId(alertId)
-                    .setUseCase(uc.name()).setOccurredAt(Instant.ofEpochMilli(wallNow)).setRule(rule.name())
-                    .setSeverity(severity(rule)).setOwner(rule.owner()).setPlaybook(rule.playbook())
-                    .setAction(action(rule)).setPayload(new AlertRaised(rule.metric(), d.value(), rule.threshold(),
-                            window.version(), message))
-                    .build();
-            context.forward(Routes.to(Topics.ALERTS, uc.name(), ALERTS.encode(event), wallNow));
-            metrics.alert(uc.name(), "raised");
+            alert(uc, rule, "raised", alertId, wallNow, new AlertRaised(rule.metric(), d.value(), rule.threshold(),
+                    window.version(), message));
             LOG.warnf("Alert raised %s (%s, owner %s, action %s): %s", alertId, rule.severity(), rule.owner(),
                     rule.action(), message);
             if ("retrain".equals(rule.action())) {
                 retrain(uc, rule, window, d.value(), wallNow);
             }
         } else if (d.outcome() == RuleEngine.Outcome.RESOLVE) {
-            AlertEvent event = AlertEvent.newBuilder().setEventId("resolved:" + state.activeAlertId())
-                    .setAlertId(state.activeAlertId()).setUseCase(uc.name())
-                    .setOccurredAt(Instant.ofEpochMilli(wallNow)).setRule(rule.name()).setSeverity(severity(rule))
-                    .setOwner(rule.owner()).setPlaybook(rule.playbook()).setAction(action(rule))
-                    .setPayload(new AlertResolved(Instant.ofEpochMilli(state.raisedAt()), String.format(
-                            "%s = %.4g back within %s for %d window(s): v%d", rule.metric(), d.value(),
-                            fmt(rule.threshold()), rule.persistence(), window.version())))
-                    .build();
-            context.forward(Routes.to(Topics.ALERTS, uc.name(), ALERTS.encode(event), wallNow));
-            metrics.alert(uc.name(), "resolved");
+            String message = String.format("%s = %.4g back within %s for %d window(s): v%d", rule.metric(),
+                    d.value(), fmt(rule.threshold()), rule.persistence(), window.version());
+            alert(uc, rule, "resolved", state.activeAlertId(), wallNow,
+                    new AlertResolved(Instant.ofEpochMilli(state.raisedAt()), message));
             LOG.infof("Alert resolved %s", state.activeAlertId());
         }
+    }
+
+    /** Raise and resolve: the rule's owner, severity, playbook and action, the event id from the kind. */
+    private void alert(UseCaseSettings uc, AlertRule rule, String kind, String alertId, long wallNow, Object payload) {
+        AlertEvent event = AlertEvent.newBuilder().setEventId(kind + ":" + alertId).setAlertId(alertId)
+                .setUseCase(uc.name()).setOccurredAt(Instant.ofEpochMilli(wallNow)).setRule(rule.name())
+                .setSeverity(severity(rule)).setOwner(rule.owner()).setPlaybook(rule.playbook())
+                .setAction(action(rule)).setPayload(payload).build();
+        context.forward(Routes.to(Topics.ALERTS, uc.name(), ALERTS.encode(event), wallNow));
+        metrics.alert(uc.name(), kind);
     }
 
     /** A retrain action asks training through drift-events, only for signals the policy allows and after its cooldown. */
@@ -290,43 +293,39 @@ final class WindowProcessor implements Processor<String, byte[], String, byte[]>
 
     /** Offers a realised error to its window's costliest list; the store is written only when the list changes. */
     private void keepIfCostly(String key, Observation.Labelled l, UseCaseSettings uc) {
-        dev.brigade.monitor.CostlyError error = CostlyErrors.of(l, uc);
+        CostlyError error = CostlyErrors.of(l, uc);
         if (error == null || settings.worstKept() <= 0) {
             return;
         }
-        List<dev.brigade.monitor.CostlyError> kept = readWorst(worst.get(key));
-        List<dev.brigade.monitor.CostlyError> next = CostlyErrors.offer(kept, error, settings.worstKept());
+        List<CostlyError> next = CostlyErrors.offer(readWorst(worst.get(key)), error, settings.worstKept());
         if (next != null) {
             worst.put(key, json(next));
         }
     }
 
-    static final com.fasterxml.jackson.core.type.TypeReference<List<dev.brigade.monitor.CostlyError>> WORST_LIST =
-            new com.fasterxml.jackson.core.type.TypeReference<>() {
-            };
+    static final TypeReference<List<CostlyError>> WORST_LIST = new TypeReference<>() {
+    };
+    private static final TypeReference<RuleState> RULE_STATE = new TypeReference<>() {
+    };
 
-    static List<dev.brigade.monitor.CostlyError> readWorst(byte[] bytes) {
-        if (bytes == null) {
-            return List.of();
-        }
-        try {
-            return JSON.readValue(bytes, WORST_LIST);
-        } catch (java.io.IOException e) {
-            LOG.warnf("Unreadable costliest-errors list reset: %s", e.getMessage());
-            return List.of();
-        }
+    static List<CostlyError> readWorst(byte[] bytes) {
+        return read(bytes, WORST_LIST, List.of(), "costliest-errors list");
     }
 
     private RuleState ruleState(String key) {
-        byte[] bytes = rules.get(key);
+        return read(rules.get(key), RULE_STATE, RuleState.INITIAL, "rule state " + key);
+    }
+
+    /** A stored JSON value, or {@code absent} when there is none or it is unreadable (reset: logged). */
+    private static <T> T read(byte[] bytes, TypeReference<T> type, T absent, String what) {
         if (bytes == null) {
-            return RuleState.INITIAL;
+            return absent;
         }
         try {
-            return JSON.readValue(bytes, RuleState.class);
-        } catch (java.io.IOException e) {
-            LOG.warnf("Unreadable rule state %s reset: %s", key, e.getMessage());
-            return RuleState.INITIAL;
+            return JSON.readValue(bytes, type);
+        } catch (IOException e) {
+            LOG.warnf("Unreadable %s reset: %s", what, e.getMessage());
+            return absent;
         }
     }
 
@@ -340,21 +339,16 @@ final class WindowProcessor implements Processor<String, byte[], String, byte[]>
     }
 
     static Severity severity(AlertRule rule) {
-        return switch (rule.severity()) {
-            case "page" -> Severity.PAGE;
-            case "ticket" -> Severity.TICKET;
-            default -> Severity.INFO;
-        };
+        return named(Severity.values(), rule.severity(), Severity.INFO);
     }
 
     static AlertAction action(AlertRule rule) {
-        return switch (rule.action()) {
-            case "page" -> AlertAction.PAGE;
-            case "retrain" -> AlertAction.RETRAIN;
-            case "rollback" -> AlertAction.ROLLBACK;
-            case "ticket" -> AlertAction.TICKET;
-            default -> AlertAction.NONE;
-        };
+        return named(AlertAction.values(), rule.action(), AlertAction.NONE);
+    }
+
+    /** The constant a spec names in lower case ("page" -> PAGE); anything else is {@code otherwise}. */
+    private static <E extends Enum<E>> E named(E[] values, String name, E otherwise) {
+        return Arrays.stream(values).filter(e -> e.name().toLowerCase().equals(name)).findFirst().orElse(otherwise);
     }
 
     private static String fmt(double v) {
@@ -364,8 +358,8 @@ final class WindowProcessor implements Processor<String, byte[], String, byte[]>
     static byte[] json(Object value) {
         try {
             return JSON.writeValueAsBytes(value);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -26,6 +26,7 @@ public class RegistryStandIn implements QuarkusTestResourceLifecycleManager {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     public static final long HUNG_MILLIS = 6_000;
+    public static final long FEATURES_TIMEOUT_MILLIS = 1_000;
     private static final AtomicInteger CONTRACT_CALLS = new AtomicInteger();
     private HttpServer server;
 
@@ -75,7 +76,9 @@ public class RegistryStandIn implements QuarkusTestResourceLifecycleManager {
         server.setExecutor(Executors.newCachedThreadPool());
         server.start();
         String base = "http://127.0.0.1:" + server.getAddress().getPort();
-        return Map.of("brigade.monitor.registry.url", base, "brigade.monitor.features.url", base);
+        // a feature-service timeout set as a duration, shorter than the clients' @Timeout default (2 s)
+        return Map.of("brigade.monitor.registry.url", base, "brigade.monitor.features.url", base,
+                "brigade.monitor.features.timeout", FEATURES_TIMEOUT_MILLIS + "ms");
     }
 
     @Override
