@@ -2,6 +2,8 @@
 # Prep-station benchmark: ingestion through a feature-set topology against a plain Kafka pass-through, and online
 # look-up latency at a fixed rate against the service's own liveness probe, all on a broker it starts itself.
 # Usage: feature-service/bench/run.sh [events=100000] [entities=5000] [rate=500] [seconds=20] [ingest-only|lookups-only]
+# Raw events are written to raw-events.accepted, as the service's intake gate forwards them: what a version's topology
+# (and, in the look-up phase, the service's version apps) reads; before 2026-12-07 topologies read raw-events itself.
 # Method (2026-11-27, second version): ingestion rates are sustained rates. One plain pass-through (a consumer and an
 # idempotent acks=all producer), one stateless Kafka Streams copy (exactly-once), the same copy with one changelogged
 # RocksDB put per event (the least any topology with a changelogged history does), one card-activity topology app, and

@@ -112,7 +112,7 @@ class HostileInputIT {
 
     private static final List<TopicTarget> TOPICS = List.of(
             new TopicTarget(Topics.RAW_EVENTS, RawEvent.class, List.of("brigade-features-intake"), true, false,
-                    "feature intake gate, feature-set apps"),
+                    "feature intake gate (feature-set apps read raw-events.accepted)"),
             new TopicTarget(Topics.LABELS, LabelEvent.class, List.of("brigade-features-intake", "brigade-monitor"),
                     true, false, "feature label join, monitor join"),
             new TopicTarget(Topics.FEATURE_VECTORS, FeatureVector.class,

@@ -34,6 +34,9 @@ public final class TopicCatalog {
     private static final List<TopicSpec> EVENT_TOPICS = List.of(
             // Raw events are replayed from offset 0 for a new feature-set version (backfill): keep them a year.
             new TopicSpec(Topics.RAW_EVENTS, KeyKind.ENTITY_ID, RawEvent.class, 3, Cleanup.DELETE, YEAR),
+            // What the feature-service's intake gate accepted, same key: every feature-set version reads it from
+            // offset 0 (backfill), so it has raw-events' partitions and retention.
+            new TopicSpec(Topics.RAW_EVENTS_ACCEPTED, KeyKind.ENTITY_ID, RawEvent.class, 3, Cleanup.DELETE, YEAR),
             new TopicSpec(Topics.LABELS, KeyKind.EVENT_ID, LabelEvent.class, 3, Cleanup.DELETE, YEAR),
             new TopicSpec(Topics.FEATURE_SETS, KeyKind.FEATURE_SET_VERSION, FeatureSetRegistered.class, 1,
                     Cleanup.COMPACT, FOREVER),

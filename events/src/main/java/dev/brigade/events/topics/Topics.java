@@ -4,6 +4,11 @@ package dev.brigade.events.topics;
 public final class Topics {
 
     public static final String RAW_EVENTS = "raw-events";
+    /**
+     * The raw events the feature-service's intake gate accepted, same key, bytes and timestamp: judged once, with
+     * the intake's clock, so that every feature-set version (and a later backfill) reads the same events.
+     */
+    public static final String RAW_EVENTS_ACCEPTED = "raw-events.accepted";
     public static final String LABELS = "labels";
     public static final String FEATURE_SETS = "feature-sets";
     public static final String FEATURE_VECTORS = "feature-vectors";

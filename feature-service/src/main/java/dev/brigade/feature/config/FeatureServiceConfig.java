@@ -24,8 +24,8 @@ public interface FeatureServiceConfig {
 
     /**
      * How often the Streams apps commit their transactions. Outputs become visible to read_committed consumers at
-     * commits; online look-ups read the local state and do not wait for them. Each commit is a round trip to the
-     * broker, so committing too often costs throughput.
+     * commits: a version sees an event at the gate's commit, its vector at the version's. Each commit is a round trip
+     * to the broker, so committing too often costs throughput.
      */
     @WithDefault("1s")
     Duration commitInterval();

@@ -38,7 +38,7 @@ import dev.brigade.platform.http.Problem;
 @Tag(name = "Feature sets", description = "Versioned, immutable feature definitions")
 public class FeatureSetResource {
 
-    /** Registers feature-set versions: each one replays raw-events and feeds training with new vectors. */
+    /** Registers feature-set versions: each one replays raw-events.accepted and feeds training with new vectors. */
     public static final String REGISTRAR = "registrar";
 
     private final FeatureSetService service;

@@ -17,7 +17,7 @@ public final class BackfillTracker {
     private final Map<Integer, Long> position = new ConcurrentHashMap<>();
 
     /**
-     * @param start first offset of each raw-events partition
+     * @param start first offset of each raw-events.accepted partition
      * @param target end offset of each partition when the backfill began
      */
     public BackfillTracker(String featureSet, Map<Integer, Long> start, Map<Integer, Long> target) {

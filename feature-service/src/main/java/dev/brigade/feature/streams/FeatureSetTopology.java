@@ -13,16 +13,16 @@ import dev.brigade.events.topics.Topics;
 import dev.brigade.feature.FeatureSetDefinition;
 
 /**
- * The offline half of the prep station for one feature-set version: raw-events in, one FeatureVector per event out,
- * computed from the entity's earlier events held in a changelogged state store.
+ * The offline half of the prep station for one feature-set version: the raw events the intake gate accepted in, one
+ * FeatureVector per event out, computed from the entity's earlier events held in a changelogged state store.
  *
- * <p>Each version runs as its own Streams application reading raw-events from the beginning, which is what makes a
- * newly registered version backfill: its vectors cover every event, once, whenever it was registered.
+ * <p>Each version runs as its own Streams application reading raw-events.accepted from the beginning, which is what
+ * makes a newly registered version backfill: its vectors cover every accepted event, once, whenever it registered.
  */
 public final class FeatureSetTopology {
 
     public static final String HISTORY_STORE = "entity-history";
-    static final String SOURCE = "raw-events-source";
+    static final String SOURCE = "raw-events-accepted-source";
     static final String PROCESSOR = "feature-vector-processor";
     static final String VECTORS_SINK = "feature-vectors-sink";
     static final String DEAD_LETTER_SINK = "raw-events-dlq-sink";
@@ -43,7 +43,7 @@ public final class FeatureSetTopology {
             KeyValueBytesStoreSupplier history, boolean changelogged) {
         Topology topology = new Topology();
         topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
-                Topics.RAW_EVENTS);
+                Topics.RAW_EVENTS_ACCEPTED);
         topology.addProcessor(PROCESSOR, () -> new FeatureVectorProcessor(set, clock, listener), SOURCE);
         StoreBuilder<KeyValueStore<String, byte[]>> store = Stores.keyValueStoreBuilder(history, Serdes.String(),
                 Serdes.ByteArray());

@@ -54,8 +54,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Runs the prep station's Kafka Streams applications: the intake app (raw-events gate and label join) and one app
- * per feature-set version. A version's app reads raw-events from the beginning, which is its backfill; its progress
- * is tracked against the end offsets taken when it started.
+ * per feature-set version. A version's app reads raw-events.accepted from the beginning, which is its backfill; its
+ * progress is tracked against the end offsets taken when it started.
  */
 @ApplicationScoped
 public class FeatureStreams implements StationApps {
@@ -126,7 +126,7 @@ public class FeatureStreams implements StationApps {
                 listener(applicationId, tracker, contract)));
         versions.put(set.id(), new VersionApp(set, applicationId, streams, tracker, clock.instant()));
         Gauge.builder("brigade.features.backfill.progress", tracker, t -> t.progress().percent() / 100.0)
-                .description("Share of the raw events present at start that a feature-set version has processed")
+                .description("Share of the accepted raw events present at start that a version has processed")
                 .tag("feature_set", set.id()).register(registry);
         LOG.infof("Feature set %s: app %s started; backfill of %d raw events", set.id(), applicationId,
                 tracker.progress().total());
@@ -234,7 +234,7 @@ public class FeatureStreams implements StationApps {
         return new ProcessingListener() {
             @Override
             public void processed(String topic, int partition, long offset) {
-                if (tracker != null && Topics.RAW_EVENTS.equals(topic)) {
+                if (tracker != null && Topics.RAW_EVENTS_ACCEPTED.equals(topic)) {
                     tracker.advance(partition, offset + 1);
                 }
             }
@@ -272,7 +272,7 @@ public class FeatureStreams implements StationApps {
                         .listConsumerGroupOffsets(app.applicationId()).partitionsToOffsetAndMetadata()
                         .get(5, TimeUnit.SECONDS);
                 committed.forEach((tp, offset) -> {
-                    if (offset != null && Topics.RAW_EVENTS.equals(tp.topic())) {
+                    if (offset != null && Topics.RAW_EVENTS_ACCEPTED.equals(tp.topic())) {
                         app.backfill().advance(tp.partition(), offset.offset());
                     }
                 });
@@ -300,18 +300,18 @@ public class FeatureStreams implements StationApps {
 
     private Map<Integer, Long> offsets(OffsetSpec spec) {
         try {
-            int partitions = admin.describeTopics(List.of(Topics.RAW_EVENTS)).allTopicNames()
-                    .get(10, TimeUnit.SECONDS).get(Topics.RAW_EVENTS).partitions().size();
+            int partitions = admin.describeTopics(List.of(Topics.RAW_EVENTS_ACCEPTED)).allTopicNames()
+                    .get(10, TimeUnit.SECONDS).get(Topics.RAW_EVENTS_ACCEPTED).partitions().size();
             Map<TopicPartition, OffsetSpec> request = new java.util.HashMap<>();
             for (int p = 0; p < partitions; p++) {
-                request.put(new TopicPartition(Topics.RAW_EVENTS, p), spec);
+                request.put(new TopicPartition(Topics.RAW_EVENTS_ACCEPTED, p), spec);
             }
             Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> result = admin.listOffsets(request).all()
                     .get(10, TimeUnit.SECONDS);
             return result.entrySet().stream()
                     .collect(Collectors.toMap(e -> e.getKey().partition(), e -> e.getValue().offset()));
         } catch (Exception e) {
-            throw new IllegalStateException("Cannot read the raw-events offsets: " + e, e);
+            throw new IllegalStateException("Cannot read the raw-events.accepted offsets: " + e, e);
         }
     }
 }

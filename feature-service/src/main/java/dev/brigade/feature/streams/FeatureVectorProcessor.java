@@ -19,14 +19,14 @@ import dev.brigade.feature.EntityHistory;
 import dev.brigade.feature.FeatureSetDefinition;
 import dev.brigade.feature.FeatureValue;
 import dev.brigade.feature.HistoryLayout;
-import dev.brigade.feature.RawEventRules;
 import dev.brigade.feature.service.FeatureComputer;
 import dev.brigade.platform.kafka.DeadLetterHeaders;
 
 /**
- * For each raw event of the set's source: the features from the entity's events strictly before it, then the event
- * joins the history. Bad, late and duplicate events never touch the history; late ones go to raw-events.dlq with
- * this version named (lateness depends on the version's grace period).
+ * For each accepted raw event of the set's source: the features from the entity's events strictly before it, then the
+ * event joins the history. The raw-event rules were judged once by the intake gate; here only what depends on the
+ * version: late events (behind by more than the set's grace) go to raw-events.dlq with this version named, and
+ * duplicates give no second vector. Neither touches the history.
  */
 final class FeatureVectorProcessor implements Processor<String, byte[], String, byte[]> {
 
@@ -77,20 +77,15 @@ final class FeatureVectorProcessor implements Processor<String, byte[], String, 
     }
 
     private void handle(Record<String, byte[]> record) {
-        // Undecodable and invalid events are the intake topology's to dead-letter, once for all versions.
         RawEvent event;
         try {
             event = RAW_EVENTS.decode(record.value());
         } catch (EventDecodingException e) {
-            listener.outcome("skipped:undecodable");
+            // The gate forwards only what decoded; anything else written to the topic must not stall the version.
+            deadLetter(record, e.getMessage(), e.getCause().getMessage(), "undecodable");
             return;
         }
         if (!set.reads(event.getSource())) {
-            return;
-        }
-        if (!RawEventRules.check(event.getEventId(), event.getSource(), event.getEntityId(), event.getEventTime(),
-                event.getAttributes(), clock.instant()).isEmpty()) {
-            listener.outcome("skipped:invalid");
             return;
         }
         EntityHistory history = recent.computeIfAbsent(event.getEntityId(),
@@ -124,7 +119,7 @@ final class FeatureVectorProcessor implements Processor<String, byte[], String, 
     }
 
     private void deadLetter(Record<String, byte[]> record, String reason, String cause, String outcome) {
-        LOG.debugf("Dead letter from raw-events: %s", reason);
+        LOG.debugf("Dead letter from raw-events.accepted: %s", reason);
         context.forward(record.withHeaders(DeadLetterHeaders.forRecord(context, record.headers(), reason, cause)),
                 FeatureSetTopology.DEAD_LETTER_SINK);
         listener.outcome("dead-letter:" + outcome);

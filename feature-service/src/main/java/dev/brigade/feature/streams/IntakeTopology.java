@@ -12,8 +12,8 @@ import dev.brigade.events.topics.Topics;
 /**
  * The part of the prep station that does not depend on a feature-set version, run once per service group:
  * <ul>
- * <li>the raw-events gate: every raw event that no version can use (undecodable, invalid) goes to raw-events.dlq
- * once, with the reason;</li>
+ * <li>the raw-events gate: the rules judged once, so every version (whenever registered) reads the same events from
+ * raw-events.accepted, unchanged; what none can use (undecodable, invalid) goes to raw-events.dlq, saying why;</li>
  * <li>the label join: labels meet the feature vectors of their event id, in either order, into training examples.</li>
  * </ul>
  * raw-events is keyed by entity id and the join by event id, so they are separate sub-topologies.
@@ -23,6 +23,7 @@ public final class IntakeTopology {
     public static final String JOIN_STORE = "label-join";
     static final String RAW_SOURCE = "raw-events-source";
     static final String RAW_GATE = "raw-event-gate";
+    static final String RAW_ACCEPTED = "raw-events-accepted-sink";
     static final String RAW_DEAD_LETTERS = "raw-events-dlq-sink";
     static final String VECTORS_SOURCE = "feature-vectors-source";
     static final String LABELS_SOURCE = "labels-source";
@@ -51,6 +52,8 @@ public final class IntakeTopology {
         topology.addSource(RAW_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
                 Topics.RAW_EVENTS);
         topology.addProcessor(RAW_GATE, () -> new RawEventGateProcessor(clock, listener), RAW_SOURCE);
+        topology.addSink(RAW_ACCEPTED, Topics.RAW_EVENTS_ACCEPTED, Serdes.String().serializer(),
+                Serdes.ByteArray().serializer(), RAW_GATE);
         topology.addSink(RAW_DEAD_LETTERS, Topics.dlq(Topics.RAW_EVENTS), Serdes.String().serializer(),
                 Serdes.ByteArray().serializer(), RAW_GATE);
 

@@ -15,7 +15,7 @@ import dev.brigade.feature.RawEventRules;
 import dev.brigade.platform.http.FieldError;
 import dev.brigade.platform.kafka.DeadLetterHeaders;
 
-/** Sends each raw event that no feature set can use to raw-events.dlq, once, naming what is wrong. */
+/** Judges each raw event once for all versions: unchanged to raw-events.accepted, or to raw-events.dlq saying why. */
 final class RawEventGateProcessor implements Processor<String, byte[], String, byte[]> {
 
     private static final EventCodec<RawEvent> RAW_EVENTS = EventCodec.of(RawEvent.class);
@@ -41,6 +41,7 @@ final class RawEventGateProcessor implements Processor<String, byte[], String, b
             List<FieldError> errors = RawEventRules.check(event.getEventId(), event.getSource(),
                     event.getEntityId(), event.getEventTime(), event.getAttributes(), clock.instant());
             if (errors.isEmpty()) {
+                context.forward(record, IntakeTopology.RAW_ACCEPTED);
                 listener.outcome("raw-event");
             } else {
                 deadLetter(record, "INVALID: " + errors.stream().map(e -> e.field() + " " + e.message())

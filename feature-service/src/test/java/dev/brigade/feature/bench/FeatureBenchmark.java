@@ -293,7 +293,12 @@ public final class FeatureBenchmark {
         }
     }
 
-    /** A batch of raw events in time order from {@code start} over {@link #BATCH_SPAN}; ids unique by batch number. */
+    /**
+     * A batch of raw events in time order from {@code start} over {@link #BATCH_SPAN}; ids unique by batch number.
+     * They go to raw-events.accepted, as the service's intake gate forwards them: that is what a version's topology
+     * reads (and, in the look-up phase, what the service's version app backfills from), so the topology and its
+     * baselines all read the same records.
+     */
     private static void produce(String bootstrap, int events, int entities, int batch, Instant start) {
         EventCodec<RawEvent> codec = EventCodec.of(RawEvent.class);
         Random random = new Random(42 + batch);
@@ -307,15 +312,15 @@ public final class FeatureBenchmark {
                                 "merchant", "m-" + random.nextInt(500), "online", random.nextBoolean(),
                                 "region", "r-" + random.nextInt(5), "device", "d-" + random.nextInt(3)))
                         .build();
-                producer.send(new ProducerRecord<>(Topics.RAW_EVENTS, card, codec.encode(event)));
+                producer.send(new ProducerRecord<>(Topics.RAW_EVENTS_ACCEPTED, card, codec.encode(event)));
             }
             producer.flush();
         }
     }
 
     /**
-     * The baseline: one consumer and one producer (acks=all, idempotent) that copy raw-events unchanged to another
-     * topic, kept for the whole phase like the topology app.
+     * The baseline: one consumer and one producer (acks=all, idempotent) that copy the topology's input
+     * (raw-events.accepted) unchanged to another topic, kept for the whole phase like the topology app.
      */
     private static final class PassThrough implements AutoCloseable {
         private final KafkaConsumer<String, byte[]> consumer;
@@ -330,7 +335,7 @@ public final class FeatureBenchmark {
             props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
             consumer = new KafkaConsumer<>(props);
             producer = new KafkaProducer<>(producerProps(bootstrap));
-            consumer.subscribe(List.of(Topics.RAW_EVENTS));
+            consumer.subscribe(List.of(Topics.RAW_EVENTS_ACCEPTED));
         }
 
         /** Copies the next {@code events} records; events/s from the first record read to the last one acknowledged. */
@@ -361,7 +366,8 @@ public final class FeatureBenchmark {
     /**
      * A Streams app with the service's settings (exactly-once, its commit interval, lz4), kept for the whole phase and
      * paused between its passes (a paused app still polls and commits): the card-activity topology, or a stateless
-     * Streams copy of raw-events that shows what Kafka Streams and exactly-once cost before any feature is computed.
+     * Streams copy of raw-events.accepted that shows what Kafka Streams and exactly-once cost before any feature is
+     * computed.
      */
     private static final class ContinuousApp implements AutoCloseable {
         private final AtomicLong processed = new AtomicLong();
@@ -402,7 +408,8 @@ public final class FeatureBenchmark {
         static ContinuousApp statefulCopy(String bootstrap, Path stateDir) throws InterruptedException {
             return new ContinuousApp(bootstrap, stateDir, "bench-stateful-copy", counter -> {
                 org.apache.kafka.streams.Topology topology = new org.apache.kafka.streams.Topology();
-                topology.addSource("source", new StringDeserializer(), new ByteArrayDeserializer(), Topics.RAW_EVENTS);
+                topology.addSource("source", new StringDeserializer(), new ByteArrayDeserializer(),
+                        Topics.RAW_EVENTS_ACCEPTED);
                 topology.addProcessor("put-and-forward", () -> new Processor<String, byte[], String, byte[]>() {
                     private ProcessorContext<String, byte[]> context;
                     private KeyValueStore<String, byte[]> store;
@@ -437,7 +444,7 @@ public final class FeatureBenchmark {
         static ContinuousApp copy(String bootstrap, Path stateDir) throws InterruptedException {
             return new ContinuousApp(bootstrap, stateDir, "bench-streams-copy", counter -> {
                 org.apache.kafka.streams.StreamsBuilder builder = new org.apache.kafka.streams.StreamsBuilder();
-                builder.stream(Topics.RAW_EVENTS, org.apache.kafka.streams.kstream.Consumed.with(
+                builder.stream(Topics.RAW_EVENTS_ACCEPTED, org.apache.kafka.streams.kstream.Consumed.with(
                         org.apache.kafka.common.serialization.Serdes.String(),
                         org.apache.kafka.common.serialization.Serdes.ByteArray()))
                         .peek((key, value) -> counter.run())

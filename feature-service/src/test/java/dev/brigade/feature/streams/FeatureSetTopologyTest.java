@@ -60,7 +60,8 @@ class FeatureSetTopologyTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         MutableClock clock = new MutableClock(Instant.parse("2026-12-31T00:00:00Z"));
         driver = new TopologyTestDriver(topology.apply(clock), props);
-        rawEvents = driver.createInputTopic(Topics.RAW_EVENTS, new StringSerializer(), new ByteArraySerializer());
+        rawEvents = driver.createInputTopic(Topics.RAW_EVENTS_ACCEPTED, new StringSerializer(),
+                new ByteArraySerializer());
         vectors = driver.createOutputTopic(Topics.FEATURE_VECTORS, new StringDeserializer(),
                 new ByteArrayDeserializer());
         deadLetters = driver.createOutputTopic(Topics.dlq(Topics.RAW_EVENTS), new StringDeserializer(),
@@ -126,7 +127,7 @@ class FeatureSetTopologyTest {
         assertThat(dead.get(0).value()).isEqualTo(late);
         assertThat(header(dead.get(0), DeadLetterHeaders.REASON)).startsWith("LATE:");
         assertThat(header(dead.get(0), DeadLetterHeaders.CAUSE)).contains("card-activity@1");
-        assertThat(header(dead.get(0), DeadLetterHeaders.TOPIC)).isEqualTo(Topics.RAW_EVENTS);
+        assertThat(header(dead.get(0), DeadLetterHeaders.TOPIC)).isEqualTo(Topics.RAW_EVENTS_ACCEPTED);
         assertThat(header(dead.get(0), DeadLetterHeaders.OFFSET)).isEqualTo("2");
 
         // And it is in no vector and no history
@@ -154,14 +155,30 @@ class FeatureSetTopologyTest {
         rawEvents.pipeInput("card-A", RAW.encode(RawEvent.newBuilder().setEventId("d1").setSource("delivery-orders")
                 .setEntityId("card-A").setEventTime(DAY.plusSeconds(120)).build()));
         send("a2", "card-A", minutes(3), 10.0);
-        rawEvents.pipeInput("card-A", "not avro".getBytes(StandardCharsets.UTF_8));
 
         Map<String, FeatureVector> byEvent = vectorsByEvent();
         assertThat(byEvent).containsOnlyKeys("a1", "b1", "a2");
         assertThat(byEvent.get("b1").getValues()).containsEntry("txn_count_10m", 0L);
         assertThat(byEvent.get("a2").getValues()).containsEntry("txn_count_10m", 1L);
-        // Undecodable records are the intake topology's to dead-letter, once for all versions.
         assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void anUndecodableRecordOnTheAcceptedTopicIsADeadLetterAndTheVersionGoesOn() {
+        // Given a record the gate would never forward (written to raw-events.accepted by something else)
+        send("a1", "card-A", minutes(0), 10.0);
+        byte[] junk = "{\"eventId\": \"json-not-avro\"}".getBytes(StandardCharsets.UTF_8);
+        rawEvents.pipeInput("card-A", junk);
+        send("a2", "card-A", minutes(3), 10.0);
+
+        // Then it is a dead letter naming why and where it came from, and the next event has its vector
+        List<TestRecord<String, byte[]>> dead = deadLetters.readRecordsToList();
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).value()).isEqualTo(junk);
+        assertThat(header(dead.get(0), DeadLetterHeaders.REASON)).startsWith("BAD_MARKER:");
+        assertThat(header(dead.get(0), DeadLetterHeaders.TOPIC)).isEqualTo(Topics.RAW_EVENTS_ACCEPTED);
+        assertThat(header(dead.get(0), DeadLetterHeaders.OFFSET)).isEqualTo("1");
+        assertThat(vectorsByEvent().get("a2").getValues()).containsEntry("txn_count_10m", 1L);
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -33,7 +34,7 @@ import dev.brigade.events.serde.EventCodec;
 import dev.brigade.events.topics.Topics;
 import dev.brigade.platform.kafka.DeadLetterHeaders;
 
-/** The label join in both arrival orders, its dead letters, and the raw-events gate. */
+/** The label join in both arrival orders, its dead letters, and the raw-events gate that judges events once. */
 class IntakeTopologyTest {
 
     private static final Instant EVENT_TIME = Instant.parse("2026-11-20T10:00:00Z");
@@ -51,6 +52,7 @@ class IntakeTopologyTest {
     private TestOutputTopic<String, byte[]> examples;
     private TestOutputTopic<String, byte[]> labelDeadLetters;
     private TestOutputTopic<String, byte[]> rawDeadLetters;
+    private TestOutputTopic<String, byte[]> accepted;
 
     @BeforeEach
     void startDriver() {
@@ -71,6 +73,8 @@ class IntakeTopologyTest {
         labelDeadLetters = driver.createOutputTopic(Topics.dlq(Topics.LABELS), new StringDeserializer(),
                 new ByteArrayDeserializer());
         rawDeadLetters = driver.createOutputTopic(Topics.dlq(Topics.RAW_EVENTS), new StringDeserializer(),
+                new ByteArrayDeserializer());
+        accepted = driver.createOutputTopic(Topics.RAW_EVENTS_ACCEPTED, new StringDeserializer(),
                 new ByteArrayDeserializer());
     }
 
@@ -227,9 +231,12 @@ class IntakeTopologyTest {
     }
 
     @Test
-    void theRawEventsGateDeadLettersWhatNoVersionCanUseOnce() {
-        // Given a good event, a corrupt one, and one with a non-finite amount
-        rawEvents.pipeInput("c", RAW.encode(raw("ok", Map.of("amount", 1.0))));
+    void theRawEventsGateDeadLettersWhatNoVersionCanUseOnceAndForwardsTheRestUnchanged() {
+        // Given a good event (with a header of its producer), a corrupt one, and one with a non-finite amount
+        byte[] ok = RAW.encode(raw("ok", Map.of("amount", 1.0)));
+        Instant timestamp = EVENT_TIME.plusSeconds(7);
+        rawEvents.pipeInput(new TestRecord<>("c", ok, new RecordHeaders().add("trace", new byte[] {1, 2}),
+                timestamp));
         byte[] corrupt = Arrays.copyOf(RAW.encode(raw("cut", Map.of("amount", 1.0))), 12);
         rawEvents.pipeInput("c", corrupt);
         rawEvents.pipeInput("c", RAW.encode(raw("nan", Map.of("amount", Double.POSITIVE_INFINITY))));
@@ -240,6 +247,51 @@ class IntakeTopologyTest {
         assertThat(dead.get(0).value()).isEqualTo(corrupt);
         assertThat(header(dead.get(0), DeadLetterHeaders.REASON)).startsWith("CORRUPT_BODY:");
         assertThat(header(dead.get(1), DeadLetterHeaders.REASON)).startsWith("INVALID:").contains("attributes.amount");
+        // And only the good one is on raw-events.accepted: same key, bytes, timestamp and headers
+        List<TestRecord<String, byte[]>> forwarded = accepted.readRecordsToList();
+        assertThat(forwarded).hasSize(1);
+        assertThat(forwarded.get(0).key()).isEqualTo("c");
+        assertThat(forwarded.get(0).value()).isEqualTo(ok);
+        assertThat(forwarded.get(0).getRecordTime()).isEqualTo(timestamp);
+        assertThat(forwarded.get(0).headers().toArray()).hasSize(1);
+        assertThat(forwarded.get(0).headers().lastHeader("trace").value()).containsExactly(1, 2);
+    }
+
+    @Test
+    void anEventInTheFutureAtIntakeIsADeadLetterThatAVersionRegisteredLaterNeverSees() {
+        // Given an event of a minute ago and one an hour ahead of the intake's clock
+        Instant intakeTime = clock.instant();
+        rawEvents.pipeInput("c", RAW.encode(raw("past", intakeTime.minusSeconds(60), Map.of("amount", 1.0))));
+        RawEvent ahead = raw("ahead", intakeTime.plus(Duration.ofHours(1)), Map.of("amount", 2.0));
+        rawEvents.pipeInput("c", RAW.encode(ahead));
+
+        // Then the gate dead-letters the one ahead, once, and forwards only the other
+        assertThat(rawDeadLetters.readRecordsToList()).singleElement()
+                .satisfies(r -> assertThat(header(r, DeadLetterHeaders.REASON)).startsWith("INVALID:")
+                        .contains("eventTime").contains("in the future"));
+        List<TestRecord<String, byte[]>> forwarded = accepted.readRecordsToList();
+        assertThat(forwarded).extracting(r -> RAW.decode(r.value()).getEventId()).containsExactly("past");
+
+        // When a version is registered two hours later, when the rules alone would no longer reject that event
+        clock.advance(Duration.ofHours(2));
+        assertThat(dev.brigade.feature.RawEventRules.check(ahead.getEventId(), ahead.getSource(),
+                ahead.getEntityId(), ahead.getEventTime(), ahead.getAttributes(), clock.instant())).isEmpty();
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "later-version-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        try (TopologyTestDriver version = new TopologyTestDriver(FeatureSetTopology.build(
+                dev.brigade.feature.FeatureSets.cardActivity(), clock, ProcessingListener.NONE), props)) {
+            // And it backfills from raw-events.accepted as the gate wrote it
+            TestInputTopic<String, byte[]> backfill = version.createInputTopic(Topics.RAW_EVENTS_ACCEPTED,
+                    new StringSerializer(), new ByteArraySerializer());
+            forwarded.forEach(backfill::pipeInput);
+
+            // Then it never sees the event the gate rejected: one vector, of the other event, and no dead letter
+            assertThat(version.createOutputTopic(Topics.FEATURE_VECTORS, new StringDeserializer(),
+                    new ByteArrayDeserializer()).readKeyValuesToMap()).containsOnlyKeys("past");
+            assertThat(version.createOutputTopic(Topics.dlq(Topics.RAW_EVENTS), new StringDeserializer(),
+                    new ByteArrayDeserializer()).isEmpty()).isTrue();
+        }
     }
 
     private void advance(Duration duration) {
@@ -252,8 +304,12 @@ class IntakeTopologyTest {
     }
 
     private static RawEvent raw(String id, Map<String, Object> attributes) {
+        return raw(id, EVENT_TIME, attributes);
+    }
+
+    private static RawEvent raw(String id, Instant eventTime, Map<String, Object> attributes) {
         return RawEvent.newBuilder().setEventId(id).setSource("card-transactions").setEntityId("c")
-                .setEventTime(EVENT_TIME).setAttributes(attributes).build();
+                .setEventTime(eventTime).setAttributes(attributes).build();
     }
 
     private static FeatureVector vector(String eventId, String set, int version) {
