@@ -3,11 +3,8 @@ package dev.brigade.monitor.client;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.ProcessingException;
 
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
-import org.eclipse.microprofile.faulttolerance.Retry;
-import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -20,8 +17,8 @@ import io.quarkus.rest.client.reactive.jackson.ClientObjectMapper;
 /**
  * The feature-service's read endpoint the dashboard's data-contract panel shows through this service (reads are
  * open there): {@code GET /v1/feature-sets/{name}/versions/{v}/contract}. The timeout is short
- * (brigade.monitor.features.timeout, TimeoutSettings) and a feature-service that keeps failing opens the breaker:
- * one that is down or hung costs the panel, not the dashboard. A connection failure is retried once, a timeout not.
+ * (brigade.monitor.features.timeout, the client's connect and read timeout) and a feature-service that keeps failing
+ * opens the breaker: one that is down or hung costs the panel, not the dashboard.
  */
 @RegisterRestClient(configKey = "features")
 public interface FeatureServiceClient {
@@ -29,8 +26,6 @@ public interface FeatureServiceClient {
     /** The version's expectations with their live counts, as the feature-service judges them now. */
     @GET
     @Path("/v1/feature-sets/{name}/versions/{version}/contract")
-    @Timeout(2_000)
-    @Retry(maxRetries = 1, delay = 200, retryOn = ProcessingException.class)
     @CircuitBreaker(requestVolumeThreshold = 10, delay = 10_000)
     RestResponse<JsonNode> contract(@PathParam("name") String featureSet, @PathParam("version") int version);
 

@@ -4,7 +4,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 
-import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -15,7 +14,7 @@ import io.quarkus.rest.client.reactive.ClientBasicAuth;
  * deployer, HTTP Basic locally): roll the champion back, or clear a canary or a shadow. Never retried: a rollback
  * is not idempotent (a second one would move the champion further back). Every status is an answer (the default
  * exception mapper is off for this client), so a refusal is recorded with the registry's body. URL and timeout:
- * brigade.monitor.registry.url / .timeout (application.properties, TimeoutSettings).
+ * brigade.monitor.registry.url / .timeout (application.properties).
  */
 @RegisterRestClient(configKey = "registry")
 @ClientBasicAuth(username = "${brigade.monitor.registry.user}", password = "${brigade.monitor.registry.password}")
@@ -32,7 +31,6 @@ public interface RegistryClient {
     /** POST /v1/use-cases/{name}/rollback: the champion back to the previous champion. */
     @POST
     @Path("/rollback")
-    @Timeout(10_000)
     RestResponse<String> rollback(@PathParam("name") String useCase, Reason reason);
 
     /**
@@ -41,7 +39,6 @@ public interface RegistryClient {
      */
     @POST
     @Path("/aliases/{alias}")
-    @Timeout(10_000)
     RestResponse<String> moveAlias(@PathParam("name") String useCase, @PathParam("alias") String alias,
             AliasMove move);
 }

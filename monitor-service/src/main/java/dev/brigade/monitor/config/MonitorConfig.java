@@ -121,7 +121,7 @@ public interface MonitorConfig {
         @WithDefault("monitor-local")
         String password();
 
-        /** Each registry call's timeout (the clients' @Timeout default; TimeoutSettings hands it on). */
+        /** Each registry call's connect and read timeout (brigade.rest-client.registry.timeout names it). */
         @WithDefault("10s")
         Duration timeout();
     }

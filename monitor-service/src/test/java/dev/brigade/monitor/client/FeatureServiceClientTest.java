@@ -12,7 +12,6 @@ import java.time.Duration;
 
 import jakarta.ws.rs.ProcessingException;
 
-import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.junit.jupiter.api.Test;
@@ -59,7 +58,7 @@ class FeatureServiceClientTest {
     void aSlowServerTimesOutAfterTheConfiguredTimeout() {
         // When the stand-in's hung feature set is asked for (it answers after 6 s)
         long started = System.nanoTime();
-        assertThatThrownBy(() -> client.contract("hung", 1)).isInstanceOf(TimeoutException.class);
+        assertThatThrownBy(() -> client.contract("hung", 1)).isInstanceOf(ProcessingException.class);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
         // Then the call gave up after the configured 1 s, not the 2 s default nor the server's 6 s

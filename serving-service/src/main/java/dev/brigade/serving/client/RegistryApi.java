@@ -7,12 +7,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 /**
- * The registry's read API, open to every reader. Its URL is {@code brigade.serving.registry-url}, the timeout
- * {@code brigade.serving.models.download-timeout} (application.properties).
+ * The registry's read API, open to every reader. Its URL is {@code brigade.serving.registry-url}, its connect
+ * and read timeout {@code brigade.serving.models.download-timeout} (application.properties).
  */
 @RegisterRestClient(configKey = "registry")
 @Path("/v1/artifacts")
@@ -25,6 +24,5 @@ public interface RegistryApi {
     @GET
     @Path("/{sha256}")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
-    @Timeout
     Response artifact(@PathParam("sha256") String sha256);
 }

@@ -12,7 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.Response;
 
-import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import dev.brigade.serving.config.ServingConfig;
@@ -67,9 +66,6 @@ public class RegistryClient {
             }
             // Read one byte more than the limit: a bigger body is refused without holding it all.
             bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-        } catch (TimeoutException e) {
-            throw new DownloadException("no answer within " + config.models().downloadTimeout() + " ms from " + what,
-                    true);
         } catch (ProcessingException e) {
             throw new DownloadException("cannot reach " + what + ": " + e, true);
         } catch (IOException e) {

@@ -77,9 +77,9 @@ public interface ServingConfig {
         @WithDefault("64M")
         io.quarkus.runtime.configuration.MemorySize maxArtifactSize();
 
-        /** Milliseconds a download may wait for the registry's answer: the {@code @Timeout} of client/RegistryApi. */
-        @WithDefault("10000")
-        long downloadTimeout();
+        /** How long a download may wait for the registry to connect or send more: the REST client's timeouts. */
+        @WithDefault("10s")
+        Duration downloadTimeout();
 
         /** Attempts to load a version before it is given up (and alerted); each waits twice as long as the last. */
         @WithDefault("4")

@@ -13,7 +13,6 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.faulttolerance.Retry;
-import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.rest.client.annotation.ClientHeaderParam;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 import org.jboss.resteasy.reactive.PartFilename;
@@ -30,40 +29,35 @@ import io.smallrye.mutiny.Uni;
 /**
  * The registry's HTTP API as training calls it (registry-service/README.md). Statuses are answers here, not
  * exceptions (the default exception mapper is off), so {@link RegistryClient} decides what each one means. Every
- * call has a timeout ({@code brigade.training.registry.timeout}, see RegistryTimeouts); the reads are retried, the
- * registration is not: a second POST could register a second version.
+ * call has a timeout ({@code brigade.training.registry.timeout}, the client's connect and read timeout); the reads
+ * are retried, the registration is not: a second POST could register a second version.
  */
 @RegisterRestClient(configKey = "registry")
 @Path("/v1/use-cases")
 public interface RegistryApi {
 
     @GET
-    @Timeout
     @Retry(maxRetries = 2, delay = 500)
     RestResponse<String> useCases();
 
     @GET
     @Path("/{name}")
-    @Timeout
     @Retry(maxRetries = 2, delay = 500)
     RestResponse<String> spec(@PathParam("name") String useCase);
 
     /** The spec's status only, for a caller with a shorter deadline of its own (RegistryClient#knows): no retry. */
     @GET
     @Path("/{name}")
-    @Timeout
     Uni<RestResponse<Void>> probe(@PathParam("name") String useCase);
 
     @GET
     @Path("/{name}/aliases")
-    @Timeout
     @Retry(maxRetries = 2, delay = 500)
     RestResponse<String> aliases(@PathParam("name") String useCase);
 
     @GET
     @Path("/{name}/versions/{version}/artifact")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
-    @Timeout
     @Retry(maxRetries = 2, delay = 500)
     RestResponse<byte[]> artifact(@PathParam("name") String useCase, @PathParam("version") int version);
 
@@ -71,7 +65,6 @@ public interface RegistryApi {
     @Path("/{name}/versions")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @ClientHeaderParam(name = "Authorization", value = "{registrar}")
-    @Timeout
     RestResponse<String> register(@PathParam("name") String useCase,
             @RestForm("artifact") @PartFilename("model.brgmodel") @PartType(MediaType.APPLICATION_OCTET_STREAM)
             byte[] artifact,
