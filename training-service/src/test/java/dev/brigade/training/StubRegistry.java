@@ -88,6 +88,15 @@ public class StubRegistry implements QuarkusTestResourceLifecycleManager {
             throw new IllegalStateException(e);
         }
         server.createContext("/v1/use-cases/", this::handle);
+        server.createContext("/v1/use-cases", exchange -> {
+            try (exchange) {
+                if (refusesJson(exchange)) {
+                    return;
+                }
+                respond(exchange, 200, JSON.valueToTree(SPECS.keySet().stream().sorted()
+                        .map(name -> Map.of("name", name)).toList()).toString());
+            }
+        });
         server.start();
         return Map.of("brigade.training.registry.url", "http://127.0.0.1:" + server.getAddress().getPort(),
                 "brigade.training.registry.user", USER,
@@ -111,6 +120,8 @@ public class StubRegistry implements QuarkusTestResourceLifecycleManager {
             }
             if (exchange.getRequestMethod().equals("POST") && path.length == 5 && path[4].equals("versions")) {
                 register(exchange, useCase);
+            } else if (path.length < 6 && refusesJson(exchange)) {
+                return;
             } else if (path.length == 4) {
                 JsonNode spec = SPECS.get(useCase);
                 respond(exchange, spec == null ? 404 : 200, spec == null ? "{}" : spec.toString());
@@ -172,9 +183,19 @@ public class StubRegistry implements QuarkusTestResourceLifecycleManager {
         return parts;
     }
 
+    /** As the registry: a JSON resource answers 406 to a client that does not accept JSON. */
+    private static boolean refusesJson(HttpExchange exchange) throws IOException {
+        String accept = exchange.getRequestHeaders().getFirst("Accept");
+        if (accept == null || accept.contains("application/json") || accept.contains("*/*")) {
+            return false;
+        }
+        exchange.sendResponseHeaders(406, -1);
+        return true;
+    }
+
     private static void respond(HttpExchange exchange, int status, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.getResponseHeaders().add("Content-Type", "application/json;charset=UTF-8"); // as the registry
         exchange.sendResponseHeaders(status, bytes.length);
         exchange.getResponseBody().write(bytes);
     }

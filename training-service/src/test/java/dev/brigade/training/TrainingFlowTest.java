@@ -334,6 +334,7 @@ class TrainingFlowTest {
         String useCase = "uc-" + shortId();
         StubRegistry.spec(useCase, StubRegistry.cardFraudView(useCase, "fs-" + shortId()));
         assertThat(registry.knows(useCase, Duration.ofSeconds(2))).contains(true);
+        assertThat(registry.useCaseNames()).contains(useCase);
         assertThat(registry.knows("uc-" + shortId(), Duration.ofSeconds(2))).contains(false);
         assertThatThrownBy(() -> registry.spec("uc-missing-" + shortId()))
                 .isInstanceOf(TrainingFailedException.class).hasMessageContaining("is not registered in the registry");

@@ -3,6 +3,8 @@ package dev.brigade.monitor.client;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
@@ -21,6 +23,7 @@ import io.quarkus.rest.client.reactive.jackson.ClientObjectMapper;
  * opens the breaker: one that is down or hung costs the panel, not the dashboard.
  */
 @RegisterRestClient(configKey = "features")
+@Produces(MediaType.APPLICATION_JSON) // the Accept header: a peer answers 406 to a client that asks for text
 public interface FeatureServiceClient {
 
     /** The version's expectations with their live counts, as the feature-service judges them now. */

@@ -3,6 +3,8 @@ package dev.brigade.monitor.client;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -19,6 +21,7 @@ import io.quarkus.rest.client.reactive.ClientBasicAuth;
 @RegisterRestClient(configKey = "registry")
 @ClientBasicAuth(username = "${brigade.monitor.registry.user}", password = "${brigade.monitor.registry.password}")
 @Path("/v1/use-cases/{name}")
+@Produces(MediaType.APPLICATION_JSON) // the Accept header: a peer answers 406 to a client that asks for text
 public interface RegistryClient {
 
     record Reason(String reason) {

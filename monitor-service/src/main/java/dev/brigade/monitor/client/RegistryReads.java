@@ -3,6 +3,8 @@ package dev.brigade.monitor.client;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
@@ -18,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 @RegisterRestClient(configKey = "registry")
 @Path("/v1/use-cases/{name}")
+@Produces(MediaType.APPLICATION_JSON) // the Accept header: a peer answers 406 to a client that asks for text
 public interface RegistryReads {
 
     /** GET /v1/use-cases/{name}/stages. */

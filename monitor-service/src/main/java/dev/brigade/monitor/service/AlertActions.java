@@ -32,6 +32,7 @@ import dev.brigade.events.serde.EventCodec;
 import dev.brigade.events.topics.Topics;
 import dev.brigade.monitor.client.Pager;
 import dev.brigade.monitor.client.RegistryClient;
+import dev.brigade.platform.http.ClientAnswers;
 import dev.brigade.platform.kafka.DeadLetters;
 import dev.brigade.platform.kafka.KafkaClients;
 
@@ -203,7 +204,7 @@ public class AlertActions {
             }
             boolean ok = result.getStatusInfo().getFamily() == Response.Status.Family.SUCCESSFUL;
             record(alert, "rollback", ok ? "done" : "refused", "v" + version + " (" + alias.get()
-                    + "): registry answered " + result.getStatus() + (ok ? "" : " " + result.getEntity()));
+                    + "): registry answered " + result.getStatus() + (ok ? "" : " " + ClientAnswers.text(result)));
         } catch (RuntimeException e) {
             record(alert, "rollback", "failed", e.getClass().getSimpleName() + ": " + e.getMessage());
         }

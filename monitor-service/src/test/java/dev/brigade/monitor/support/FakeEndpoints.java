@@ -41,8 +41,12 @@ public class FakeEndpoints implements QuarkusTestResourceLifecycleManager {
             REQUESTS.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
                     Map.copyOf(exchange.getRequestHeaders()), body));
             byte[] answer = "{}".getBytes(StandardCharsets.UTF_8);
+            // As the registry: its JSON resources answer 406 to a client that does not accept JSON
+            String accept = exchange.getRequestHeaders().getFirst("Accept");
+            boolean refused = exchange.getRequestURI().getPath().startsWith("/v1/") && accept != null
+                    && !accept.contains("application/json") && !accept.contains("*/*");
             exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, answer.length);
+            exchange.sendResponseHeaders(refused ? 406 : 200, answer.length);
             exchange.getResponseBody().write(answer);
             exchange.close();
         });

@@ -46,8 +46,11 @@ public class RegistryStandIn implements QuarkusTestResourceLifecycleManager {
                 answer = version(path[3], Integer.parseInt(path[5]));
             }
             byte[] body = answer == null ? "{}".getBytes(StandardCharsets.UTF_8) : JSON.writeValueAsBytes(answer);
+            // As the registry: its JSON resources answer 406 to a client that does not accept JSON
+            String accept = exchange.getRequestHeaders().getFirst("Accept");
+            boolean refused = accept != null && !accept.contains("application/json") && !accept.contains("*/*");
             exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(answer == null ? 404 : 200, body.length);
+            exchange.sendResponseHeaders(refused ? 406 : answer == null ? 404 : 200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
         });

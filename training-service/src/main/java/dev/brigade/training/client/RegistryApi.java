@@ -34,6 +34,7 @@ import io.smallrye.mutiny.Uni;
  */
 @RegisterRestClient(configKey = "registry")
 @Path("/v1/use-cases")
+@Produces(MediaType.APPLICATION_JSON) // the Accept header: the registry answers 406 to a client that asks for text
 public interface RegistryApi {
 
     @GET

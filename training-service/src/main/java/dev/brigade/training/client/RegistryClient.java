@@ -21,6 +21,8 @@ import org.jboss.resteasy.reactive.RestResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.brigade.platform.http.ClientAnswers;
+
 import dev.brigade.model.ModelArtifactException;
 import dev.brigade.model.Scorer;
 import dev.brigade.training.Champion;
@@ -110,7 +112,7 @@ public class RegistryClient {
         RestResponse<String> response = call(() -> api.register(useCase, artifact, metadata));
         if (response.getStatus() != 201) {
             throw new TrainingFailedException("the registry refused the model version (" + response.getStatus()
-                    + "): " + response.getEntity());
+                    + "): " + ClientAnswers.text(response));
         }
         return readJson(response, "the registered version").path("version").path("version").asInt();
     }
@@ -126,7 +128,7 @@ public class RegistryClient {
     private JsonNode readJson(RestResponse<String> response, String what) {
         if (response.getStatus() / 100 != 2) {
             throw new TrainingFailedException("the registry answered " + response.getStatus() + " for " + what
-                    + ": " + response.getEntity());
+                    + ": " + ClientAnswers.text(response));
         }
         try {
             return json.readTree(response.getEntity());
