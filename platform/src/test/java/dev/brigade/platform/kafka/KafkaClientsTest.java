@@ -1,10 +1,15 @@
 package dev.brigade.platform.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
 
+import javax.security.auth.login.AppConfigurationEntry;
+
+import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.common.security.JaasContext;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +52,41 @@ class KafkaClientsTest {
         assertThat(admin).containsEntry("client.id", "acme-registry-topic-setup");
         assertThat(streams).containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "monitor")
                 .containsEntry(StreamsConfig.CLIENT_ID_CONFIG, "acme-monitor");
+    }
+
+    @Test
+    void aSaslUserAndPasswordBecomeTheMechanismsLoginModuleForEveryClient() {
+        // Given a SCRAM user from the environment, its password with the characters JAAS must escape
+        String password = "p\"a\\ss word";
+        KafkaClients clients = new KafkaClients(KafkaSettings.from(config(Map.of("KAFKA_BOOTSTRAP_SERVERS",
+                "kafka:9093", "KAFKA_SECURITY_PROTOCOL", "SASL_SSL", "KAFKA_SASL_USERNAME", "serving-service",
+                "KAFKA_SASL_PASSWORD", password))));
+
+        // When a producer and a Streams app are configured
+        for (Map<?, ?> props : List.of(clients.producerConfig("p", Map.of()), clients.streamsConfig("s", Map.of()))) {
+            // Then each has SCRAM-SHA-512 (the default) and a JAAS entry that Kafka's own parser reads back
+            assertThat(props.get("sasl.mechanism")).isEqualTo("SCRAM-SHA-512");
+            assertThat(props.containsKey("sasl.username") || props.containsKey("sasl.password")).isFalse();
+            AppConfigurationEntry entry = JaasContext.loadClientContext(Map.of("sasl.jaas.config",
+                    new Password(props.get("sasl.jaas.config").toString()))).configurationEntries().get(0);
+            assertThat(entry.getLoginModuleName()).isEqualTo("org.apache.kafka.common.security.scram.ScramLoginModule");
+            assertThat(entry.getOptions().get("username")).isEqualTo("serving-service");
+            assertThat(entry.getOptions().get("password")).isEqualTo(password);
+        }
+    }
+
+    @Test
+    void halfASaslLoginOrTwoOfThemIsRefusedNamingTheSettings() {
+        // A username without its password, both forms at once, and a mechanism that has no user and password
+        assertThatThrownBy(() -> KafkaSettings.from(config(Map.of("KAFKA_SASL_USERNAME", "monitor-service"))))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("KAFKA_SASL_PASSWORD")
+                .hasMessageContaining("the password is missing");
+        assertThatThrownBy(() -> KafkaSettings.from(config(Map.of("KAFKA_SASL_USERNAME", "a",
+                "KAFKA_SASL_PASSWORD", "b", "KAFKA_SASL_JAAS_CONFIG", "x required;"))))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("KAFKA_SASL_JAAS_CONFIG");
+        assertThatThrownBy(() -> KafkaSettings.from(config(Map.of("KAFKA_SASL_USERNAME", "a",
+                "KAFKA_SASL_PASSWORD", "b", "KAFKA_SASL_MECHANISM", "OAUTHBEARER"))))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("OAUTHBEARER");
     }
 
     @Test
