@@ -1,6 +1,7 @@
 package dev.brigade.platform.kafka;
 
 import java.time.Duration;
+import java.util.Map;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -13,9 +14,15 @@ public interface KafkaTopicsConfig {
     @WithDefault("true")
     boolean ensure();
 
-    /** 1 for a single local broker; 3 in production. */
+    /** 1 for a single local broker; 3 in production (min.insync.replicas then becomes 2). */
     @WithDefault("1")
     short replicationFactor();
+
+    /**
+     * Partition counts by topic name, replacing the catalogue's (brigade.topics.partitions."raw-events"=12).
+     * Topics read together by key (raw-events and raw-events.accepted, scoring-requests) keep equal counts.
+     */
+    Map<String, Integer> partitions();
 
     @WithDefault("30s")
     Duration timeout();

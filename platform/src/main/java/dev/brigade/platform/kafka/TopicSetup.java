@@ -27,7 +27,8 @@ public class TopicSetup {
         }
         try (Admin admin = clients.admin(application + "-topic-setup",
                 Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) topics.timeout().toMillis()))) {
-            new TopicProvisioner(admin, topics.replicationFactor(), topics.timeout()).ensure(TopicCatalog.all());
+            new TopicProvisioner(admin, topics.replicationFactor(), topics.partitions(), topics.timeout())
+                    .ensure(TopicCatalog.all());
         }
     }
 }
