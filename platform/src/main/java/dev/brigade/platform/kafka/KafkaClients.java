@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -52,6 +53,7 @@ public class KafkaClients {
     private final MeterRegistry meters;
     private final ScheduledExecutorService meterRefresh;
     private final Map<KafkaStreams, KafkaStreamsMetrics> streamsMetrics = new ConcurrentHashMap<>();
+    private final AuthorizationFailures authorizationFailures = new AuthorizationFailures();
 
     /** Without metrics: for tools and tests. */
     public KafkaClients(KafkaSettings settings) {
@@ -70,6 +72,11 @@ public class KafkaClients {
 
     public KafkaSettings settings() {
         return settings;
+    }
+
+    /** What the broker refused the clients built here; any refusal makes the station not ready. */
+    public AuthorizationFailures authorizationFailures() {
+        return authorizationFailures;
     }
 
     /** The client id a client of this name gets: the name, under the configured prefix if there is one. */
@@ -129,6 +136,14 @@ public class KafkaClients {
     public KafkaStreams streams(String applicationId, Topology topology, Map<String, ?> overrides) {
         KafkaStreams streams = new KafkaStreams(topology, streamsConfig(applicationId, overrides));
         streams.setUncaughtExceptionHandler(e -> {
+            AuthorizationException refused = AuthorizationFailures.find(e);
+            if (refused != null) {
+                // a replaced thread would be refused again at once: stop the app and stay not ready until fixed
+                authorizationFailures.refused(applicationId, refused);
+                LOG.errorf("Streams app %s: the broker refused it (%s); stopping the app, the station is not ready "
+                        + "until its ACLs are fixed and it restarts", applicationId, refused.getMessage());
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
             LOG.errorf(e, "Streams app %s: stream thread failed, replacing it", applicationId);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });

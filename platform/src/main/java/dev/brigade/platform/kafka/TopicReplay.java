@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
@@ -125,9 +126,14 @@ public final class TopicReplay<T extends SpecificRecord> implements AutoCloseabl
                         apply(record);
                     }
                     advance(partitions, started);
+                    clients.authorizationFailures().granted(topic);
                 } catch (KafkaException e) {
                     if (e instanceof WakeupException) {
                         throw e;
+                    }
+                    if (refused(e)) {
+                        pause();
+                        continue;
                     }
                     // a broker outage or a lost connection: the position is kept, so reading on loses nothing
                     lastFailure = e.toString();
@@ -194,11 +200,30 @@ public final class TopicReplay<T extends SpecificRecord> implements AutoCloseabl
                 if (e instanceof WakeupException) {
                     throw e;
                 }
-                lastFailure = e.toString();
-                LOG.warnf("Replay of %s cannot start yet: %s; retrying in 1 s", topic, e.toString());
+                if (!refused(e)) {
+                    lastFailure = e.toString();
+                    LOG.warnf("Replay of %s cannot start yet: %s; retrying in 1 s", topic, e.toString());
+                }
             }
             pause();
         }
+    }
+
+    /**
+     * An ACL refusal is not an outage: the station reports not ready (logged once) and keeps asking, so an ACL
+     * added later lets the replay go on from where it was without a restart.
+     */
+    private boolean refused(KafkaException e) {
+        AuthorizationException refusal = AuthorizationFailures.find(e);
+        if (refusal == null) {
+            return false;
+        }
+        lastFailure = e.toString();
+        if (clients.authorizationFailures().refused(topic, refusal)) {
+            LOG.errorf("Replay of %s: the broker refused this station (%s); not ready until it may read the topic",
+                    topic, refusal.getMessage());
+        }
+        return true;
     }
 
     private void pause() {
