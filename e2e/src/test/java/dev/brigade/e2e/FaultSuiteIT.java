@@ -13,24 +13,10 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,16 +24,9 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.brigade.events.AlertEvent;
-import dev.brigade.events.FeatureVector;
-import dev.brigade.events.LabelEvent;
 import dev.brigade.events.PredictionLogged;
-import dev.brigade.events.RawEvent;
-import dev.brigade.events.TrainingExample;
-import dev.brigade.events.serde.AvroEventSerializer;
-import dev.brigade.events.serde.EventCodec;
 import dev.brigade.events.topics.Topics;
 import dev.brigade.simulator.CardFraudWorld;
-import dev.brigade.simulator.SimEvent;
 
 /**
  * The fault suite (issue 9): the real broker and the five services as processes, 100,000 card transactions and
@@ -101,7 +80,7 @@ class FaultSuiteIT {
 
     @Test
     void nothingLostNothingDoubledAndServingKeepsAnswering() throws Exception {
-        List<Row> table = new ArrayList<>();
+        List<FaultTable.Row> table = new ArrayList<>();
         List<String> failures = new ArrayList<>();
 
         // Given card-fraud (its rollout walked by hand, retraining on request only, so no run or alias move happens
@@ -117,14 +96,16 @@ class FaultSuiteIT {
         int v1 = models().register(CardFraudModels.artifact(1), models().metadata(null));
         models().promote(v1, List.of("shadow", "champion"));
         await("serving to answer with v1", Duration.ofMinutes(1), () -> {
-            JsonNode a = score("warm-up-" + System.nanoTime(), new CardFraudWorld(3).next(Instant.now()));
+            JsonNode a = ScoringLoop.score(platform.url(Platform.SERVING) + "/v1/score/" + USE_CASE,
+                    "warm-up-" + System.nanoTime(), new CardFraudWorld(3).next(Instant.now()));
             return a != null && a.path("model").path("version").asInt() == v1 ? a : null;
         });
 
         // And the stream (raw events, then their labels a moment later) and a client scoring all the time
         phases.add("no fault (stream and scoring running)");
-        Publisher publisher = new Publisher(platform.bootstrapServers(), EVENTS, RATE);
-        ScoringLoop scoring = new ScoringLoop();
+        StreamPublisher publisher = new StreamPublisher(Map.of("bootstrap.servers", platform.bootstrapServers()),
+                EVENTS, RATE, () -> phase);
+        ScoringLoop scoring = new ScoringLoop(platform.url(Platform.SERVING), USE_CASE, () -> phase);
         publisher.start();
         scoring.start();
         ServiceProcess.sleep(8_000);
@@ -239,25 +220,15 @@ class FaultSuiteIT {
         publisher.awaitDone(Duration.ofMinutes(3));
         assertThat(publisher.failed.get()).as("raw events or labels Kafka did not acknowledge").isZero();
         log("counting the outputs");
-        Map<String, Integer> vectors = new HashMap<>();
-        Map<String, Integer> examples = new HashMap<>();
-        Map<String, Integer> otherVectors = new HashMap<>();
-        awaitOutputs(publisher, vectors, examples, otherVectors);
-        long[][] stream = new long[phases.size()][5];
-        for (Map.Entry<String, Integer> e : publisher.phaseOf.entrySet()) {
-            long[] s = stream[e.getValue()];
-            int nv = vectors.getOrDefault(e.getKey(), 0);
-            int ne = examples.getOrDefault(e.getKey(), 0);
-            s[0] += 2; // the raw event and its label
-            s[1] += nv + ne;
-            s[2] += (nv == 0 ? 1 : 0) + (ne == 0 ? 1 : 0);
-            s[3] += Math.max(0, nv - 1) + Math.max(0, ne - 1);
-        }
+        OutputTopics outputs = outputs();
+        OutputTopics.Outputs counted = outputs.awaitVectorsAndExamples(publisher.phaseOf, SET, SET_VERSION);
+        Map<String, Integer> otherVectors = counted.otherVectors();
+        long[][] stream = OutputTopics.tally(publisher.phaseOf, counted, phases.size());
 
         // And every answered scoring request was logged once (shadow scorings aside), or its drop counted
         Map<String, Integer> predictions = new HashMap<>();
         Map<String, Integer> versionOfLogged = new HashMap<>();
-        readAll(Topics.PREDICTIONS, PredictionLogged.class, p -> {
+        outputs.readAll(Topics.PREDICTIONS, PredictionLogged.class, p -> {
             if (!p.getVariant().name().equals("SHADOW")) {
                 predictions.merge(p.getEventId(), 1, Integer::sum);
                 versionOfLogged.put(p.getEventId(), p.getModelVersion());
@@ -276,7 +247,7 @@ class FaultSuiteIT {
         // And the monitor's alerts were not raised twice
         Map<String, Integer> alerts = new HashMap<>();
         List<AlertEvent> loadAlerts = new ArrayList<>();
-        readAll(Topics.ALERTS, AlertEvent.class, a -> {
+        outputs.readAll(Topics.ALERTS, AlertEvent.class, a -> {
             alerts.merge(a.getEventId().toString(), 1, Integer::sum);
             if (a.getRule().equals("serving-model-load-failed")) {
                 loadAlerts.add(a);
@@ -292,16 +263,16 @@ class FaultSuiteIT {
             if (killed == null && stream[p][0] == 0 && scoring.failed[p].get() == 0) {
                 continue;
             }
-            table.add(new Row(name + " | stream", stream[p][0], stream[p][1], stream[p][2], stream[p][3],
+            table.add(new FaultTable.Row(name + " | stream", stream[p][0], stream[p][1], stream[p][2], stream[p][3],
                     scoring.failed[p].get(), note));
         }
         long brokerDropped = Math.round(droppedAfter - droppedBefore);
-        table.add(new Row("broker stop/restart | predictions", scored[brokerPhase][0], scored[brokerPhase][1],
+        table.add(new FaultTable.Row("broker stop/restart | predictions", scored[brokerPhase][0], scored[brokerPhase][1],
                 Math.max(0, scored[brokerPhase][2] - brokerDropped), scored[brokerPhase][3],
                 scoring.failed[brokerPhase].get(), "answers " + scoring.answered[brokerPhase].get() + ", degraded "
                         + scoring.degraded[brokerPhase].get() + ", drops counted " + brokerDropped));
         int servingKillPhase = phases.indexOf("kill -9 " + Platform.SERVING);
-        double loadPerCore = loadPerCore();
+        double loadPerCore = FaultTable.loadPerCore();
         boolean calmHost = loadPerCore <= MAX_LOAD_PER_CORE;
         for (int p : new int[] {0, servingKillPhase, artifactPhase, registryPhase, slowPhase}) {
             String note = (p == servingKillPhase ? "not asserted (a SIGKILL may lose the log's queue); " : "")
@@ -311,7 +282,7 @@ class FaultSuiteIT {
                             : calmHost ? " (OVER BUDGET)" : " (OVER BUDGET, not asserted: host overloaded)")
                     + ", over budget " + scoring.overBudget[p].get()
                     + ", max " + scoring.maxMicros[p].get() / 1000 + " ms (budget " + scoring.budgetMs + " ms)";
-            table.add(new Row(phases.get(p) + " | predictions", scored[p][0], scored[p][1], scored[p][2],
+            table.add(new FaultTable.Row(phases.get(p) + " | predictions", scored[p][0], scored[p][1], scored[p][2],
                     scored[p][3], scoring.failed[p].get(), note));
         }
         long totalIn = 0;
@@ -324,10 +295,11 @@ class FaultSuiteIT {
             totalLost += s[2];
             totalDup += s[3];
         }
-        table.add(new Row("whole stream | raw + labels -> vectors + examples", totalIn, totalOut, totalLost, totalDup,
+        table.add(new FaultTable.Row("whole stream | raw + labels -> vectors + examples", totalIn, totalOut, totalLost, totalDup,
                 0, EVENTS + " raw events, " + otherVectors.size() + " vectors in other sets, alerts doubled "
                         + doubledAlerts));
-        print(table, Duration.ofNanos(System.nanoTime() - suiteStarted));
+        FaultTable.print("Fault suite (" + EVENTS + " raw events + labels)", table,
+                Duration.ofNanos(System.nanoTime() - suiteStarted));
 
         // Then: the assertions behind the table
         assertThat(totalLost).as("raw events without a vector plus labelled events without an example").isZero();
@@ -427,49 +399,14 @@ class FaultSuiteIT {
         return total;
     }
 
-    /** Reads the output topics until every raw event has its vector and example, or nothing moved for 45 s. */
-    private static void awaitOutputs(Publisher publisher, Map<String, Integer> vectors, Map<String, Integer> examples,
-            Map<String, Integer> other) {
-        long lastProgress = System.nanoTime();
-        long lastCount = -1;
-        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-        while (true) {
-            vectors.clear();
-            examples.clear();
-            other.clear();
-            readAll(Topics.FEATURE_VECTORS, FeatureVector.class, v -> {
-                if (v.getFeatureSet().equals(SET) && v.getFeatureSetVersion() == SET_VERSION) {
-                    vectors.merge(v.getEventId(), 1, Integer::sum);
-                } else if (publisher.phaseOf.containsKey(v.getEventId())) {
-                    other.merge(v.getEventId(), 1, Integer::sum);
-                }
-            });
-            readAll(Topics.TRAINING_EXAMPLES, TrainingExample.class, e -> {
-                if (e.getFeatureSet().equals(SET) && e.getFeatureSetVersion() == SET_VERSION) {
-                    examples.merge(e.getEventId(), 1, Integer::sum);
-                }
-            });
-            long covered = publisher.phaseOf.keySet().stream()
-                    .filter(id -> vectors.containsKey(id) && examples.containsKey(id)).count();
-            if (covered == publisher.phaseOf.size()) {
-                return;
-            }
-            long count = vectors.size() + examples.size();
-            if (count != lastCount) {
-                lastCount = count;
-                lastProgress = System.nanoTime();
-            } else if (System.nanoTime() - lastProgress > Duration.ofSeconds(45).toNanos()
-                    || System.nanoTime() > deadline) {
-                return;
-            }
-            ServiceProcess.sleep(3_000);
-        }
-    }
-
     // ---- the registry as its users use it
 
     private static String registry() {
         return platform.url(Platform.REGISTRY);
+    }
+
+    private static OutputTopics outputs() {
+        return new OutputTopics(Map.of("bootstrap.servers", platform.bootstrapServers()));
     }
 
     private static CardFraudModels models() {
@@ -485,247 +422,6 @@ class FaultSuiteIT {
     private static void signal(ProcessHandle process, String signal) throws Exception {
         Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
         assertThat(kill.waitFor()).as("kill -" + signal + " " + process.pid()).isZero();
-    }
-
-    // ---- scoring
-
-    /** One scoring call; null when it did not answer 2xx. */
-    private static JsonNode score(String eventId, SimEvent event) {
-        Http.Answer answer = Http.postJson(platform.url(Platform.SERVING) + "/v1/score/" + USE_CASE,
-                Map.of("eventId", eventId, "entityId", event.entityId(), "attributes", event.attributes()));
-        return answer.status() / 100 == 2 ? answer.json() : null;
-    }
-
-    /**
-     * A client scoring one transaction after another, counting per phase: answered, failed (not 2xx or no answer),
-     * degraded, over the budget the answer reports, and which versions answered.
-     */
-    private static final class ScoringLoop extends Thread {
-        static final int MAX_PHASES = 16;
-        final Map<String, Integer> phaseOf = new ConcurrentHashMap<>();
-        final AtomicLong[] answered = counters();
-        final AtomicLong[] failed = counters();
-        final AtomicLong[] degraded = counters();
-        final AtomicLong[] overBudget = counters();
-        final AtomicLong[] maxMicros = counters();
-        @SuppressWarnings("unchecked")
-        final List<Long>[] micros = new List[MAX_PHASES];
-        @SuppressWarnings("unchecked")
-        final Map<Integer, Integer>[] versions = new Map[MAX_PHASES];
-        volatile long budgetMs;
-        private volatile boolean running = true;
-        private volatile boolean paused;
-        private final CardFraudWorld world = new CardFraudWorld(99);
-
-        ScoringLoop() {
-            super("fault-suite-scoring");
-            setDaemon(true);
-            for (int i = 0; i < MAX_PHASES; i++) {
-                versions[i] = new ConcurrentHashMap<>();
-                micros[i] = java.util.Collections.synchronizedList(new ArrayList<>());
-            }
-        }
-
-        @Override
-        public void run() {
-            for (long n = 0; running; n++) {
-                if (paused) {
-                    ServiceProcess.sleep(50);
-                    continue;
-                }
-                int p = phase;
-                String eventId = "fault-score-" + n;
-                JsonNode answer = score(eventId, world.next(Instant.now()));
-                if (answer == null) {
-                    failed[p].incrementAndGet();
-                    ServiceProcess.sleep(50);
-                    continue;
-                }
-                phaseOf.put(eventId, p);
-                answered[p].incrementAndGet();
-                if (answer.path("degraded").asBoolean()) {
-                    degraded[p].incrementAndGet();
-                }
-                long micros = answer.path("latency").path("totalMicros").asLong();
-                budgetMs = answer.path("latency").path("budgetMs").asLong();
-                maxMicros[p].accumulateAndGet(micros, Math::max);
-                this.micros[p].add(micros);
-                if (micros > budgetMs * 1000) {
-                    overBudget[p].incrementAndGet();
-                }
-                versions[p].merge(answer.path("model").path("version").asInt(), 1, Integer::sum);
-                ServiceProcess.sleep(10);
-            }
-        }
-
-        double p50Millis(int p) {
-            List<Long> sorted;
-            synchronized (micros[p]) {
-                sorted = new ArrayList<>(micros[p]);
-            }
-            java.util.Collections.sort(sorted);
-            return sorted.isEmpty() ? 0 : Math.round(sorted.get(sorted.size() / 2) / 100.0) / 10.0;
-        }
-
-        void hold() {
-            paused = true;
-            ServiceProcess.sleep(300);
-        }
-
-        void release() {
-            paused = false;
-        }
-
-        void close() throws InterruptedException {
-            running = false;
-            join(10_000);
-        }
-
-        private static AtomicLong[] counters() {
-            AtomicLong[] counters = new AtomicLong[MAX_PHASES];
-            for (int i = 0; i < MAX_PHASES; i++) {
-                counters[i] = new AtomicLong();
-            }
-            return counters;
-        }
-    }
-
-    // ---- the stream
-
-    /**
-     * Card transactions as their producer publishes them (Avro, keyed by card, idempotent, acks=all), at a steady
-     * rate in batches, each batch's labels one batch later; every event remembers the phase it was published in.
-     */
-    private static final class Publisher extends Thread {
-        final Map<String, Integer> phaseOf = new ConcurrentHashMap<>();
-        final AtomicLong failed = new AtomicLong();
-        private final String bootstrap;
-        private final int events;
-        private final int rate;
-        private final CardFraudWorld world = new CardFraudWorld(7);
-        private volatile Throwable error;
-
-        Publisher(String bootstrap, int events, int rate) {
-            super("fault-suite-publisher");
-            setDaemon(true);
-            this.bootstrap = bootstrap;
-            this.events = events;
-            this.rate = rate;
-        }
-
-        @Override
-        public void run() {
-            Properties props = new Properties();
-            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            props.put(ProducerConfig.ACKS_CONFIG, "all");
-            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-            props.put(ProducerConfig.LINGER_MS_CONFIG, 10);
-            props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000);
-            props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 300_000);
-            int batch = Math.max(1, rate / 5);
-            try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(props, new StringSerializer(),
-                    new AvroEventSerializer<>())) {
-                List<SimEvent> previous = List.of();
-                long next = System.nanoTime();
-                for (int sent = 0; sent < events || !previous.isEmpty();) {
-                    List<SimEvent> current = new ArrayList<>();
-                    int p = phase;
-                    for (int i = 0; i < batch && sent < events; i++, sent++) {
-                        SimEvent e = world.next(Instant.now());
-                        current.add(e);
-                        phaseOf.put(e.eventId(), p);
-                        producer.send(new ProducerRecord<>(Topics.RAW_EVENTS, e.entityId(), RawEvent.newBuilder()
-                                .setEventId(e.eventId()).setSource(e.source()).setEntityId(e.entityId())
-                                .setEventTime(e.eventTime()).setAttributes(new HashMap<>(e.attributes())).build()),
-                                (m, x) -> count(x));
-                    }
-                    Instant now = Instant.now();
-                    for (SimEvent e : previous) {
-                        producer.send(new ProducerRecord<>(Topics.LABELS, e.eventId(), LabelEvent.newBuilder()
-                                .setEventId(e.eventId()).setEntityId(e.entityId()).setLabel(e.label())
-                                .setLabelTime(now).setUseCase(e.useCase()).build()), (m, x) -> count(x));
-                    }
-                    previous = current;
-                    next += 1_000_000_000L * batch / rate;
-                    long wait = next - System.nanoTime();
-                    if (wait > 0) {
-                        Thread.sleep(wait / 1_000_000);
-                    }
-                }
-                producer.flush();
-            } catch (Throwable t) {
-                error = t;
-            }
-        }
-
-        private void count(Exception e) {
-            if (e != null) {
-                failed.incrementAndGet();
-            }
-        }
-
-        void awaitDone(Duration timeout) throws InterruptedException {
-            join(timeout.toMillis());
-            assertThat(isAlive()).as("the stream still publishing after " + timeout).isFalse();
-            assertThat(error).as("the stream's producer").isNull();
-        }
-    }
-
-    // ---- reading the output topics
-
-    /** Reads a topic from the beginning to its end (read_committed: what consumers of the platform see). */
-    private static <T extends SpecificRecord> void readAll(String topic, Class<T> type,
-            java.util.function.Consumer<T> each) {
-        EventCodec<T> codec = EventCodec.of(type);
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("could not read " + topic + " to its end");
-                }
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    each.accept(codec.decode(record.value()));
-                }
-            }
-        }
-    }
-
-    // ---- the table
-
-    private record Row(String scenario, long in, long out, long lost, long duplicated, long failedRequests,
-            String notes) {
-    }
-
-    private static void print(List<Row> rows, Duration wall) {
-        StringBuilder out = new StringBuilder(String.format(
-                "%nFault suite (%d raw events + labels, wall time %d s, load average %.1f per core on %d cores)%n",
-                EVENTS, wall.toSeconds(), loadPerCore(), Runtime.getRuntime().availableProcessors()));
-        out.append(String.format("| %-60s | %9s | %10s | %5s | %10s | %6s | %s |%n", "scenario | counted",
-                "events in", "events out", "lost", "duplicated", "failed", "notes"));
-        out.append("|").append("-".repeat(62)).append("|").append("-".repeat(11)).append("|").append("-".repeat(12))
-                .append("|").append("-".repeat(7)).append("|").append("-".repeat(12)).append("|").append("-".repeat(8))
-                .append("|---|\n");
-        for (Row r : rows) {
-            out.append(String.format("| %-60s | %9d | %10d | %5d | %10d | %6d | %s |%n", r.scenario().replace(" | ",
-                    ": "), r.in(), r.out(), r.lost(), r.duplicated(), r.failedRequests(), r.notes()));
-        }
-        System.out.println(out);
-    }
-
-    private static double loadPerCore() {
-        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()
-                / Runtime.getRuntime().availableProcessors();
     }
 
     private static void log(String what) {
