@@ -69,6 +69,9 @@ class KafkaContractTest {
                 r -> name.equals(r.key()), 1, WAIT);
         assertThat(records).hasSize(1);
         RegistryEvent event = codec.decode(records.get(0).value());
+        // signed with the registry's key, so every reader can verify it
+        assertThat(TestKeys.verifier().check(records.get(0).key(), records.get(0).value(),
+                records.get(0).headers())).isEmpty();
         assertThat(event.getUseCase()).isEqualTo(name);
         assertThat(event.getActor()).isEqualTo("rita");
         assertThat(event.getPayload()).isInstanceOfSatisfying(UseCaseRegistered.class, registered -> {
@@ -86,10 +89,13 @@ class KafkaContractTest {
         double consumedBefore = consumedCount();
         byte[] corrupt = Arrays.copyOf(codec.encode(goodEvent()), 14);
 
-        // When they are sent to the service's input topic
-        probe.send(Topics.REGISTRY_EVENTS, key, codec.encode(goodEvent()));
-        RecordMetadata poison = probe.send(Topics.REGISTRY_EVENTS, key, corrupt);
-        probe.send(Topics.REGISTRY_EVENTS, key, codec.encode(goodEvent()));
+        // When they are sent to the service's input topic, the good ones signed as the registry signs
+        RecordMetadata poison;
+        try (TestKeys.Producer signed = new TestKeys.Producer(bootstrapServers)) {
+            signed.send(Topics.REGISTRY_EVENTS, key, codec.encode(goodEvent()));
+            poison = signed.send(Topics.REGISTRY_EVENTS, key, corrupt);
+            signed.send(Topics.REGISTRY_EVENTS, key, codec.encode(goodEvent()));
+        }
 
         // Then the corrupt bytes land, unchanged, in the dead-letter topic with where they came from and why
         List<ConsumerRecord<String, byte[]>> dead = probe.read(Topics.dlq(Topics.REGISTRY_EVENTS),

@@ -52,9 +52,9 @@ class ReplayRestartTest {
     @Test
     void aSecondFoldOfTheLogRebuildsTheSameState() throws Exception {
         // Given a history with specs, versions, gates, approvals, promotions and a rollback, plus records the fold
-        // refuses (a corrupt one, and an archive of a version that does not exist)
+        // refuses (a corrupt one, and a signed archive of a version that does not exist)
         String name = history();
-        try (KafkaProbe probe = new KafkaProbe(bootstrapServers)) {
+        try (TestKeys.Producer probe = new TestKeys.Producer(bootstrapServers)) {
             probe.send(Topics.REGISTRY_EVENTS, name, new byte[] {(byte) 0xC3, 0x01, 1, 2, 3});
             probe.send(Topics.REGISTRY_EVENTS, name, EventCodec.of(RegistryEvent.class).encode(RegistryEvent
                     .newBuilder().setEventId("evt-bogus-" + name).setUseCase(name)
@@ -64,7 +64,7 @@ class ReplayRestartTest {
 
         // When a new replay, as at a restart, folds registry-events from offset 0
         try (RegistryLogReader restarted = new RegistryLogReader(clients, Topics.REGISTRY_EVENTS, false,
-                RegistryLogReader.Listener.NONE)) {
+                TestKeys.verifier(), null, RegistryLogReader.Listener.NONE)) {
             restarted.start();
             assertThat(restarted.awaitCaughtUp(WAIT)).isTrue();
 
@@ -94,7 +94,7 @@ class ReplayRestartTest {
         // When a replay with its own dead-letter writer (a restarted instance) folds the log again
         AtomicLong refused = new AtomicLong();
         try (RegistryLogReader restarted = new RegistryLogReader(clients, Topics.REGISTRY_EVENTS,
-                        true, new RegistryLogReader.Listener() {
+                        true, TestKeys.verifier(), null, new RegistryLogReader.Listener() {
                             @Override
                             public void applied(RegistryChange change) {
                             }

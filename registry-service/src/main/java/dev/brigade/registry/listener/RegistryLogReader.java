@@ -12,10 +12,13 @@ import org.jboss.logging.MDC;
 import dev.brigade.events.RegistryEvent;
 import dev.brigade.platform.kafka.KafkaClients;
 import dev.brigade.platform.kafka.TopicReplay;
+import dev.brigade.platform.kafka.signing.RecordVerifier;
+import dev.brigade.platform.kafka.signing.SignatureGate;
 import dev.brigade.registry.RegistryChange;
 import dev.brigade.registry.mapping.RegistryEventMapper;
 import dev.brigade.registry.service.RegistryFold;
 import dev.brigade.registry.service.RegistryState;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Rebuilds the registry's state by folding registry-events from offset 0, then keeps folding new records: platform's
@@ -25,6 +28,10 @@ import dev.brigade.registry.service.RegistryState;
  *
  * <p>It is caught up once it reached the end offsets taken at start; until then the service is not ready. A record
  * that does not decode, or that the fold refuses, is dead-lettered (once) and skipped: the replay never stalls.
+ *
+ * <p>Every record is verified before it is folded (platform's {@link SignatureGate}): one that is unsigned, signed
+ * by a key not in the trusted certificates, or whose signature does not match is refused like any other
+ * (UNSIGNED / UNKNOWN_KEY / BAD_SIGNATURE: dead-lettered with that reason, counted, logged with its offset).
  */
 public final class RegistryLogReader implements AutoCloseable {
 
@@ -58,13 +65,21 @@ public final class RegistryLogReader implements AutoCloseable {
         }
     };
     private final TopicReplay<RegistryEvent> replay;
+    private final TopicReplay.Fold<RegistryEvent> verifiedFold;
     private boolean started;
 
-    /** @param ownDeadLetters whether refused records go to registry-events.dlq; false for a read-only fold (tools) */
-    public RegistryLogReader(KafkaClients clients, String topic, boolean ownDeadLetters, Listener listener) {
+    /**
+     * @param ownDeadLetters whether refused records go to registry-events.dlq; false for a read-only fold (tools)
+     * @param verifier the keys whose signatures are trusted
+     * @param meters where signature refusals are counted; null for none (tools)
+     */
+    public RegistryLogReader(KafkaClients clients, String topic, boolean ownDeadLetters, RecordVerifier verifier,
+            MeterRegistry meters, Listener listener) {
         this.listener = listener;
+        this.verifiedFold = SignatureGate.counting(verifier, topic, meters).guard(this::fold,
+                RegistryEvent::getEventId);
         TopicReplay<RegistryEvent> r = new TopicReplay<>(clients, "registry-replay", topic, RegistryEvent.class,
-                this::fold).onSkipped((kind, reason) -> listener.refused(kind));
+                this::foldVerified).onSkipped((kind, reason) -> listener.refused(kind));
         this.replay = ownDeadLetters ? r.ownDeadLetters() : r;
     }
 
@@ -115,28 +130,33 @@ public final class RegistryLogReader implements AutoCloseable {
         replay.close();
     }
 
+    /** Every refusal, a signature's included, is kept by event id: a writer whose change was refused is told so. */
+    private void foldVerified(RegistryEvent event, ConsumerRecord<String, byte[]> record) {
+        try {
+            verifiedFold.apply(event, record);
+        } catch (TopicReplay.Refused refused) {
+            synchronized (rejections) {
+                rejections.put(event.getEventId(), refused.getMessage());
+            }
+            throw refused;
+        }
+    }
+
     private void fold(RegistryEvent event, ConsumerRecord<String, byte[]> record) {
         MDC.put("eventId", event.getEventId());
         try {
             RegistryChange change = RegistryEventMapper.toDomain(event);
             RegistryFold.Outcome outcome = state.apply(change);
             if (outcome instanceof RegistryFold.Rejected rejected) {
-                throw refuse(event.getEventId(), "REJECTED: " + rejected.reason());
+                throw new TopicReplay.Refused("REJECTED: " + rejected.reason());
             }
             listener.applied(change);
             LOG.debugf("Applied %s to %s at offset %d", change.change().getClass().getSimpleName(),
                     change.useCase(), record.offset());
         } catch (RegistryEventMapper.UnmappableEventException e) {
-            throw refuse(event.getEventId(), "UNMAPPABLE: " + e.getMessage());
+            throw new TopicReplay.Refused("UNMAPPABLE: " + e.getMessage());
         } finally {
             MDC.remove("eventId");
         }
-    }
-
-    private TopicReplay.Refused refuse(String eventId, String reason) {
-        synchronized (rejections) {
-            rejections.put(eventId, reason);
-        }
-        return new TopicReplay.Refused(reason);
     }
 }

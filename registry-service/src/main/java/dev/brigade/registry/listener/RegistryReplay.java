@@ -7,6 +7,7 @@ import jakarta.interceptor.Interceptor;
 
 import dev.brigade.events.topics.Topics;
 import dev.brigade.platform.kafka.KafkaClients;
+import dev.brigade.platform.kafka.signing.SigningKeys;
 import dev.brigade.registry.service.RegistryMetrics;
 import dev.brigade.registry.service.RegistryState;
 import io.micrometer.core.instrument.Gauge;
@@ -23,11 +24,15 @@ public class RegistryReplay {
 
     private final RegistryMetrics metrics;
     private final KafkaClients clients;
+    private final MeterRegistry meters;
+    private final SigningKeys keys;
     private volatile RegistryLogReader reader;
 
-    RegistryReplay(RegistryMetrics metrics, MeterRegistry meters, KafkaClients clients) {
+    RegistryReplay(RegistryMetrics metrics, MeterRegistry meters, KafkaClients clients, SigningKeys keys) {
         this.metrics = metrics;
         this.clients = clients;
+        this.meters = meters;
+        this.keys = keys;
         Gauge.builder("brigade.registry.replay.caught.up", this, r -> r.caughtUp() ? 1 : 0)
                 .description("1 once the replay reached the end of registry-events taken at start")
                 .register(meters);
@@ -36,9 +41,13 @@ public class RegistryReplay {
                 .register(meters);
     }
 
-    /** After TopicSetup (PLATFORM_BEFORE), before the writer. */
+    /**
+     * After TopicSetup (PLATFORM_BEFORE), before the writer. Without trusted certificates the service stops here
+     * (BRIGADE_SIGNING_TRUSTED_CERTS named in one line).
+     */
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 10) StartupEvent start) {
-        RegistryLogReader started = new RegistryLogReader(clients, Topics.REGISTRY_EVENTS, true, metrics);
+        RegistryLogReader started = new RegistryLogReader(clients, Topics.REGISTRY_EVENTS, true, keys.verifier(),
+                meters, metrics);
         started.start();
         reader = started;
     }

@@ -18,6 +18,7 @@ import org.jboss.logging.Logger;
 import dev.brigade.events.RegistryEvent;
 import dev.brigade.events.serde.EventCodec;
 import dev.brigade.platform.kafka.KafkaClients;
+import dev.brigade.platform.kafka.signing.RecordSigner;
 
 /**
  * The one writer of registry-events: a transactional producer (from platform's KafkaClients, so idempotent with
@@ -25,6 +26,10 @@ import dev.brigade.platform.kafka.KafkaClients;
  * and its gate) land together or not at all. Starting a second writer with the same id fences this one: from then
  * on its writes fail and it reports itself fenced, so two registry instances never both append to the log. Not
  * thread-safe: the command service calls it under its write lock.
+ *
+ * <p>Every record is signed (platform's {@link RecordSigner}: headers brigade-signature and brigade-key-id over its
+ * key and value), because every reader of registry-events refuses a record it cannot verify: writing to the topic
+ * is not enough to change the registry.
  */
 public final class RegistryWriter implements AutoCloseable {
 
@@ -35,12 +40,15 @@ public final class RegistryWriter implements AutoCloseable {
     private final Duration timeout;
     private final EventCodec<RegistryEvent> codec = EventCodec.of(RegistryEvent.class);
     private final Map<String, Object> overrides;
+    private final RecordSigner signer;
     private KafkaProducer<String, byte[]> producer;
     private AutoCloseable metrics;
     private volatile boolean fenced;
 
-    public RegistryWriter(KafkaClients clients, String topic, String transactionalId, Duration timeout) {
+    public RegistryWriter(KafkaClients clients, String topic, String transactionalId, Duration timeout,
+            RecordSigner signer) {
         this.clients = clients;
+        this.signer = signer;
         this.topic = topic;
         this.timeout = timeout;
         int requestTimeout = (int) Math.min(timeout.toMillis(), 10_000);
@@ -51,7 +59,7 @@ public final class RegistryWriter implements AutoCloseable {
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis(), requestTimeout + 1000),
                 ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
         this.producer = open();
-        LOG.infof("Registry writer %s ready on %s", transactionalId, topic);
+        LOG.infof("Registry writer %s ready on %s, signing with key id %s", transactionalId, topic, signer.keyId());
     }
 
     private KafkaProducer<String, byte[]> open() {
@@ -89,7 +97,10 @@ public final class RegistryWriter implements AutoCloseable {
             producer.beginTransaction();
             List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (RegistryEvent event : events) {
-                sent.add(producer.send(new ProducerRecord<>(topic, event.getUseCase(), codec.encode(event))));
+                ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, event.getUseCase(),
+                        codec.encode(event));
+                signer.sign(record.key(), record.value(), record.headers());
+                sent.add(producer.send(record));
             }
             producer.commitTransaction();
             List<RecordMetadata> metadata = new ArrayList<>();

@@ -21,6 +21,8 @@ import org.jboss.logging.MDC;
 
 import dev.brigade.events.topics.Topics;
 import dev.brigade.platform.kafka.KafkaClients;
+import dev.brigade.platform.kafka.signing.RecordSigner;
+import dev.brigade.platform.kafka.signing.SigningKeys;
 import dev.brigade.registry.RegistryChange;
 import dev.brigade.registry.config.RegistryConfig;
 import dev.brigade.registry.listener.RegistryLogReader;
@@ -28,6 +30,7 @@ import dev.brigade.registry.listener.RegistryReplay;
 import dev.brigade.registry.mapping.RegistryEventMapper;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
 
 /**
  * The write path every command takes, one at a time: plan against the current state, append the events to
@@ -42,19 +45,31 @@ public class WritePath {
     private final RegistryConfig config;
     private final RegistryReplay replay;
     private final KafkaClients clients;
+    private final SigningKeys keys;
     private final ReentrantLock writeLock = new ReentrantLock(true);
     private final Clock clock = Clock.systemUTC();
     private volatile RegistryWriter writer;
 
-    WritePath(RegistryConfig config, RegistryReplay replay, KafkaClients clients) {
+    WritePath(RegistryConfig config, RegistryReplay replay, KafkaClients clients, SigningKeys keys) {
         this.config = config;
         this.replay = replay;
         this.clients = clients;
+        this.keys = keys;
     }
 
-    /** After the replay started (PLATFORM_BEFORE + 10). */
+    /**
+     * After the replay started (PLATFORM_BEFORE + 10). Stops the service in one line when the signing key is
+     * missing, or is not among the trusted certificates: the registry's own fold would refuse every write.
+     */
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 20) StartupEvent start) {
-        writer = new RegistryWriter(clients, Topics.REGISTRY_EVENTS, config.writerId(), config.writeTimeout());
+        RecordSigner signer = keys.signer();
+        if (!keys.verifier().trusts(signer.keyId())) {
+            throw new ConfigurationException("Registry event signing: the key of BRIGADE_SIGNING_KEYSTORE (key id "
+                    + signer.keyId() + ") is not among BRIGADE_SIGNING_TRUSTED_CERTS (key ids "
+                    + keys.verifier().keyIds() + "): the registry would refuse its own writes; add its certificate");
+        }
+        writer = new RegistryWriter(clients, Topics.REGISTRY_EVENTS, config.writerId(), config.writeTimeout(),
+                signer);
     }
 
     void stop(@Observes ShutdownEvent stop) {

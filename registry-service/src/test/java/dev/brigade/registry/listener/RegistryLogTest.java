@@ -22,6 +22,7 @@ import dev.brigade.platform.kafka.KafkaClients;
 import dev.brigade.platform.kafka.KafkaSettings;
 import dev.brigade.registry.Fixtures;
 import dev.brigade.registry.RegistryChange;
+import dev.brigade.registry.TestKeys;
 import dev.brigade.registry.UseCaseSpec;
 import dev.brigade.registry.mapping.RegistryEventMapper;
 import dev.brigade.registry.mapping.RegistryJson;
@@ -51,13 +52,13 @@ class RegistryLogTest {
     void aSecondWriterWithTheSameIdFencesTheFirst() throws Exception {
         // Given a writer that has written the first spec of a use case
         String id = "writer-" + topic;
-        try (RegistryWriter first = new RegistryWriter(clients, topic, id, Duration.ofSeconds(10));
+        try (RegistryWriter first = new RegistryWriter(clients, topic, id, Duration.ofSeconds(10), TestKeys.trusted());
                 RegistryLogReader reader = new RegistryLogReader(clients, topic, false,
-                        RegistryLogReader.Listener.NONE)) {
+                        TestKeys.verifier(), null, RegistryLogReader.Listener.NONE)) {
             first.write(List.of(RegistryEventMapper.toAvro(spec("fenced", 1))));
 
             // When a second instance starts its writer with the same transactional id
-            try (RegistryWriter second = new RegistryWriter(clients, topic, id, Duration.ofSeconds(10))) {
+            try (RegistryWriter second = new RegistryWriter(clients, topic, id, Duration.ofSeconds(10), TestKeys.trusted())) {
 
                 // Then the first can no longer write, says so, and the second can
                 assertThatThrownBy(() -> first.write(List.of(RegistryEventMapper.toAvro(spec("fenced", 2)))))
@@ -80,8 +81,10 @@ class RegistryLogTest {
     @Test
     void theReplayFoldsWritesAsTheyLandAndDeadLettersWhatItRefuses() throws Exception {
         // Given a running replay of an empty log, with dead letters
-        try (RegistryLogReader reader = new RegistryLogReader(clients, topic, true, RegistryLogReader.Listener.NONE);
-                RegistryWriter writer = new RegistryWriter(clients, topic, "writer-" + topic, Duration.ofSeconds(10));
+        try (RegistryLogReader reader = new RegistryLogReader(clients, topic, true, TestKeys.verifier(), null,
+                RegistryLogReader.Listener.NONE);
+                RegistryWriter writer = new RegistryWriter(clients, topic, "writer-" + topic, Duration.ofSeconds(10),
+                        TestKeys.trusted());
                 KafkaProbe probe = new KafkaProbe(bootstrap)) {
             assertThat(reader.caughtUp()).isFalse();
             reader.start();
