@@ -1,8 +1,6 @@
 package dev.brigade.broker;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.lang.reflect.InvocationTargetException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,15 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
-import kafka.server.Server;
-import kafka.tools.StorageTool;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.utils.AppInfoParser;
-import org.apache.kafka.common.utils.Time;
 
 /**
  * Runs one Kafka 4 broker in KRaft combined mode (broker and controller in this JVM) for local runs and tests.
@@ -80,7 +71,6 @@ public final class KafkaBrokerMain {
     }
 
     private static void run(Options options) throws IOException {
-        Logger log = Logger.getLogger(KafkaBrokerMain.class.getName());
         BrokerSettings settings = options.resolve();
         Files.createDirectories(settings.kafkaLogDir());
 
@@ -88,77 +78,26 @@ public final class KafkaBrokerMain {
         writeServerProperties(settings.dataDir().resolve(SERVER_PROPERTIES_FILE), serverProperties);
         String clusterId = readOrCreateClusterId(settings.dataDir());
         if (!isFormatted(settings)) {
-            formatStorage(settings.dataDir().resolve(SERVER_PROPERTIES_FILE), clusterId);
+            KafkaServerRunner.formatStorage(settings.dataDir().resolve(SERVER_PROPERTIES_FILE), clusterId, List.of());
         }
-
-        Server server = newRaftServer(serverProperties);
-        AtomicBoolean shutdownStarted = new AtomicBoolean();
-        Runnable shutdown = () -> {
-            if (shutdownStarted.compareAndSet(false, true)) {
-                // Printed rather than logged: JUL's own shutdown hook may already have closed the log handlers.
-                System.out.println("Stopping Kafka broker");
-                try {
-                    server.shutdown();
-                    server.awaitShutdown();
-                    System.out.println("Kafka broker stopped");
-                } catch (RuntimeException e) {
-                    System.err.println("Kafka broker did not stop cleanly: " + e);
-                    e.printStackTrace();
-                }
-                System.out.flush();
-            }
-        };
-        // SIGTERM and Ctrl-C run shutdown hooks, which is where the broker closes its logs cleanly.
-        Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "kafka-broker-shutdown"));
-        if (options.exitOnStdinClose) {
-            watchStdinForEof(log);
-        }
-
-        try {
-            server.startup();
-        } catch (RuntimeException e) {
-            shutdown.run();
-            throw e;
-        }
-        System.out.println(READY_MESSAGE_PREFIX + settings.bootstrapServers()
-                + " (controller port " + settings.controllerPort() + ", data: " + settings.dataDir() + ")");
-        System.out.flush();
-        server.awaitShutdown();
-    }
-
-    /**
-     * What kafka.Kafka's main does, minus its System.exit calls, so that this class prints the ready line and owns
-     * the shutdown. Reflection because KafkaConfig's supertypes live in Kafka's runtime-scoped server modules, which
-     * are not on the compile class path (and pinning them would repeat the Kafka version quarkus-bom already manages).
-     */
-    private static Server newRaftServer(Properties serverProperties) {
-        try {
-            Class<?> configClass = Class.forName("kafka.server.KafkaConfig");
-            Object config = configClass.getMethod("fromProps", Properties.class, boolean.class)
-                    .invoke(null, serverProperties, false);
-            return (Server) Class.forName("kafka.server.KafkaRaftServer")
-                    .getConstructor(configClass, Time.class)
-                    .newInstance(config, Time.SYSTEM);
-        } catch (InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException runtimeException) {
-                throw runtimeException; // e.g. a ConfigException naming the bad setting
-            }
-            throw new IllegalStateException("Could not create the Kafka server", cause);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("Kafka " + AppInfoParser.getVersion()
-                    + " does not have the KafkaConfig/KafkaRaftServer API this launcher expects", e);
-        }
+        KafkaServerRunner.runUntilShutdown(serverProperties, READY_MESSAGE_PREFIX + settings.bootstrapServers()
+                + " (controller port " + settings.controllerPort() + ", data: " + settings.dataDir() + ")",
+                options.exitOnStdinClose);
     }
 
     /** Sorted and without Properties.store's timestamp, so two starts with equal settings write equal files. */
     static void writeServerProperties(Path file, Properties properties) throws IOException {
+        Files.writeString(file, serverPropertiesText(properties), StandardCharsets.ISO_8859_1);
+    }
+
+    /** The text of a server.properties file (ISO-8859-1), for writers that need other file permissions. */
+    static String serverPropertiesText(Properties properties) {
         StringBuilder text = new StringBuilder()
-                .append("# Written by ").append(KafkaBrokerMain.class.getName())
+                .append("# Written by the Brigade Kafka launcher")
                 .append(" on every start: edits here are lost, change the launcher options instead.\n");
         new TreeMap<>(properties).forEach((key, value) ->
                 text.append(key).append('=').append(escapePropertyValue(value.toString())).append('\n'));
-        Files.writeString(file, text, StandardCharsets.ISO_8859_1);
+        return text.toString();
     }
 
     /** Properties files are ISO-8859-1 with backslash escapes; a data dir path may contain anything. */
@@ -192,36 +131,6 @@ public final class KafkaBrokerMain {
 
     static boolean isFormatted(BrokerSettings settings) {
         return Files.exists(settings.kafkaLogDir().resolve("meta.properties"));
-    }
-
-    private static void formatStorage(Path serverPropertiesFile, String clusterId) {
-        String[] formatArgs = {"format", "--cluster-id", clusterId, "--config", serverPropertiesFile.toString()};
-        int exitCode = StorageTool.execute(formatArgs, System.out);
-        if (exitCode != 0) {
-            throw new IllegalStateException("kafka-storage format failed with exit code " + exitCode);
-        }
-    }
-
-    /**
-     * A launcher that dies, even by kill -9, closes its end of our stdin pipe: reaching EOF means nobody is left to
-     * stop us, so we stop ourselves instead of living on as an orphan holding ports.
-     */
-    private static void watchStdinForEof(Logger log) {
-        Thread watcher = new Thread(() -> {
-            try {
-                InputStream in = System.in;
-                byte[] buffer = new byte[256];
-                while (in.read(buffer) >= 0) {
-                    // Input is meaningless to the broker; only its end matters.
-                }
-            } catch (IOException e) {
-                log.log(Level.WARNING, "Reading stdin failed; treating it as closed", e);
-            }
-            log.info("Standard input closed: the launching process is gone, stopping the broker");
-            System.exit(0);
-        }, "kafka-broker-stdin-watcher");
-        watcher.setDaemon(true);
-        watcher.start();
     }
 
     /** Command-line options, parsed without a library so the launcher needs nothing beyond Kafka itself. */

@@ -1,0 +1,321 @@
+package dev.brigade.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One secured three-node cluster for the whole class (starting one costs tens of seconds on a 2-core host); the test
+ * that kills a node runs last and starts it again.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class KafkaClusterTest {
+
+    private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(60);
+
+    @TempDir
+    static Path dataDir;
+
+    static KafkaCluster cluster;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = KafkaCluster.builder().nodes(3).dataDir(dataDir).build().start();
+        cluster.createTopics(List.of(
+                new NewTopic("raw-events", Optional.of(3), Optional.empty()),
+                new NewTopic("training-runs", Optional.of(1), Optional.empty()),
+                new NewTopic("registry-events", Optional.of(1), Optional.empty()),
+                new NewTopic("predictions", Optional.of(3), Optional.empty())));
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void threeSecuredNodesServeTopicsReplicatedThreeTimesWithTwoInSyncReplicasRequired() throws Exception {
+        // Given the started cluster
+
+        // When the admin describes it and a catalogue topic
+        TopicDescription rawEvents;
+        Map<String, String> topicConfig = new HashMap<>();
+        try (Admin admin = Admin.create(new HashMap<>(cluster.clientProperties(StationAcls.ADMIN)))) {
+            assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).hasSize(3);
+            rawEvents = admin.describeTopics(List.of("raw-events")).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .get("raw-events");
+            var resource = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, "raw-events");
+            admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource).entries()
+                    .forEach(entry -> topicConfig.put(entry.name(), entry.value()));
+        }
+
+        // Then every node is there, on SASL_SSL, and the topic has three replicas and needs two in sync
+        assertThat(cluster.nodeIds()).containsExactly(1, 2, 3);
+        assertThat(cluster.bootstrapServers().split(",")).hasSize(3);
+        assertThat(rawEvents.partitions()).hasSize(3)
+                .allSatisfy(partition -> assertThat(partition.replicas()).hasSize(3));
+        assertThat(topicConfig).containsEntry("min.insync.replicas", "2");
+        assertThat(cluster.clientProperties(StationAcls.PRODUCER))
+                .containsEntry(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_SSL")
+                .containsEntry(SaslConfigs.SASL_MECHANISM, "SCRAM-SHA-512");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cluster.credentialsFile())))
+                .isEqualTo("rw-------");
+    }
+
+    @Test
+    @Order(2)
+    void aStationProducesWithAcksAllAndIdempotenceAndConsumesWithItsGroup() throws Exception {
+        // Given the training-service principal, which writes and reads training-runs with its group
+        Map<String, String> training = cluster.clientProperties(StationAcls.TRAINING_SERVICE);
+
+        // When it sends a run with acks=all and idempotence, and reads the topic back in group training-service
+        RecordMetadata sent;
+        try (KafkaProducer<String, String> producer = producer(training)) {
+            sent = producer.send(new ProducerRecord<>("training-runs", "run-1", "succeeded"))
+                    .get(CLIENT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        }
+        List<String> read = consume(training, "training-service", "training-runs", 1);
+
+        // Then the record made the round trip
+        assertThat(sent.offset()).isZero();
+        assertThat(read).containsExactly("succeeded");
+    }
+
+    @Test
+    @Order(3)
+    void aWrongPasswordIsRefusedWithASaslAuthenticationError() {
+        // Given the client settings of a station with another password
+        Map<String, String> wrong = new HashMap<>(cluster.clientProperties(StationAcls.SERVING_SERVICE));
+        wrong.put(SaslConfigs.SASL_JAAS_CONFIG, ClusterNodeSettings.scramJaas(StationAcls.SERVING_SERVICE,
+                "not-" + cluster.password(StationAcls.SERVING_SERVICE)));
+
+        // When it asks for the cluster's brokers
+        Throwable refused;
+        try (Admin admin = Admin.create(new HashMap<>(wrong))) {
+            refused = catchThrowable(() -> admin.describeCluster().nodes().get(30, TimeUnit.SECONDS));
+        }
+
+        // Then the authentication fails, and says so
+        assertThat(refused).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(SaslAuthenticationException.class);
+    }
+
+    @Test
+    @Order(4)
+    void anonymousClientsWithoutTlsOrWithoutSaslGetNoMetadata() {
+        // Given a PLAINTEXT client and a TLS client that does not authenticate, both on the secured port
+        Map<String, Object> plaintext = Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
+                AdminClientConfig.SECURITY_PROTOCOL_CONFIG, "PLAINTEXT");
+        Map<String, Object> tlsOnly = new HashMap<>(cluster.clientProperties(StationAcls.PRODUCER));
+        tlsOnly.put(AdminClientConfig.SECURITY_PROTOCOL_CONFIG, "SSL");
+        tlsOnly.remove(SaslConfigs.SASL_MECHANISM);
+        tlsOnly.remove(SaslConfigs.SASL_JAAS_CONFIG);
+
+        for (Map<String, Object> anonymous : List.of(plaintext, tlsOnly)) {
+            Map<String, Object> config = new HashMap<>(anonymous);
+            // Short: an answer would come within milliseconds, and waiting for none is the test's whole cost.
+            config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "4000");
+            config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
+            // When it asks for the brokers and the topics
+            try (Admin admin = Admin.create(config)) {
+                Throwable nodes = catchThrowable(() -> admin.describeCluster().nodes().get(20, TimeUnit.SECONDS));
+                Throwable topics = catchThrowable(() -> admin.listTopics().names().get(20, TimeUnit.SECONDS));
+
+                // Then it gets neither
+                assertThat(nodes).as("describeCluster as %s", anonymous.get("security.protocol")).isNotNull();
+                assertThat(topics).as("listTopics as %s", anonymous.get("security.protocol")).isNotNull();
+            }
+        }
+    }
+
+    @Test
+    @Order(5)
+    void servingCannotWriteRegistryEventsAndNothingReachesTheTopic() throws Exception {
+        // Given the serving-service principal, which only reads registry-events
+        Map<String, String> serving = cluster.clientProperties(StationAcls.SERVING_SERVICE);
+
+        // When it tries to append a registry event
+        Throwable refused;
+        try (KafkaProducer<String, String> producer = producer(serving)) {
+            refused = catchThrowable(() -> producer.send(new ProducerRecord<>("registry-events", "fraud", "promoted"))
+                    .get(CLIENT_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+        }
+
+        // Then the broker refuses it, and the admin sees the topic still empty
+        assertThat(refused).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(TopicAuthorizationException.class);
+        assertThat(endOffset("registry-events", 0)).isZero();
+    }
+
+    @Test
+    @Order(6)
+    void theEventProducerCannotReadPredictions() {
+        // Given brigade-producer, which may only write the platform's inputs
+        Map<String, Object> config = new HashMap<>(cluster.clientProperties(StationAcls.PRODUCER));
+        config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "20000");
+
+        // When it tries to read predictions without a group
+        Throwable refused;
+        try (KafkaConsumer<String, String> consumer =
+                     new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+            consumer.assign(List.of(new TopicPartition("predictions", 0)));
+            consumer.seekToBeginning(List.of(new TopicPartition("predictions", 0)));
+            refused = catchThrowable(() -> {
+                long deadline = System.nanoTime() + CLIENT_TIMEOUT.toNanos();
+                while (System.nanoTime() < deadline) {
+                    consumer.poll(Duration.ofMillis(500));
+                }
+            });
+        }
+
+        // Then the broker refuses it
+        assertThat(refused).isInstanceOf(TopicAuthorizationException.class);
+    }
+
+    @Test
+    @Order(7)
+    void killingThePartitionLeaderKeepsAcksAllWritesGoingAndLosesNothingAcknowledged() throws Exception {
+        // Given brigade-producer writing raw-events partition 0 (three replicas, two must be in sync) with acks=all
+        TopicPartition partition = new TopicPartition("raw-events", 0);
+        List<String> acknowledged = new ArrayList<>();
+        int victim;
+        try (KafkaProducer<String, String> producer = producer(cluster.clientProperties(StationAcls.PRODUCER))) {
+            acknowledged.addAll(sendAll(producer, partition, "before", 20));
+            victim = cluster.leaderOf("raw-events", 0);
+
+            // When the partition's leader is killed with SIGKILL and writing goes on
+            cluster.kill(victim);
+            acknowledged.addAll(sendAll(producer, partition, "during", 20));
+        }
+
+        // Then every write was acknowledged, by a new leader
+        assertThat(acknowledged).hasSize(40);
+        assertThat(cluster.leaderOf("raw-events", 0)).isNotEqualTo(victim);
+
+        // When the killed node comes back on its ports and data
+        cluster.start(victim);
+
+        // Then every acknowledged record is there, once, in order
+        assertThat(readAllAsAdmin(partition, acknowledged.size())).containsExactlyElementsOf(acknowledged);
+        assertThat(cluster.isRunning(victim)).isTrue();
+    }
+
+    private static List<String> sendAll(KafkaProducer<String, String> producer, TopicPartition partition,
+            String phase, int count) throws Exception {
+        List<Future<RecordMetadata>> futures = new ArrayList<>();
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String value = phase + "-" + i;
+            values.add(value);
+            futures.add(producer.send(new ProducerRecord<>(partition.topic(), partition.partition(), "entity-" + i,
+                    value)));
+        }
+        for (Future<RecordMetadata> future : futures) {
+            future.get(CLIENT_TIMEOUT.toSeconds() * 2, TimeUnit.SECONDS);
+        }
+        return values;
+    }
+
+    private static List<String> readAllAsAdmin(TopicPartition partition, int expected) {
+        Map<String, Object> config = new HashMap<>(cluster.clientProperties(StationAcls.ADMIN));
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<String> values = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer =
+                     new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long deadline = System.nanoTime() + CLIENT_TIMEOUT.toNanos();
+            while (values.size() < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> consumed : consumer.poll(Duration.ofMillis(200))) {
+                    values.add(consumed.value());
+                }
+            }
+            // Anything beyond what was acknowledged would be a duplicate: read a little longer to see it.
+            values.addAll(consumer.poll(Duration.ofSeconds(1)).records(partition).stream()
+                    .map(ConsumerRecord::value).toList());
+        }
+        return values;
+    }
+
+    private static long endOffset(String topic, int partition) throws Exception {
+        try (Admin admin = Admin.create(new HashMap<>(cluster.clientProperties(StationAcls.ADMIN)))) {
+            TopicPartition tp = new TopicPartition(topic, partition);
+            return admin.listOffsets(Map.of(tp, OffsetSpec.latest())).all().get(30, TimeUnit.SECONDS).get(tp).offset();
+        }
+    }
+
+    private static KafkaProducer<String, String> producer(Map<String, String> clientProperties) {
+        Map<String, Object> config = new HashMap<>(clientProperties);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
+        return new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
+    }
+
+    private static List<String> consume(Map<String, String> clientProperties, String group, String topic,
+            int expected) {
+        Map<String, Object> config = new HashMap<>(clientProperties);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        List<String> values = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer =
+                     new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + CLIENT_TIMEOUT.toNanos();
+            while (values.size() < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> consumed : consumer.poll(Duration.ofMillis(200))) {
+                    values.add(consumed.value());
+                }
+            }
+            consumer.commitSync(Duration.ofSeconds(30));
+        }
+        return values;
+    }
+}
