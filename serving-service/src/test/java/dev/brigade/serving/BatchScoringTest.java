@@ -74,11 +74,11 @@ class BatchScoringTest {
         probe = new KafkaProbe(bootstrapServers);
         Upstreams.mode("ok");
         if (!registered) {
-            Fixtures.Registry batch = new Fixtures.Registry(probe, BATCH).mode("batch").register(500);
+            Fixtures.Registry batch = new Fixtures.Registry(BATCH).mode("batch").register(500);
             batch.promote(ModelAlias.CHAMPION, null, batch.version(Fixtures.bytes(BATCH_SEED), ModelRole.CANDIDATE),
                     null);
             // A generous budget: the equality test needs the look-up's answer, not a degraded one, on a loaded host.
-            Fixtures.Registry online = new Fixtures.Registry(probe, ONLINE).register(5000);
+            Fixtures.Registry online = new Fixtures.Registry(ONLINE).register(5000);
             online.promote(ModelAlias.CHAMPION, null, online.version(Fixtures.bytes(ONLINE_SEED),
                     ModelRole.CANDIDATE), null);
             Api.awaitServing(BATCH, "champion", 1);

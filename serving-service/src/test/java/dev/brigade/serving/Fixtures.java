@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 
-import dev.brigade.broker.KafkaProbe;
 import dev.brigade.events.AliasMoveKind;
 import dev.brigade.events.AliasMoved;
 import dev.brigade.events.ContractInput;
@@ -67,16 +66,14 @@ public final class Fixtures {
         return ModelArtifactCodec.encode(artifact(seed));
     }
 
-    /** Registers use cases, versions and alias moves by writing registry-events, as the registry would. */
+    /** Registers use cases, versions and alias moves by writing registry-events, signed, as the registry would. */
     public static final class Registry {
 
-        private final KafkaProbe probe;
         private final String useCase;
         private int versions;
         private String mode = "online";
 
-        public Registry(KafkaProbe probe, String useCase) {
-            this.probe = probe;
+        public Registry(String useCase) {
             this.useCase = useCase;
         }
 
@@ -139,11 +136,14 @@ public final class Fixtures {
             send(new AliasMoved(alias, from, null, null, AliasMoveKind.CLEAR));
         }
 
+        /** A registry event of this use case with this payload, encoded, not sent (to forge one). */
+        public byte[] encoded(String eventId, Object payload) {
+            return CODEC.encode(RegistryEvent.newBuilder().setEventId(eventId).setUseCase(useCase)
+                    .setOccurredAt(Instant.now()).setActor("test").setWhy("test").setPayload(payload).build());
+        }
+
         private void send(Object payload) {
-            RegistryEvent event = RegistryEvent.newBuilder().setEventId(UUID.randomUUID().toString())
-                    .setUseCase(useCase).setOccurredAt(Instant.now()).setActor("test").setWhy("test")
-                    .setPayload(payload).build();
-            probe.send(Topics.REGISTRY_EVENTS, useCase, CODEC.encode(event));
+            TestKeys.send(Topics.REGISTRY_EVENTS, useCase, encoded(UUID.randomUUID().toString(), payload));
         }
     }
 }

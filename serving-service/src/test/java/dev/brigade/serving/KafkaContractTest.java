@@ -90,9 +90,9 @@ class KafkaContractTest {
         byte[] corrupt = Arrays.copyOf(codec.encode(registryEvent("evt-corrupt", key)), 14);
 
         // When they are sent to registry-events (the registry itself dead-letters such records, once)
-        probe.send(Topics.REGISTRY_EVENTS, key, codec.encode(useCaseRegistered("evt-" + UUID.randomUUID(), key)));
-        probe.send(Topics.REGISTRY_EVENTS, key, corrupt);
-        probe.send(Topics.REGISTRY_EVENTS, key, codec.encode(registryEvent("evt-" + UUID.randomUUID(), key)));
+        TestKeys.send(Topics.REGISTRY_EVENTS, key, codec.encode(useCaseRegistered("evt-" + UUID.randomUUID(), key)));
+        TestKeys.send(Topics.REGISTRY_EVENTS, key, corrupt);
+        TestKeys.send(Topics.REGISTRY_EVENTS, key, codec.encode(registryEvent("evt-" + UUID.randomUUID(), key)));
 
         // Then the follower skipped the corrupt record, counted it, and applied both good events: it did not stall
         await().atMost(WAIT).untilAsserted(() -> {

@@ -45,7 +45,7 @@ class PredictionLogDropTest {
         Upstreams.mode("ok");
         Upstreams.features(Fixtures.FEATURE_SET, "*", Map.of("online", true));
         try (KafkaProbe probe = new KafkaProbe(bootstrapServers)) {
-            Fixtures.Registry registry = new Fixtures.Registry(probe, "fraud-drops").register(500);
+            Fixtures.Registry registry = new Fixtures.Registry("fraud-drops").register(500);
             int v1 = registry.version(Fixtures.bytes(1), ModelRole.CANDIDATE);
             registry.promote(ModelAlias.CHAMPION, null, v1, null);
             Api.awaitServing("fraud-drops", "champion", v1);

@@ -79,7 +79,7 @@ class RolloutTest {
     @Test
     void aHotSwapUnderLoadFailsNoRequestAndARollbackTakesEffectWithinTwoSeconds() throws Exception {
         // Given v1 champion, serving
-        Fixtures.Registry registry = new Fixtures.Registry(probe, "fraud-swap").register(500);
+        Fixtures.Registry registry = new Fixtures.Registry("fraud-swap").register(500);
         int v1 = registry.version(Fixtures.bytes(1), ModelRole.CANDIDATE);
         registry.promote(ModelAlias.CHAMPION, null, v1, null);
         Api.awaitServing("fraud-swap", "champion", v1);
@@ -162,7 +162,7 @@ class RolloutTest {
     @Test
     void theCanaryTakesItsShareOfEntitiesWithinThreePointsAndEntitiesStayWithTheirVariant() {
         // Given a champion and a canary at 10% (the spec's rollout step)
-        Fixtures.Registry registry = new Fixtures.Registry(probe, "fraud-canary").register(500, 10);
+        Fixtures.Registry registry = new Fixtures.Registry("fraud-canary").register(500, 10);
         int v1 = registry.version(Fixtures.bytes(1), ModelRole.CANDIDATE);
         registry.promote(ModelAlias.CHAMPION, null, v1, null);
         int v2 = registry.version(Fixtures.bytes(2), ModelRole.CANDIDATE);
@@ -207,7 +207,7 @@ class RolloutTest {
         // Given v1 champion and answers for 100 entities without a shadow (a 5 s budget: the comparison needs every
         // answer's features served, and a cold test JVM's first look-ups once took over 60 % of 500 ms in CI, so one
         // answer was scored on imputed inputs)
-        Fixtures.Registry registry = new Fixtures.Registry(probe, "fraud-shadow").register(5000);
+        Fixtures.Registry registry = new Fixtures.Registry("fraud-shadow").register(5000);
         int v1 = registry.version(Fixtures.bytes(1), ModelRole.CANDIDATE);
         registry.promote(ModelAlias.CHAMPION, null, v1, null);
         Api.awaitServing("fraud-shadow", "champion", v1);
@@ -243,7 +243,7 @@ class RolloutTest {
     @Test
     void aModelThatFailsToLoadLeavesTheCurrentOneServingAndRaisesAnAlert() {
         // Given v1 champion
-        Fixtures.Registry registry = new Fixtures.Registry(probe, "fraud-broken").register(500);
+        Fixtures.Registry registry = new Fixtures.Registry("fraud-broken").register(500);
         int v1 = registry.version(Fixtures.bytes(1), ModelRole.CANDIDATE);
         registry.promote(ModelAlias.CHAMPION, null, v1, null);
         Api.awaitServing("fraud-broken", "champion", v1);
@@ -279,7 +279,7 @@ class RolloutTest {
     @Test
     void aDownloadWhoseSha256DoesNotMatchIsNeverServed() {
         // Given v1 champion, and a v2 whose announced sha256 is not that of the bytes the registry serves
-        Fixtures.Registry registry = new Fixtures.Registry(probe, "fraud-tampered").register(500);
+        Fixtures.Registry registry = new Fixtures.Registry("fraud-tampered").register(500);
         int v1 = registry.version(Fixtures.bytes(1), ModelRole.CANDIDATE);
         registry.promote(ModelAlias.CHAMPION, null, v1, null);
         Api.awaitServing("fraud-tampered", "champion", v1);
@@ -304,7 +304,7 @@ class RolloutTest {
     @Test
     void aDownloadAboveTheSizeLimitIsRefused() {
         // Given v1 champion, and a v2 announced small whose registry answer is 3 MiB (the test limit is 1M)
-        Fixtures.Registry registry = new Fixtures.Registry(probe, "fraud-oversized").register(500);
+        Fixtures.Registry registry = new Fixtures.Registry("fraud-oversized").register(500);
         int v1 = registry.version(Fixtures.bytes(1), ModelRole.CANDIDATE);
         registry.promote(ModelAlias.CHAMPION, null, v1, null);
         Api.awaitServing("fraud-oversized", "champion", v1);
@@ -327,7 +327,7 @@ class RolloutTest {
     @Test
     void withoutAChampionTheBaselineAnswersAndSaysSo() {
         // Given a use case with only a BASELINE model
-        Fixtures.Registry registry = new Fixtures.Registry(probe, "fraud-baseline").register(500);
+        Fixtures.Registry registry = new Fixtures.Registry("fraud-baseline").register(500);
         int v1 = registry.version(Fixtures.bytes(7), ModelRole.BASELINE);
         Api.awaitServing("fraud-baseline", "baseline", v1);
 
@@ -348,7 +348,7 @@ class RolloutTest {
 
     @Test
     void aUseCaseWithNoModelLoadedAnswers503() {
-        new Fixtures.Registry(probe, "fraud-empty").register(500);
+        new Fixtures.Registry("fraud-empty").register(500);
         await().atMost(Duration.ofSeconds(30)).until(() -> Api.serving("fraud-empty") != null);
         Api.score("fraud-empty", Api.request("e-1", "card-1", Map.of())).then().statusCode(503)
                 .contentType("application/problem+json");

@@ -74,7 +74,7 @@ class ScoringApiTest {
         probe = new KafkaProbe(bootstrapServers);
         Upstreams.mode("ok");
         if (!registered) {
-            Fixtures.Registry registry = new Fixtures.Registry(probe, USE_CASE).register(BUDGET_MS);
+            Fixtures.Registry registry = new Fixtures.Registry(USE_CASE).register(BUDGET_MS);
             int v1 = registry.version(Fixtures.bytes(SEED), ModelRole.CANDIDATE);
             registry.promote(ModelAlias.CHAMPION, null, v1, null);
             Api.awaitServing(USE_CASE, "champion", 1);

@@ -17,12 +17,15 @@ import dev.brigade.events.RegistryEvent;
 import dev.brigade.events.topics.Topics;
 import dev.brigade.platform.kafka.KafkaClients;
 import dev.brigade.platform.kafka.TopicReplay;
+import dev.brigade.platform.kafka.signing.SignatureGate;
+import dev.brigade.platform.kafka.signing.SigningKeys;
 import dev.brigade.serving.RegistryChange;
 import dev.brigade.serving.UseCaseState;
 import dev.brigade.serving.mapping.RegistryEventMapper;
 import dev.brigade.serving.service.ModelStore;
 import dev.brigade.serving.service.ServingMetrics;
 import dev.brigade.serving.service.UseCaseFold;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -35,6 +38,11 @@ import io.quarkus.runtime.StartupEvent;
  * models off this thread, and from then on each changed use case. A record that does not decode, or that the fold
  * refuses, is logged, counted ({@code brigade_events_consumed_total{outcome="skipped"}}) and skipped: the registry's
  * own replay dead-letters such records once, so serving does not write a second copy of each at every restart.
+ *
+ * <p>Every record is verified before it is folded (platform's {@link SignatureGate}, keys from
+ * BRIGADE_SIGNING_TRUSTED_CERTS): one that is unsigned, signed by an untrusted key or whose signature does not match
+ * never changes what serving answers with. It is counted ({@code brigade_events_signature_refused_total}), logged
+ * with its offset and sent to registry-events.dlq unless a dead letter of that offset is already there.
  */
 @ApplicationScoped
 public class RegistryFollower {
@@ -49,14 +57,19 @@ public class RegistryFollower {
     /** Records that decoded but the fold refused; the replay counts those that did not decode. */
     private final AtomicLong refused = new AtomicLong();
     private final TopicReplay<RegistryEvent> replay;
+    private final SignatureGate gate;
     /** Written and read on the replay's thread only. */
     private boolean handingOver;
 
-    RegistryFollower(KafkaClients clients, ModelStore models, ServingMetrics metrics) {
+    /** Without trusted certificates the service stops here, naming BRIGADE_SIGNING_TRUSTED_CERTS in one line. */
+    RegistryFollower(KafkaClients clients, ModelStore models, ServingMetrics metrics, SigningKeys keys,
+            MeterRegistry meters) {
         this.models = models;
         this.metrics = metrics;
+        this.gate = SignatureGate.deadLettering(keys.verifier(), Topics.REGISTRY_EVENTS, meters, clients,
+                NAME + "-dead-letters");
         this.replay = new TopicReplay<>(clients, NAME, Topics.REGISTRY_EVENTS,
-                RegistryEvent.class, this::apply).onCaughtUp(this::caughtUpNow);
+                RegistryEvent.class, gate.guard(this::apply, RegistryEvent::getEventId)).onCaughtUp(this::caughtUpNow);
     }
 
     /** After the platform's TopicSetup (PLATFORM_BEFORE). */
@@ -67,6 +80,7 @@ public class RegistryFollower {
 
     void stop(@Observes ShutdownEvent stop) {
         replay.close();
+        gate.close();
     }
 
     public boolean caughtUp() {

@@ -96,7 +96,7 @@ public final class ServingBenchmark {
             FeatureStandIn features = ownJvm ? FeatureStandIn.inOwnJvm(featureAnswer)
                     : FeatureStandIn.inProcess(featureAnswer);
             try (KafkaProbe probe = new KafkaProbe(bootstrap)) {
-                Fixtures.Registry registry = new Fixtures.Registry(probe, USE_CASE).register(25);
+                Fixtures.Registry registry = new Fixtures.Registry(USE_CASE).register(25);
                 int v1 = registry.version(Fixtures.bytes(1), ModelRole.CANDIDATE);
                 registry.promote(ModelAlias.CHAMPION, null, v1, null);
             }
