@@ -58,18 +58,23 @@ public class WritePath {
     }
 
     /**
-     * After the replay started (PLATFORM_BEFORE + 10). Stops the service in one line when the signing key is
-     * missing, or is not among the trusted certificates: the registry's own fold would refuse every write.
+     * Before anything else, TopicSetup included (PLATFORM_BEFORE - 1): a missing or unreadable signing key, or one
+     * that is not among the trusted certificates (the registry would refuse its own writes), stops the service in
+     * one line naming the variable, without first waiting for a broker.
      */
-    void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 20) StartupEvent start) {
+    void checkSigning(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE - 1) StartupEvent start) {
         RecordSigner signer = keys.signer();
         if (!keys.verifier().trusts(signer.keyId())) {
             throw new ConfigurationException("Registry event signing: the key of BRIGADE_SIGNING_KEYSTORE (key id "
                     + signer.keyId() + ") is not among BRIGADE_SIGNING_TRUSTED_CERTS (key ids "
                     + keys.verifier().keyIds() + "): the registry would refuse its own writes; add its certificate");
         }
+    }
+
+    /** After the replay started (PLATFORM_BEFORE + 10). */
+    void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 20) StartupEvent start) {
         writer = new RegistryWriter(clients, Topics.REGISTRY_EVENTS, config.writerId(), config.writeTimeout(),
-                signer);
+                keys.signer());
     }
 
     void stop(@Observes ShutdownEvent stop) {
