@@ -58,6 +58,7 @@ public class RegistryFollower {
     private final AtomicLong refused = new AtomicLong();
     private final TopicReplay<RegistryEvent> replay;
     private final SignatureGate gate;
+    private final SigningKeys keys;
     /** Written and read on the replay's thread only. */
     private boolean handingOver;
 
@@ -66,10 +67,19 @@ public class RegistryFollower {
             MeterRegistry meters) {
         this.models = models;
         this.metrics = metrics;
+        this.keys = keys;
         this.gate = SignatureGate.deadLettering(keys.verifier(), Topics.REGISTRY_EVENTS, meters, clients,
                 NAME + "-dead-letters");
         this.replay = new TopicReplay<>(clients, NAME, Topics.REGISTRY_EVENTS,
                 RegistryEvent.class, gate.guard(this::apply, RegistryEvent::getEventId)).onCaughtUp(this::caughtUpNow);
+    }
+
+    /**
+     * Before anything else, TopicSetup included: without readable trusted certificates the station stops at once,
+     * in one line naming BRIGADE_SIGNING_TRUSTED_CERTS, without first waiting for a broker.
+     */
+    void checkSigning(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE - 1) StartupEvent start) {
+        keys.verifier();
     }
 
     /** After the platform's TopicSetup (PLATFORM_BEFORE). */
