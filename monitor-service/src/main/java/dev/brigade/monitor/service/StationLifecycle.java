@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.jboss.logging.Logger;
@@ -19,12 +21,19 @@ import dev.brigade.monitor.config.MonitorConfig;
 import dev.brigade.monitor.streams.MonitorStreams;
 import dev.brigade.platform.kafka.KafkaClients;
 import dev.brigade.platform.kafka.TopicReplay;
+import dev.brigade.platform.kafka.signing.SignatureGate;
+import dev.brigade.platform.kafka.signing.SigningKeys;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
  * Start-up order: the views replay their topics; once the registry view caught up (the windows need the reference
  * profiles and the rules), the Streams app starts, then the alert actions. Shutdown in reverse.
+ *
+ * <p>registry-events is folded only when signed by a trusted key (platform's {@link SignatureGate}; certificates
+ * from BRIGADE_SIGNING_TRUSTED_CERTS, without which the station stops at start naming it): a forged record changes
+ * no rule, owner or reference profile; it is counted, logged and sent to registry-events.dlq.
  */
 @ApplicationScoped
 public class StationLifecycle {
@@ -38,11 +47,15 @@ public class StationLifecycle {
     private final MonitorStreams streams;
     private final AlertActions actions;
     private final KafkaClients clients;
+    private final SigningKeys keys;
+    private final MeterRegistry meters;
     private final List<TopicReplay<?>> replays = new ArrayList<>();
     private volatile TopicReplay<RegistryEvent> registryReplay;
+    private volatile SignatureGate registryGate;
 
     StationLifecycle(MonitorConfig config, RegistryView registry, TrainingRunsView runs, AlertLog alerts,
-            MonitorStreams streams, AlertActions actions, KafkaClients clients) {
+            MonitorStreams streams, AlertActions actions, KafkaClients clients, SigningKeys keys,
+            MeterRegistry meters) {
         this.config = config;
         this.registry = registry;
         this.runs = runs;
@@ -50,10 +63,26 @@ public class StationLifecycle {
         this.streams = streams;
         this.actions = actions;
         this.clients = clients;
+        this.keys = keys;
+        this.meters = meters;
+    }
+
+    /**
+     * Before anything else, TopicSetup included: without readable trusted certificates the station stops at once,
+     * in one line naming BRIGADE_SIGNING_TRUSTED_CERTS, without first waiting for a broker.
+     */
+    void checkSigning(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE - 1) StartupEvent start) {
+        keys.verifier();
     }
 
     void start(@Observes StartupEvent start) throws InterruptedException {
-        registryReplay = replay(Topics.REGISTRY_EVENTS, RegistryEvent.class, registry::apply).start();
+        registryGate = SignatureGate.deadLettering(keys.verifier(), Topics.REGISTRY_EVENTS, meters, clients,
+                "monitor-registry-dead-letters");
+        String name = "monitor-replay-" + Topics.REGISTRY_EVENTS;
+        registryReplay = new TopicReplay<>(clients, name, Topics.REGISTRY_EVENTS, RegistryEvent.class,
+                registryGate.guard((event, record) -> registry.apply(event), RegistryEvent::getEventId));
+        replays.add(registryReplay);
+        registryReplay.start();
         // The monitor follows training-runs for good (training reads it only at its start): it owns the dead letters
         replay(Topics.TRAINING_RUNS, TrainingRunEvent.class, runs::apply).ownDeadLetters().start();
         replay(Topics.ALERTS, AlertEvent.class, alerts::apply).start();
@@ -70,6 +99,9 @@ public class StationLifecycle {
         actions.stop();
         streams.stop(false);
         replays.forEach(TopicReplay::close);
+        if (registryGate != null) {
+            registryGate.close();
+        }
     }
 
     private <T extends SpecificRecord> TopicReplay<T> replay(String topic, Class<T> type, Consumer<T> fold) {

@@ -45,6 +45,7 @@ import dev.brigade.events.ValueType;
 import dev.brigade.events.Variant;
 import dev.brigade.events.serde.EventCodec;
 import dev.brigade.events.topics.Topics;
+import dev.brigade.platform.kafka.signing.RecordSigner;
 
 /**
  * Test data on the wire, in the contract's encoding: use cases and versions as the registry writes them, predictions
@@ -57,6 +58,9 @@ public final class Fixtures implements AutoCloseable {
             1.28155, 6};
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final RecordSigner REGISTRY_KEY = RecordSigner.fromKeystore(
+            Path.of("src/test/resources/signing/registry-signing.p12"), "brigade-test".toCharArray(),
+            "registry-signing");
     private final KafkaProducer<String, byte[]> producer;
     private final List<Future<?>> pending = new ArrayList<>();
 
@@ -185,8 +189,24 @@ public final class Fixtures implements AutoCloseable {
         return f;
     }
 
+    /** Registry events are signed with the test registry key (src/test/resources/signing), as the registry signs. */
     public void send(String topic, String key, byte[] value) {
-        pending.add(producer.send(new ProducerRecord<>(topic, key, value)));
+        send(topic, key, value, Topics.REGISTRY_EVENTS.equals(topic) ? REGISTRY_KEY : null);
+    }
+
+    /** Signed with this key, or unsigned when it is null (a forged registry event). */
+    public void send(String topic, String key, byte[] value, RecordSigner signer) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
+        if (signer != null) {
+            signer.sign(key, value, record.headers());
+        }
+        pending.add(producer.send(record));
+    }
+
+    /** A test key nobody trusts. */
+    public static RecordSigner untrustedKey() {
+        return RecordSigner.fromKeystore(Path.of("src/test/resources/signing/untrusted.p12"),
+                "brigade-test".toCharArray(), "untrusted");
     }
 
     public void flush() throws Exception {
