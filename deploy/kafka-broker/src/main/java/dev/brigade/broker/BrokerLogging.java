@@ -48,7 +48,8 @@ final class BrokerLogging {
         quiet("org.apache.kafka.common.utils.AppInfoParser");
     }
 
-    private static void quiet(String loggerName) {
+    /** Warnings and worse only, from loggers under this name. */
+    static void quiet(String loggerName) {
         Logger logger = Logger.getLogger(loggerName);
         logger.setLevel(Level.WARNING);
         QUIETED_LOGGERS.add(logger);

@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
@@ -41,7 +42,9 @@ final class ClusterAdmin implements AutoCloseable {
 
     /** The brokers the cluster reports alive and unfenced. */
     Set<Integer> liveBrokers(Duration timeout) throws Exception {
-        return admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS).stream()
+        // The call's own timeout: an abandoned call would otherwise live on, retrying, for the admin's default 60 s.
+        return admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis())).nodes()
+                .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS).stream()
                 .map(Node::id).collect(Collectors.toSet());
     }
 

@@ -173,6 +173,19 @@ public final class KafkaCluster implements AutoCloseable {
         return nodes.values().stream().map(n -> n.settings.bootstrapServer()).collect(Collectors.joining(","));
     }
 
+    /** host:port of every node's controller listener (SASL_SSL, the internal PLAIN login only). */
+    synchronized String controllerBootstrapServers() {
+        requireStarted();
+        return nodes.values().stream().map(n -> n.settings.advertisedHost() + ":" + n.settings.controllerPort())
+                .collect(Collectors.joining(","));
+    }
+
+    /** The internal login of the controller listener, for tests that check it is the only one let in. */
+    synchronized String controllerPassword() {
+        requireStarted();
+        return secrets.controllerPassword();
+    }
+
     /**
      * What a Kafka client needs to connect as {@code user}: bootstrap.servers, security.protocol, sasl.mechanism,
      * sasl.jaas.config and the ssl.truststore settings (host names are verified: the certificates name them).
