@@ -1,7 +1,6 @@
 package dev.brigade.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.nio.file.Files;
@@ -32,6 +31,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -119,10 +119,16 @@ class KafkaClusterTest {
                     .get(CLIENT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         }
         List<String> read = consume(training, "training-service", "training-runs", 1);
+        int brokersSeen;
+        try (Admin admin = Admin.create(new HashMap<>(training))) {
+            // what a station's Kafka health check asks
+            brokersSeen = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
+        }
 
-        // Then the record made the round trip
+        // Then the record made the round trip, and the station sees the brokers without any cluster ACL
         assertThat(sent.offset()).isZero();
         assertThat(read).containsExactly("succeeded");
+        assertThat(brokersSeen).isEqualTo(3);
     }
 
     @Test
@@ -166,15 +172,48 @@ class KafkaClusterTest {
                 Throwable nodes = catchThrowable(() -> admin.describeCluster().nodes().get(20, TimeUnit.SECONDS));
                 Throwable topics = catchThrowable(() -> admin.listTopics().names().get(20, TimeUnit.SECONDS));
 
-                // Then it gets neither
-                assertThat(nodes).as("describeCluster as %s", anonymous.get("security.protocol")).isNotNull();
-                assertThat(topics).as("listTopics as %s", anonymous.get("security.protocol")).isNotNull();
+                // Then it gets neither: the broker drops the connection, and the client times out
+                assertThat(nodes).as("describeCluster as %s", anonymous.get("security.protocol"))
+                        .isInstanceOf(ExecutionException.class)
+                        .hasCauseInstanceOf(org.apache.kafka.common.errors.TimeoutException.class);
+                assertThat(topics).as("listTopics as %s", anonymous.get("security.protocol"))
+                        .isInstanceOf(ExecutionException.class)
+                        .hasCauseInstanceOf(org.apache.kafka.common.errors.TimeoutException.class);
             }
         }
     }
 
     @Test
     @Order(5)
+    void theControllerListenerLetsInOnlyTheNodesOwnLogin() throws Exception {
+        // Given admin clients for the controller listeners: as brigade-admin (SCRAM), and with the nodes' PLAIN login
+        Map<String, Object> scramAdmin = new HashMap<>(cluster.clientProperties(StationAcls.ADMIN));
+        scramAdmin.remove(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+        scramAdmin.put(AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, cluster.controllerBootstrapServers());
+        scramAdmin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "8000");
+        scramAdmin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "4000");
+        Map<String, Object> nodeLogin = new HashMap<>(scramAdmin);
+        nodeLogin.put(SaslConfigs.SASL_MECHANISM, "PLAIN");
+        nodeLogin.put(SaslConfigs.SASL_JAAS_CONFIG, "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                + " username=\"" + ClusterSecrets.CONTROLLER_USER + "\" password=\"" + cluster.controllerPassword() + "\";");
+
+        // When each asks the controllers who they are
+        Throwable asAdmin;
+        try (Admin admin = Admin.create(scramAdmin)) {
+            asAdmin = catchThrowable(() -> admin.describeCluster().nodes().get(20, TimeUnit.SECONDS));
+        }
+        int controllersSeen;
+        try (Admin admin = Admin.create(nodeLogin)) {
+            controllersSeen = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
+        }
+
+        // Then a client user, even the super user, cannot log in there; the nodes' own login can
+        assertThat(asAdmin).isInstanceOf(ExecutionException.class).hasCauseInstanceOf(AuthenticationException.class);
+        assertThat(controllersSeen).isEqualTo(3);
+    }
+
+    @Test
+    @Order(6)
     void servingCannotWriteRegistryEventsAndNothingReachesTheTopic() throws Exception {
         // Given the serving-service principal, which only reads registry-events
         Map<String, String> serving = cluster.clientProperties(StationAcls.SERVING_SERVICE);
@@ -193,7 +232,7 @@ class KafkaClusterTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void theEventProducerCannotReadPredictions() {
         // Given brigade-producer, which may only write the platform's inputs
         Map<String, Object> config = new HashMap<>(cluster.clientProperties(StationAcls.PRODUCER));
@@ -218,7 +257,7 @@ class KafkaClusterTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void killingThePartitionLeaderKeepsAcksAllWritesGoingAndLosesNothingAcknowledged() throws Exception {
         // Given brigade-producer writing raw-events partition 0 (three replicas, two must be in sync) with acks=all
         TopicPartition partition = new TopicPartition("raw-events", 0);
