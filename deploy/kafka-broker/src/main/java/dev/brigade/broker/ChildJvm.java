@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 /**
  * One child JVM running a main class of this module on the caller's class path (or {@link KafkaBroker#CLASSPATH_PROPERTY}),
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ChildJvm {
 
+    private static final Logger LOG = Logger.getLogger(ChildJvm.class.getName());
     private static final int LOG_TAIL_LINES = 60;
     /** Linux refuses single arguments above 128 KiB; longer class paths go through a java @argfile. */
     private static final int MAX_INLINE_CLASSPATH_LENGTH = 32 * 1024;
@@ -91,6 +93,7 @@ final class ChildJvm {
         try {
             process.destroy();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warning(() -> "Child JVM " + process.pid() + " did not stop within " + timeout + "; killing it");
                 kill();
             }
         } catch (InterruptedException e) {

@@ -1,13 +1,8 @@
 package dev.brigade.broker;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,9 +38,6 @@ public final class KafkaBroker implements AutoCloseable {
     public static final String CLASSPATH_PROPERTY = "brigade.kafka.classpath";
 
     private static final Logger LOG = Logger.getLogger(KafkaBroker.class.getName());
-    private static final int LOG_TAIL_LINES = 60;
-    /** Linux refuses single arguments above 128 KiB; longer class paths go through a java @argfile. */
-    private static final int MAX_INLINE_CLASSPATH_LENGTH = 32 * 1024;
     private static final int UNRESOLVED_PORT = -1;
 
     private final String host;
@@ -59,7 +51,7 @@ public final class KafkaBroker implements AutoCloseable {
     private final Duration startTimeout;
     private final Duration stopTimeout;
 
-    private Process process;
+    private ChildJvm jvm;
     private int port;
     private int controllerPort;
 
@@ -88,7 +80,7 @@ public final class KafkaBroker implements AutoCloseable {
      *                               carries the tail of the broker log
      */
     public synchronized KafkaBroker start() {
-        if (process != null) {
+        if (jvm != null) {
             throw new IllegalStateException("Kafka broker already started on " + bootstrapServers());
         }
         // Started again after stop(): keep the ports it had, so clients holding its bootstrap servers reconnect.
@@ -108,27 +100,21 @@ public final class KafkaBroker implements AutoCloseable {
         if (!restart && requestedControllerPort != 0) {
             FreePorts.requireFree(host, controllerPort, "Kafka controller");
         }
-        long logOffset;
-        try {
-            Files.createDirectories(dataDir);
-            Files.createDirectories(logFile.toAbsolutePath().getParent());
-            logOffset = Files.exists(logFile) ? Files.size(logFile) : 0L;
-            ProcessBuilder processBuilder = new ProcessBuilder(command())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-            // stdin stays a pipe (the default) on purpose: its write end closing is the child's signal to exit.
-            LOG.info(() -> "Starting Kafka broker on " + bootstrapServers() + ", log: " + logFile);
-            process = processBuilder.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not launch the Kafka broker JVM", e);
+        List<String> args = new ArrayList<>(List.of("--host", host, "--port", String.valueOf(port),
+                "--controller-port", String.valueOf(controllerPort), "--data-dir", dataDir.toString(),
+                "--exit-on-stdin-close"));
+        if (autoCreateTopics) {
+            args.add("--auto-create-topics");
         }
+        LOG.info(() -> "Starting Kafka broker on " + bootstrapServers() + ", log: " + logFile);
+        jvm = ChildJvm.launch(maxHeap, extraJvmOptions, KafkaBrokerMain.class, args, dataDir, logFile);
         try {
-            awaitReady(logOffset);
+            awaitReady();
         } catch (RuntimeException e) {
             stop();
             throw e;
         }
-        LOG.info(() -> "Kafka broker ready on " + bootstrapServers() + " (pid " + process.pid() + ")");
+        LOG.info(() -> "Kafka broker ready on " + bootstrapServers() + " (pid " + jvm.handle().pid() + ")");
         return this;
     }
 
@@ -158,33 +144,21 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** The child process, while started; lets callers check that it is really gone after {@link #stop()}. */
     public synchronized Optional<ProcessHandle> processHandle() {
-        return Optional.ofNullable(process).map(Process::toHandle);
+        return Optional.ofNullable(jvm).map(ChildJvm::handle);
     }
 
     public synchronized boolean isRunning() {
-        return process != null && process.isAlive();
+        return jvm != null && jvm.isAlive();
     }
 
     /** SIGTERM for a clean shutdown, then SIGKILL if the broker is still there after the stop timeout. Idempotent. */
     public synchronized void stop() {
-        if (process == null) {
+        if (jvm == null) {
             return;
         }
-        Process stopping = process;
-        process = null;
-        try {
-            stopping.destroy();
-            if (!stopping.waitFor(stopTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warning(() -> "Kafka broker did not stop within " + stopTimeout + "; killing pid " + stopping.pid());
-                stopping.destroyForcibly();
-                stopping.waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            stopping.destroyForcibly();
-            Thread.currentThread().interrupt();
-        } finally {
-            closeQuietly(stopping.getOutputStream());
-        }
+        ChildJvm stopping = jvm;
+        jvm = null;
+        stopping.terminate(stopTimeout);
     }
 
     @Override
@@ -192,57 +166,14 @@ public final class KafkaBroker implements AutoCloseable {
         stop();
     }
 
-    private List<String> command() throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(javaExecutable());
-        command.add("-Xmx" + maxHeap);
-        // Serial GC and C1 only: less memory and a quicker start, which matters more than peak throughput here.
-        command.add("-XX:+UseSerialGC");
-        command.add("-XX:TieredStopAtLevel=1");
-        command.addAll(extraJvmOptions);
-        String classPath = childClassPath();
-        if (classPath.length() > MAX_INLINE_CLASSPATH_LENGTH) {
-            Path argFile = dataDir.resolve("classpath.argfile");
-            Files.writeString(argFile, "-cp \"" + classPath.replace("\\", "\\\\").replace("\"", "\\\"") + "\"\n",
-                    StandardCharsets.UTF_8);
-            command.add("@" + argFile);
-        } else {
-            command.add("-cp");
-            command.add(classPath);
-        }
-        command.add(KafkaBrokerMain.class.getName());
-        command.addAll(List.of("--host", host, "--port", String.valueOf(port),
-                "--controller-port", String.valueOf(controllerPort), "--data-dir", dataDir.toString(),
-                "--exit-on-stdin-close"));
-        if (autoCreateTopics) {
-            command.add("--auto-create-topics");
-        }
-        return command;
-    }
-
-    /** Under Surefire java.class.path is a manifest-only booter jar, which {@code java -cp} follows as well. */
-    private static String childClassPath() {
-        String configured = System.getProperty(CLASSPATH_PROPERTY);
-        if (configured != null && !configured.isBlank()) {
-            return configured;
-        }
-        return System.getProperty("java.class.path");
-    }
-
-    private static String javaExecutable() {
-        return ProcessHandle.current().info().command()
-                .filter(command -> Files.isExecutable(Path.of(command)))
-                .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    }
-
-    private void awaitReady(long logOffset) {
+    private void awaitReady() {
         long deadline = System.nanoTime() + startTimeout.toNanos();
         Admin admin = null;
         try {
             while (true) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("Kafka broker exited with code " + process.exitValue()
-                            + " while starting; log " + logFile + ":\n" + logTail(logOffset));
+                if (!jvm.isAlive()) {
+                    throw new IllegalStateException("Kafka broker exited with code " + jvm.exitValue()
+                            + " while starting; log " + logFile + ":\n" + jvm.logTail());
                 }
                 if (admin == null && acceptsConnections()) {
                     admin = Admin.create(Map.of(
@@ -257,7 +188,7 @@ public final class KafkaBroker implements AutoCloseable {
                 }
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("Kafka broker did not answer within " + startTimeout
-                            + "; log " + logFile + ":\n" + logTail(logOffset));
+                            + "; log " + logFile + ":\n" + jvm.logTail());
                 }
                 sleep(Duration.ofMillis(100));
             }
@@ -290,17 +221,6 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    private String logTail(long fromOffset) {
-        try (InputStream in = Files.newInputStream(logFile)) {
-            in.skipNBytes(Math.min(fromOffset, Files.size(logFile)));
-            List<String> lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-            return String.join(System.lineSeparator(),
-                    lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
-        } catch (IOException e) {
-            return "(could not read " + logFile + ": " + e + ")";
-        }
-    }
-
     private String advertisedHost() {
         return BrokerSettings.isWildcard(host) ? "127.0.0.1" : host;
     }
@@ -311,14 +231,6 @@ public final class KafkaBroker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while waiting for the Kafka broker", e);
-        }
-    }
-
-    private static void closeQuietly(OutputStream stream) {
-        try {
-            stream.close();
-        } catch (IOException ignored) {
-            // The child is gone; nothing left to tell it.
         }
     }
 

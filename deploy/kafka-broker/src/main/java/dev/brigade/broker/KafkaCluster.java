@@ -138,6 +138,7 @@ public final class KafkaCluster implements AutoCloseable {
 
     /** Starts a stopped or killed node again, on the same ports and data, and waits until the cluster has it back. */
     public synchronized void start(int nodeId) {
+        requireOpen();
         Node node = node(nodeId);
         if (node.jvm != null && node.jvm.isAlive()) {
             throw new IllegalStateException("Node " + nodeId + " is running");
@@ -231,7 +232,7 @@ public final class KafkaCluster implements AutoCloseable {
 
     /** The node leading a partition now. */
     public synchronized int leaderOf(String topic, int partition) {
-        requireStarted();
+        requireOpen();
         return admin.leaderOf(topic, partition);
     }
 
@@ -241,7 +242,7 @@ public final class KafkaCluster implements AutoCloseable {
      * are kept. Existing topics are left alone, so a second call is harmless.
      */
     public synchronized void createTopics(Collection<NewTopic> topics) {
-        requireStarted();
+        requireOpen();
         admin.createTopics(topics, (short) replicationFactor(), minInSyncReplicas());
     }
 
@@ -385,6 +386,14 @@ public final class KafkaCluster implements AutoCloseable {
     private void requireStarted() {
         if (nodes.isEmpty()) {
             throw new IllegalStateException("Kafka cluster not started");
+        }
+    }
+
+    /** Started and not closed: the admin client is there. */
+    private void requireOpen() {
+        requireStarted();
+        if (admin == null) {
+            throw new IllegalStateException("Kafka cluster closed");
         }
     }
 
