@@ -70,6 +70,15 @@ public class SigningKeys {
         return verifier;
     }
 
+    /**
+     * The trusted keys where certificates are configured, else empty: for a station that reads no signed topic yet
+     * but is handed the certificates like every reader (a wrong path still stops it at start).
+     */
+    public synchronized Optional<RecordVerifier> verifierIfConfigured() {
+        boolean configured = config.trustedCerts().orElse(List.of()).stream().anyMatch(s -> !s.isBlank());
+        return configured ? Optional.of(verifier()) : Optional.empty();
+    }
+
     private static String required(Optional<String> value, String variable, String what) {
         return value.filter(v -> !v.isBlank()).orElseThrow(() -> missing(variable, what));
     }

@@ -52,6 +52,16 @@ class SigningKeysTest {
     }
 
     @Test
+    void aStationThatVerifiesNothingYetChecksCertificatesOnlyWhenGiven() {
+        SigningKeys none = new SigningKeys(config(null, null, "registry-signing", null));
+        SigningKeys broken = new SigningKeys(config(null, null, "registry-signing", List.of(DIR + "gone.pem")));
+
+        assertThat(none.verifierIfConfigured()).isEmpty();
+        assertThatThrownBy(broken::verifierIfConfigured).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("BRIGADE_SIGNING_TRUSTED_CERTS");
+    }
+
+    @Test
     void aCompleteConfigurationGivesSignerAndVerifierOfTheSameKey() {
         // Given the test keystore and, with spaces after the comma, both certificates of a rotation
         SigningKeys keys = new SigningKeys(config(DIR + "registry-signing.p12", "brigade-test", "registry-signing",
