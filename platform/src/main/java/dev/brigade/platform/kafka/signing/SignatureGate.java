@@ -1,6 +1,7 @@
 package dev.brigade.platform.kafka.signing;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -40,6 +41,7 @@ public final class SignatureGate implements AutoCloseable {
     private final String name;
     private final java.util.Map<RecordVerifier.Reason, Counter> counters = new java.util.EnumMap<>(
             RecordVerifier.Reason.class);
+    private Map<Integer, Long> unsignedHistoryEnd = Map.of();
     private DeadLetters deadLetters;
     private Set<String> deadLettered;
 
@@ -69,12 +71,21 @@ public final class SignatureGate implements AutoCloseable {
         return new SignatureGate(verifier, topic, meters, clients, name);
     }
 
+    /**
+     * An install upgraded from before signing: records below these offsets (per partition) that carry no signature
+     * header at all are the history written unsigned and are folded as before. Call before {@link #guard}.
+     */
+    public SignatureGate acceptingUnsignedBelow(Map<Integer, Long> historyEnd) {
+        this.unsignedHistoryEnd = Map.copyOf(historyEnd);
+        return this;
+    }
+
     /** The fold, behind the check. */
     public <T extends SpecificRecord> TopicReplay.Fold<T> guard(TopicReplay.Fold<T> fold,
             Function<T, String> eventId) {
         return (event, record) -> {
             Optional<RecordVerifier.Refusal> refusal = verifier.check(record.key(), record.value(), record.headers());
-            if (refusal.isEmpty()) {
+            if (refusal.isEmpty() || unsignedHistory(record, refusal.get())) {
                 fold.apply(event, record);
                 return;
             }
@@ -86,6 +97,14 @@ public final class SignatureGate implements AutoCloseable {
             deadLetter(record, text);
             throw new TopicReplay.Refused(text);
         };
+    }
+
+    /** Unsigned (no header at all) and below the configured end of the history from before signing. */
+    private boolean unsignedHistory(ConsumerRecord<String, byte[]> record, RecordVerifier.Refusal refusal) {
+        return refusal.reason() == RecordVerifier.Reason.UNSIGNED
+                && record.headers().lastHeader(SignedBytes.SIGNATURE_HEADER) == null
+                && record.headers().lastHeader(SignedBytes.KEY_ID_HEADER) == null
+                && record.offset() < unsignedHistoryEnd.getOrDefault(record.partition(), 0L);
     }
 
     private void deadLetter(ConsumerRecord<String, byte[]> record, String text) {

@@ -29,4 +29,13 @@ public interface SigningConfig {
      * (BRIGADE_SIGNING_TRUSTED_CERTS). Several during a key rotation.
      */
     Optional<List<String>> trustedCerts();
+
+    /**
+     * For an install upgraded from before signing: where the unsigned history ends, as {@code partition:offset}
+     * pairs, comma-separated (BRIGADE_SIGNING_UNSIGNED_HISTORY_END, e.g. {@code 0:1842}, the end offsets of
+     * registry-events when the signing registry first started). A record below that offset without any signature
+     * header is folded as before; one that carries a signature is verified; everything from there on must be signed.
+     * Unset: every record must be signed.
+     */
+    Optional<List<String>> unsignedHistoryEnd();
 }

@@ -2,6 +2,8 @@ package dev.brigade.platform.kafka.signing;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,6 +24,7 @@ public class SigningKeys {
     static final String PASSWORD = "BRIGADE_SIGNING_KEYSTORE_PASSWORD";
     static final String ALIAS = "BRIGADE_SIGNING_KEY_ALIAS";
     static final String TRUSTED = "BRIGADE_SIGNING_TRUSTED_CERTS";
+    static final String HISTORY = "BRIGADE_SIGNING_UNSIGNED_HISTORY_END";
 
     private static final Logger LOG = Logger.getLogger(SigningKeys.class);
 
@@ -77,6 +80,32 @@ public class SigningKeys {
     public synchronized Optional<RecordVerifier> verifierIfConfigured() {
         boolean configured = config.trustedCerts().orElse(List.of()).stream().anyMatch(s -> !s.isBlank());
         return configured ? Optional.of(verifier()) : Optional.empty();
+    }
+
+    /** Per partition, the offset below which unsigned records are the history from before signing; empty if none. */
+    public Map<Integer, Long> unsignedHistoryEnd() {
+        Map<Integer, Long> ends = new TreeMap<>();
+        for (String pair : config.unsignedHistoryEnd().orElse(List.of())) {
+            String trimmed = pair.trim();
+            if (trimmed.isEmpty()) {
+                continue;
+            }
+            String[] parts = trimmed.split(":");
+            try {
+                if (parts.length != 2) {
+                    throw new NumberFormatException();
+                }
+                ends.put(Integer.parseInt(parts[0].trim()), Long.parseLong(parts[1].trim()));
+            } catch (NumberFormatException e) {
+                throw new ConfigurationException("Registry event signing: " + HISTORY + " takes partition:offset "
+                        + "pairs, comma-separated (e.g. 0:1842), not '" + trimmed + "'");
+            }
+        }
+        if (!ends.isEmpty()) {
+            LOG.warnf("Unsigned registry events below offsets %s (partition=offset) are folded as the history from "
+                    + "before signing (%s)", ends, HISTORY);
+        }
+        return ends;
     }
 
     private static String required(Optional<String> value, String variable, String what) {

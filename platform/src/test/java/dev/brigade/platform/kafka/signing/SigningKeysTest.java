@@ -62,6 +62,16 @@ class SigningKeysTest {
     }
 
     @Test
+    void theEndOfUnsignedHistoryIsReadAsPartitionOffsetPairs() {
+        assertThat(new SigningKeys(config(null, null, "registry-signing", null, List.of("0:1842", " 1:7")))
+                .unsignedHistoryEnd()).containsExactlyEntriesOf(java.util.Map.of(0, 1842L, 1, 7L));
+        assertThat(new SigningKeys(config(null, null, "registry-signing", null)).unsignedHistoryEnd()).isEmpty();
+        assertThatThrownBy(() -> new SigningKeys(config(null, null, "registry-signing", null, List.of("1842")))
+                .unsignedHistoryEnd()).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("BRIGADE_SIGNING_UNSIGNED_HISTORY_END");
+    }
+
+    @Test
     void aCompleteConfigurationGivesSignerAndVerifierOfTheSameKey() {
         // Given the test keystore and, with spaces after the comma, both certificates of a rotation
         SigningKeys keys = new SigningKeys(config(DIR + "registry-signing.p12", "brigade-test", "registry-signing",
@@ -73,6 +83,11 @@ class SigningKeysTest {
     }
 
     private static SigningConfig config(String keystore, String password, String alias, List<String> certs) {
+        return config(keystore, password, alias, certs, null);
+    }
+
+    private static SigningConfig config(String keystore, String password, String alias, List<String> certs,
+            List<String> historyEnd) {
         return new SigningConfig() {
             @Override
             public Optional<String> keystore() {
@@ -92,6 +107,11 @@ class SigningKeysTest {
             @Override
             public Optional<List<String>> trustedCerts() {
                 return Optional.ofNullable(certs);
+            }
+
+            @Override
+            public Optional<List<String>> unsignedHistoryEnd() {
+                return Optional.ofNullable(historyEnd);
             }
         };
     }
