@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +38,14 @@ import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.Produced;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -65,7 +75,8 @@ class KafkaClusterTest {
                 new NewTopic("raw-events", Optional.of(3), Optional.empty()),
                 new NewTopic("training-runs", Optional.of(1), Optional.empty()),
                 new NewTopic("registry-events", Optional.of(1), Optional.empty()),
-                new NewTopic("predictions", Optional.of(3), Optional.empty())));
+                new NewTopic("predictions", Optional.of(3), Optional.empty()),
+                new NewTopic("alerts", Optional.of(1), Optional.empty())));
     }
 
     @AfterAll
@@ -258,6 +269,56 @@ class KafkaClusterTest {
 
     @Test
     @Order(8)
+    void aStreamsAppWithExactlyOnceRunsUnderTheMonitorPrincipalOnItsPrefixedInternalTopics(@TempDir Path stateDir)
+            throws Exception {
+        // Given serving's predictions, and a monitor Streams app (exactly_once_v2) that counts them per use case
+        // through a repartition topic and a changelog, both created by the app under the brigade-monitor prefix
+        try (KafkaProducer<String, String> producer = producer(cluster.clientProperties(StationAcls.SERVING_SERVICE))) {
+            for (int i = 0; i < 6; i++) {
+                producer.send(new ProducerRecord<>("predictions", "event-" + i, i % 2 == 0 ? "fraud" : "eta"))
+                        .get(CLIENT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            }
+        }
+        Properties config = new Properties();
+        config.putAll(cluster.clientProperties(StationAcls.MONITOR_SERVICE));
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, StationAcls.MONITOR_STREAMS_PREFIX + "-acl-check");
+        config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+        config.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream("predictions", Consumed.with(Serdes.String(), Serdes.String()))
+                .groupBy((eventId, useCase) -> useCase, Grouped.with("by-use-case", Serdes.String(), Serdes.String()))
+                .count()
+                .toStream()
+                .mapValues(String::valueOf)
+                .to("alerts", Produced.with(Serdes.String(), Serdes.String()));
+
+        // When the app runs until its counts reach the alerts topic
+        Map<String, String> latest = new HashMap<>();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        try (KafkaStreams streams = new KafkaStreams(builder.build(), config)) {
+            streams.setUncaughtExceptionHandler(e -> {
+                failures.add(e);
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            });
+            streams.start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (!("3".equals(latest.get("fraud")) && "3".equals(latest.get("eta")))
+                    && failures.isEmpty() && System.nanoTime() < deadline) {
+                readAllAsAdmin(new TopicPartition("alerts", 0), Integer.MAX_VALUE, Duration.ofSeconds(2))
+                        .forEach(record -> latest.put(record.key(), record.value()));
+            }
+            streams.close(Duration.ofSeconds(30));
+        }
+
+        // Then it ran without an authorization failure and committed its counts
+        assertThat(failures).isEmpty();
+        assertThat(latest).containsEntry("fraud", "3").containsEntry("eta", "3");
+    }
+
+    @Test
+    @Order(9)
     void killingThePartitionLeaderKeepsAcksAllWritesGoingAndLosesNothingAcknowledged() throws Exception {
         // Given brigade-producer writing raw-events partition 0 (three replicas, two must be in sync) with acks=all
         TopicPartition partition = new TopicPartition("raw-events", 0);
@@ -280,7 +341,8 @@ class KafkaClusterTest {
         cluster.start(victim);
 
         // Then every acknowledged record is there, once, in order
-        assertThat(readAllAsAdmin(partition, acknowledged.size())).containsExactlyElementsOf(acknowledged);
+        assertThat(readAllAsAdmin(partition, acknowledged.size(), CLIENT_TIMEOUT).stream().map(ConsumerRecord::value))
+                .containsExactlyElementsOf(acknowledged);
         assertThat(cluster.isRunning(victim)).isTrue();
     }
 
@@ -300,25 +362,25 @@ class KafkaClusterTest {
         return values;
     }
 
-    private static List<String> readAllAsAdmin(TopicPartition partition, int expected) {
+    private static List<ConsumerRecord<String, String>> readAllAsAdmin(TopicPartition partition, int expected,
+            Duration timeout) {
         Map<String, Object> config = new HashMap<>(cluster.clientProperties(StationAcls.ADMIN));
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<String> values = new ArrayList<>();
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer =
                      new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
             consumer.assign(List.of(partition));
             consumer.seekToBeginning(List.of(partition));
-            long deadline = System.nanoTime() + CLIENT_TIMEOUT.toNanos();
-            while (values.size() < expected && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> consumed : consumer.poll(Duration.ofMillis(200))) {
-                    values.add(consumed.value());
-                }
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (records.size() < expected && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).records(partition).forEach(records::add);
             }
-            // Anything beyond what was acknowledged would be a duplicate: read a little longer to see it.
-            values.addAll(consumer.poll(Duration.ofSeconds(1)).records(partition).stream()
-                    .map(ConsumerRecord::value).toList());
+            // Anything beyond what was expected would be a duplicate: read a little longer to see it.
+            if (records.size() >= expected) {
+                records.addAll(consumer.poll(Duration.ofSeconds(1)).records(partition));
+            }
         }
-        return values;
+        return records;
     }
 
     private static long endOffset(String topic, int partition) throws Exception {
