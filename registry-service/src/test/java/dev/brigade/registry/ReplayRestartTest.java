@@ -64,7 +64,7 @@ class ReplayRestartTest {
 
         // When a new replay, as at a restart, folds registry-events from offset 0
         try (RegistryLogReader restarted = new RegistryLogReader(clients, Topics.REGISTRY_EVENTS, false,
-                TestKeys.verifier(), null, RegistryLogReader.Listener.NONE)) {
+                TestKeys.gate(), RegistryLogReader.Listener.NONE)) {
             restarted.start();
             assertThat(restarted.awaitCaughtUp(WAIT)).isTrue();
 
@@ -94,7 +94,7 @@ class ReplayRestartTest {
         // When a replay with its own dead-letter writer (a restarted instance) folds the log again
         AtomicLong refused = new AtomicLong();
         try (RegistryLogReader restarted = new RegistryLogReader(clients, Topics.REGISTRY_EVENTS,
-                        true, TestKeys.verifier(), null, new RegistryLogReader.Listener() {
+                        true, TestKeys.gate(), new RegistryLogReader.Listener() {
                             @Override
                             public void applied(RegistryChange change) {
                             }

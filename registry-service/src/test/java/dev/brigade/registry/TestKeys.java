@@ -16,6 +16,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import dev.brigade.platform.kafka.signing.RecordSigner;
 import dev.brigade.platform.kafka.signing.RecordVerifier;
+import dev.brigade.platform.kafka.signing.SignatureGate;
 
 /**
  * The test-only keys of src/test/resources/signing (the %test profile's): the registry's, one nobody trusts, and a
@@ -41,6 +42,11 @@ public final class TestKeys {
 
     public static RecordVerifier verifier() {
         return RecordVerifier.fromCertificates(List.of(DIR.resolve("registry-signing.pem")));
+    }
+
+    /** The check a replay of tests puts in front of its fold: the test key trusted, nothing counted. */
+    public static SignatureGate gate() {
+        return SignatureGate.counting(verifier(), "registry-events", null);
     }
 
     /** Writes records to the broker, signed with a given key or unsigned. */

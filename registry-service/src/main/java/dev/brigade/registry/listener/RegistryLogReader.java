@@ -12,13 +12,11 @@ import org.jboss.logging.MDC;
 import dev.brigade.events.RegistryEvent;
 import dev.brigade.platform.kafka.KafkaClients;
 import dev.brigade.platform.kafka.TopicReplay;
-import dev.brigade.platform.kafka.signing.RecordVerifier;
 import dev.brigade.platform.kafka.signing.SignatureGate;
 import dev.brigade.registry.RegistryChange;
 import dev.brigade.registry.mapping.RegistryEventMapper;
 import dev.brigade.registry.service.RegistryFold;
 import dev.brigade.registry.service.RegistryState;
-import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Rebuilds the registry's state by folding registry-events from offset 0, then keeps folding new records: platform's
@@ -70,14 +68,13 @@ public final class RegistryLogReader implements AutoCloseable {
 
     /**
      * @param ownDeadLetters whether refused records go to registry-events.dlq; false for a read-only fold (tools)
-     * @param verifier the keys whose signatures are trusted
-     * @param meters where signature refusals are counted; null for none (tools)
+     * @param signatures the check in front of the fold ({@link SignatureGate#counting}: this replay writes the
+     *        dead letters itself)
      */
-    public RegistryLogReader(KafkaClients clients, String topic, boolean ownDeadLetters, RecordVerifier verifier,
-            MeterRegistry meters, Listener listener) {
+    public RegistryLogReader(KafkaClients clients, String topic, boolean ownDeadLetters, SignatureGate signatures,
+            Listener listener) {
         this.listener = listener;
-        this.verifiedFold = SignatureGate.counting(verifier, topic, meters).guard(this::fold,
-                RegistryEvent::getEventId);
+        this.verifiedFold = signatures.guard(this::fold, RegistryEvent::getEventId);
         TopicReplay<RegistryEvent> r = new TopicReplay<>(clients, "registry-replay", topic, RegistryEvent.class,
                 this::foldVerified).onSkipped((kind, reason) -> listener.refused(kind));
         this.replay = ownDeadLetters ? r.ownDeadLetters() : r;

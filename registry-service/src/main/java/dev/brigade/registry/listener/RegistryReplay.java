@@ -7,6 +7,7 @@ import jakarta.interceptor.Interceptor;
 
 import dev.brigade.events.topics.Topics;
 import dev.brigade.platform.kafka.KafkaClients;
+import dev.brigade.platform.kafka.signing.SignatureGate;
 import dev.brigade.platform.kafka.signing.SigningKeys;
 import dev.brigade.registry.service.RegistryMetrics;
 import dev.brigade.registry.service.RegistryState;
@@ -46,8 +47,9 @@ public class RegistryReplay {
      * (BRIGADE_SIGNING_TRUSTED_CERTS named in one line).
      */
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 10) StartupEvent start) {
-        RegistryLogReader started = new RegistryLogReader(clients, Topics.REGISTRY_EVENTS, true, keys.verifier(),
-                meters, metrics);
+        SignatureGate signatures = SignatureGate.counting(keys.verifier(), Topics.REGISTRY_EVENTS, meters)
+                .acceptingUnsignedBelow(keys.unsignedHistoryEnd());
+        RegistryLogReader started = new RegistryLogReader(clients, Topics.REGISTRY_EVENTS, true, signatures, metrics);
         started.start();
         reader = started;
     }

@@ -54,7 +54,7 @@ class RegistryLogTest {
         String id = "writer-" + topic;
         try (RegistryWriter first = new RegistryWriter(clients, topic, id, Duration.ofSeconds(10), TestKeys.trusted());
                 RegistryLogReader reader = new RegistryLogReader(clients, topic, false,
-                        TestKeys.verifier(), null, RegistryLogReader.Listener.NONE)) {
+                        TestKeys.gate(), RegistryLogReader.Listener.NONE)) {
             first.write(List.of(RegistryEventMapper.toAvro(spec("fenced", 1))));
 
             // When a second instance starts its writer with the same transactional id
@@ -81,7 +81,7 @@ class RegistryLogTest {
     @Test
     void theReplayFoldsWritesAsTheyLandAndDeadLettersWhatItRefuses() throws Exception {
         // Given a running replay of an empty log, with dead letters
-        try (RegistryLogReader reader = new RegistryLogReader(clients, topic, true, TestKeys.verifier(), null,
+        try (RegistryLogReader reader = new RegistryLogReader(clients, topic, true, TestKeys.gate(),
                 RegistryLogReader.Listener.NONE);
                 RegistryWriter writer = new RegistryWriter(clients, topic, "writer-" + topic, Duration.ofSeconds(10),
                         TestKeys.trusted());
