@@ -69,7 +69,7 @@ public class RegistryFollower {
         this.metrics = metrics;
         this.keys = keys;
         this.gate = SignatureGate.deadLettering(keys.verifier(), Topics.REGISTRY_EVENTS, meters, clients,
-                NAME + "-dead-letters");
+                NAME + "-dead-letters").acceptingUnsignedBelow(keys.unsignedHistoryEnd());
         this.replay = new TopicReplay<>(clients, NAME, Topics.REGISTRY_EVENTS,
                 RegistryEvent.class, gate.guard(this::apply, RegistryEvent::getEventId)).onCaughtUp(this::caughtUpNow);
     }
