@@ -194,6 +194,10 @@ public final class ServingBenchmark {
         builder.environment().put("BRIGADE_FEATURES_URL", features.url());
         builder.environment().put("BRIGADE_LOG_JSON", "false");
         builder.environment().put("BRIGADE_NOOP_ENDPOINT", "true"); // the baseline, off outside benchmarks
+        builder.environment().put("BRIGADE_LOCAL_RUN", "true"); // the shipped *-local passwords are fine in a bench
+        // the fixtures sign registry events with the test-only key; the packaged service trusts its certificate
+        builder.environment().put("BRIGADE_SIGNING_TRUSTED_CERTS",
+                Path.of("src/test/resources/signing/registry-signing.pem").toAbsolutePath().toString());
         // e.g. -Dbench.service-env=BRIGADE_FEATURES_BUDGET_SHARE=0.00001 (no look-up: isolates its cost)
         for (String pair : System.getProperty("bench.service-env", "").trim().split("\\s+")) {
             if (pair.contains("=")) {
