@@ -77,7 +77,7 @@ public class StationLifecycle {
 
     void start(@Observes StartupEvent start) throws InterruptedException {
         registryGate = SignatureGate.deadLettering(keys.verifier(), Topics.REGISTRY_EVENTS, meters, clients,
-                "monitor-registry-dead-letters");
+                "monitor-registry-dead-letters").acceptingUnsignedBelow(keys.unsignedHistoryEnd());
         String name = "monitor-replay-" + Topics.REGISTRY_EVENTS;
         registryReplay = new TopicReplay<>(clients, name, Topics.REGISTRY_EVENTS, RegistryEvent.class,
                 registryGate.guard((event, record) -> registry.apply(event), RegistryEvent::getEventId));
