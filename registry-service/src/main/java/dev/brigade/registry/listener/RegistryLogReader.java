@@ -63,7 +63,6 @@ public final class RegistryLogReader implements AutoCloseable {
         }
     };
     private final TopicReplay<RegistryEvent> replay;
-    private final TopicReplay.Fold<RegistryEvent> verifiedFold;
     private boolean started;
 
     /**
@@ -74,9 +73,8 @@ public final class RegistryLogReader implements AutoCloseable {
     public RegistryLogReader(KafkaClients clients, String topic, boolean ownDeadLetters, SignatureGate signatures,
             Listener listener) {
         this.listener = listener;
-        this.verifiedFold = signatures.guard(this::fold, RegistryEvent::getEventId);
         TopicReplay<RegistryEvent> r = new TopicReplay<>(clients, "registry-replay", topic, RegistryEvent.class,
-                this::foldVerified).onSkipped((kind, reason) -> listener.refused(kind));
+                signatures.guard(this::fold, RegistryEvent::getEventId)).onSkipped((kind, reason) -> listener.refused(kind));
         this.replay = ownDeadLetters ? r.ownDeadLetters() : r;
     }
 
@@ -127,33 +125,32 @@ public final class RegistryLogReader implements AutoCloseable {
         replay.close();
     }
 
-    /** Every refusal, a signature's included, is kept by event id: a writer whose change was refused is told so. */
-    private void foldVerified(RegistryEvent event, ConsumerRecord<String, byte[]> record) {
-        try {
-            verifiedFold.apply(event, record);
-        } catch (TopicReplay.Refused refused) {
-            synchronized (rejections) {
-                rejections.put(event.getEventId(), refused.getMessage());
-            }
-            throw refused;
-        }
-    }
-
     private void fold(RegistryEvent event, ConsumerRecord<String, byte[]> record) {
         MDC.put("eventId", event.getEventId());
         try {
             RegistryChange change = RegistryEventMapper.toDomain(event);
             RegistryFold.Outcome outcome = state.apply(change);
             if (outcome instanceof RegistryFold.Rejected rejected) {
-                throw new TopicReplay.Refused("REJECTED: " + rejected.reason());
+                throw refuse(event.getEventId(), "REJECTED: " + rejected.reason());
             }
             listener.applied(change);
             LOG.debugf("Applied %s to %s at offset %d", change.change().getClass().getSimpleName(),
                     change.useCase(), record.offset());
         } catch (RegistryEventMapper.UnmappableEventException e) {
-            throw new TopicReplay.Refused("UNMAPPABLE: " + e.getMessage());
+            throw refuse(event.getEventId(), "UNMAPPABLE: " + e.getMessage());
         } finally {
             MDC.remove("eventId");
         }
+    }
+
+    /**
+     * Kept by event id for the writer. Only records that passed the signature check get here: a forged record that
+     * copies a real event's id cannot make a write that landed look refused.
+     */
+    private TopicReplay.Refused refuse(String eventId, String reason) {
+        synchronized (rejections) {
+            rejections.put(eventId, reason);
+        }
+        return new TopicReplay.Refused(reason);
     }
 }
