@@ -21,8 +21,10 @@ final class EventPublisher implements AutoCloseable {
 
     private final KafkaProducer<String, SpecificRecord> producer;
 
-    EventPublisher(String bootstrapServers) {
+    /** @param security the login to a secured cluster (security.protocol, sasl.*, ssl.*); empty for plaintext */
+    EventPublisher(String bootstrapServers, Map<String, String> security) {
         Properties props = new Properties();
+        props.putAll(security);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -3,6 +3,7 @@ package dev.brigade.simulator;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * How the simulator runs. Every setting comes from a {@code --name=value} argument or else the environment variable
@@ -13,14 +14,24 @@ import java.util.Map;
  * @param labelDelay mean delay between an event and its label (exponentially distributed)
  * @param controlHost where the control API listens: loopback by default, 0.0.0.0 in a container
  * @param duration how long to run; zero runs until stopped
+ * @param kafkaSecurity the producer's login to a secured cluster (security.protocol, sasl.*, ssl.*), from the
+ *                      stations' KAFKA_* variables of the same names; empty for a plaintext broker
  */
 public record SimulatorConfig(String bootstrapServers, String servingUrl, List<String> useCases, double rate,
-        Duration labelDelay, String controlHost, int controlPort, long seed, Duration duration, Duration scoreTimeout) {
+        Duration labelDelay, String controlHost, int controlPort, long seed, Duration duration, Duration scoreTimeout,
+        Map<String, String> kafkaSecurity) {
+
+    /** The variables of a producer's login, as deploy/README.md's table names them for the stations. */
+    public static final List<String> KAFKA_SECURITY = List.of("KAFKA_SECURITY_PROTOCOL", "KAFKA_SASL_MECHANISM",
+            "KAFKA_SASL_JAAS_CONFIG", "KAFKA_SSL_TRUSTSTORE_LOCATION", "KAFKA_SSL_TRUSTSTORE_TYPE",
+            "KAFKA_SSL_TRUSTSTORE_PASSWORD", "KAFKA_SSL_KEYSTORE_LOCATION", "KAFKA_SSL_KEYSTORE_TYPE",
+            "KAFKA_SSL_KEYSTORE_PASSWORD");
 
     /** Every environment variable the simulator reads (deployment files are checked against this list). */
-    public static final List<String> ENVIRONMENT = List.of("KAFKA_BOOTSTRAP_SERVERS", "BRIGADE_SERVING_URL",
-            "BRIGADE_SIM_USE_CASES", "BRIGADE_SIM_RATE", "BRIGADE_SIM_LABEL_DELAY_MS", "BRIGADE_SIM_CONTROL_HOST",
-            "BRIGADE_SIM_CONTROL_PORT", "BRIGADE_SIM_SEED", "BRIGADE_SIM_DURATION_S", "BRIGADE_SIM_SCORE_TIMEOUT_MS");
+    public static final List<String> ENVIRONMENT = Stream.concat(Stream.of("KAFKA_BOOTSTRAP_SERVERS",
+            "BRIGADE_SERVING_URL", "BRIGADE_SIM_USE_CASES", "BRIGADE_SIM_RATE", "BRIGADE_SIM_LABEL_DELAY_MS",
+            "BRIGADE_SIM_CONTROL_HOST", "BRIGADE_SIM_CONTROL_PORT", "BRIGADE_SIM_SEED", "BRIGADE_SIM_DURATION_S",
+            "BRIGADE_SIM_SCORE_TIMEOUT_MS"), KAFKA_SECURITY.stream()).toList();
 
     public static SimulatorConfig from(String[] args, Map<String, String> env) {
         Map<String, String> given = new java.util.HashMap<>();
@@ -43,7 +54,8 @@ public record SimulatorConfig(String bootstrapServers, String servingUrl, List<S
                 Long.parseLong(value(given, env, "seed", "BRIGADE_SIM_SEED", "7")),
                 Duration.ofSeconds(Long.parseLong(value(given, env, "duration-s", "BRIGADE_SIM_DURATION_S", "0"))),
                 Duration.ofMillis(Long.parseLong(value(given, env, "score-timeout-ms", "BRIGADE_SIM_SCORE_TIMEOUT_MS",
-                        "1000"))));
+                        "1000"))),
+                kafkaSecurity(env));
         if (!given.isEmpty()) {
             throw new IllegalArgumentException("unknown arguments: " + given.keySet());
         }
@@ -59,6 +71,18 @@ public record SimulatorConfig(String bootstrapServers, String servingUrl, List<S
                 throw new IllegalArgumentException("use cases are card-fraud and delivery-eta, got " + useCase);
             }
         }
+    }
+
+    /** KAFKA_SASL_JAAS_CONFIG becomes sasl.jaas.config: the Kafka property the variable's name spells. */
+    private static Map<String, String> kafkaSecurity(Map<String, String> env) {
+        Map<String, String> props = new java.util.TreeMap<>();
+        for (String var : KAFKA_SECURITY) {
+            String value = env.get(var);
+            if (value != null && !value.isBlank()) {
+                props.put(var.substring("KAFKA_".length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.'), value);
+            }
+        }
+        return Map.copyOf(props);
     }
 
     private static String value(Map<String, String> given, Map<String, String> env, String name, String var,

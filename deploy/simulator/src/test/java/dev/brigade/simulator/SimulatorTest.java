@@ -124,6 +124,20 @@ class SimulatorTest {
         assertThat(SimulatorConfig.from(new String[] {"--serving-url=none"}, Map.of()).servingUrl()).isNull();
     }
 
+    @Test
+    void logsInToASecuredClusterWithTheStationsVariables() {
+        // Given the variables a station logs in with
+        Map<String, String> env = Map.of("KAFKA_SECURITY_PROTOCOL", "SASL_SSL", "KAFKA_SASL_MECHANISM",
+                "SCRAM-SHA-512", "KAFKA_SASL_JAAS_CONFIG", "x required;", "KAFKA_SSL_TRUSTSTORE_LOCATION",
+                "/t.p12", "KAFKA_SSL_TRUSTSTORE_PASSWORD", "secret", "KAFKA_UNRELATED", "ignored");
+
+        // Then the producer gets the Kafka properties they name, and nothing else
+        assertThat(SimulatorConfig.from(new String[0], env).kafkaSecurity()).containsExactlyInAnyOrderEntriesOf(
+                Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512", "sasl.jaas.config",
+                        "x required;", "ssl.truststore.location", "/t.p12", "ssl.truststore.password", "secret"));
+        assertThat(SimulatorConfig.from(new String[0], Map.of()).kafkaSecurity()).isEmpty();
+    }
+
     private static void createTopics(String bootstrap) throws Exception {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
