@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the whole Brigade platform on this machine: one Kafka broker and the five services, each in its own JVM.
-# Usage: deploy/run-local.sh [--check] [--rebuild] [--help]   (details: deploy/README.md)
+# Runs the whole Brigade platform on this machine: one Kafka broker (or, with --cluster, a secured cluster of three)
+# and the five services, each in its own JVM.
+# Usage: deploy/run-local.sh [--check] [--cluster] [--rebuild] [--help]   (details: deploy/README.md)
 set -uo pipefail # no -e: failures are handled where they happen, so nothing is left running by accident
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -8,6 +9,9 @@ RUN_DIR="$ROOT/.run"
 LOG_DIR="$RUN_DIR/logs"
 SERVICE_DATA_ROOT="$RUN_DIR/data"
 KAFKA_DATA_DIR="$RUN_DIR/kafka"
+CLUSTER_DATA_DIR="$RUN_DIR/kafka-cluster"
+SIGNING_DIR="$RUN_DIR/signing"
+CLUSTER_NODES=3
 PID_FILE="$RUN_DIR/run-local.pid"
 
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
@@ -32,11 +36,17 @@ REBUILD=false
 SIMULATE=true
 REGISTER=true
 FAST_LOOP=true
+CLUSTER=false
 STOPPING=false
+# Set from the cluster's ready line in --cluster mode: how every client reaches and trusts the brokers.
+BOOTSTRAP=""
+TRUSTSTORE=""
+TRUSTSTORE_PASSWORD=""
+CREDENTIALS=""
 
 usage() {
   cat <<EOF
-Usage: deploy/run-local.sh [--check] [--rebuild] [--no-simulator] [--no-use-cases]
+Usage: deploy/run-local.sh [--check] [--cluster] [--rebuild] [--no-simulator] [--no-use-cases] [--as-written]
 
 Starts a Kafka broker ($KAFKA_HOST:\$BRIGADE_KAFKA_PORT, default 9092) and the five Brigade services, waits until
 every service is ready, registers the shipped use cases (use-cases/*.yaml) and starts the simulator, which plays the
@@ -44,6 +54,11 @@ card-fraud and delivery-ETA applications (scores, raw events, delayed labels). S
 Ctrl-C / SIGTERM, which stops everything cleanly.
 
   --check         start everything, wait until healthy, print the timing, stop, exit 0 (smoke test for CI)
+  --cluster       run on a secured cluster of three Kafka brokers instead of one plain broker: SASL_SSL with
+                  SCRAM-SHA-512 users made when the storage is formatted, a CA and broker certificates made with
+                  keytool, ACLs per station (each logs in as its own principal), replication factor 3 and
+                  min.insync.replicas 2. Clients on ports \$BRIGADE_KAFKA_PORT..+2, controllers on the next three;
+                  data, certificates and generated passwords in .run/kafka-cluster
   --rebuild       run './mvnw -B -q -DskipTests install' first even if all artifacts exist
   --no-simulator  start the platform only (no simulated traffic)
   --no-use-cases  do not register the shipped use cases
@@ -58,7 +73,8 @@ Environment: BRIGADE_KAFKA_PORT, BRIGADE_KAFKA_CONTROLLER_PORT (default Kafka po
 BRIGADE_FEATURE_PORT (8081), BRIGADE_TRAINING_PORT (8082), BRIGADE_REGISTRY_PORT (8083),
 BRIGADE_SERVING_PORT (8084), BRIGADE_MONITOR_PORT (8085), BRIGADE_START_TIMEOUT (120 s),
 BRIGADE_STOP_GRACE (20 s), BRIGADE_LOG_JSON (false here), JAVA_HOME.
-Logs: .run/logs/<name>.log (previous run: <name>.log.1). Data: .run/kafka, .run/data/<service>.
+Logs: .run/logs/<name>.log (previous run: <name>.log.1). Data: .run/kafka (or .run/kafka-cluster), .run/data/<service>;
+the registry's signing key (made with keytool on the first run): .run/signing.
 EOF
 }
 
@@ -68,6 +84,7 @@ fail() { printf '[run-local] ERROR: %s\n' "$*" >&2; }
 for arg in "$@"; do
   case "$arg" in
     --check) CHECK_ONLY=true ;;
+    --cluster) CLUSTER=true ;;
     --rebuild) REBUILD=true ;;
     --no-simulator) SIMULATE=false ;;
     --no-use-cases) REGISTER=false ;;
@@ -188,7 +205,12 @@ port_owner() {
 
 check_ports() {
   local -A seen=()
-  local entries=("kafka:$KAFKA_PORT" "kafka-controller:$KAFKA_CONTROLLER_PORT") entry name port busy=false
+  local entries=() entry name port busy=false i
+  if $CLUSTER; then
+    for ((i = 0; i < 2 * CLUSTER_NODES; i++)); do entries+=("kafka-node-port:$((KAFKA_PORT + i))"); done
+  else
+    entries+=("kafka:$KAFKA_PORT" "kafka-controller:$KAFKA_CONTROLLER_PORT")
+  fi
   for svc in "${SERVICES[@]}"; do entries+=("$svc:${PORT[$svc]}"); done
   $SIMULATE && entries+=("simulator:$SIM_PORT")
   for entry in "${entries[@]}"; do
@@ -234,7 +256,8 @@ missing_artifacts() {
   for svc in "${SERVICES[@]}"; do
     [[ -f "$ROOT/$svc/target/quarkus-app/quarkus-run.jar" ]] || echo "$svc/target/quarkus-app/quarkus-run.jar"
   done
-  if $SIMULATE; then
+  # the simulator's lib also holds the events jar, which prints the topic catalogue for --cluster
+  if $SIMULATE || $CLUSTER; then
     simulator_jar >/dev/null || echo "deploy/simulator/target/brigade-simulator-*.jar"
     compgen -G "$SIM_DIR/lib/*.jar" >/dev/null || echo "deploy/simulator/target/lib/"
   fi
@@ -289,14 +312,83 @@ start_broker() {
   log "Kafka broker ready on $KAFKA_HOST:$KAFKA_PORT (pid ${PID[kafka]})"
 }
 
+# The registry signs every registry event; every station that reads them trusts this key's certificate. Made once
+# with keytool (deploy/bootstrap/keygen.sh, as compose does) and kept, so events signed before a restart still verify.
+make_signing_key() {
+  mkdir -p "$SIGNING_DIR"
+  chmod 700 "$SIGNING_DIR"
+  if [[ ! -s "$SIGNING_DIR/keystore.password" ]]; then
+    (umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$SIGNING_DIR/keystore.password")
+  fi
+  if ! PATH="${JAVA_HOME:+$JAVA_HOME/bin:}$PATH" BRIGADE_SIGNING_DIR="$SIGNING_DIR" \
+    BRIGADE_SIGNING_KEYSTORE_PASSWORD="$(cat "$SIGNING_DIR/keystore.password")" \
+    "$ROOT/deploy/bootstrap/keygen.sh" >"$LOG_DIR/keygen.log" 2>&1; then
+    fail "making the registry's signing key failed:"; cat "$LOG_DIR/keygen.log" >&2; exit 1
+  fi
+}
+
+# --cluster: three KRaft brokers in child JVMs of one launcher, which makes the CA and certificates, the SCRAM users
+# (passwords generated into credentials.properties) and the ACLs, creates the topic catalogue as brigade-admin and
+# prints one ready line with what clients need.
+start_cluster() {
+  mkdir -p "$CLUSTER_DATA_DIR"
+  "$JAVA" -cp "$SIM_DIR/lib/*" dev.brigade.events.topics.TopicCatalogFile >"$CLUSTER_DATA_DIR/topics.txt" || {
+    fail "could not list the topic catalogue"; exit 1; }
+  launch kafka "$ROOT" "$JAVA" -Xmx128m -XX:+UseSerialGC \
+    -cp "$(broker_jar):$BROKER_DIR/lib/*" dev.brigade.broker.KafkaClusterMain \
+    --nodes "$CLUSTER_NODES" --host "$KAFKA_HOST" --port "$KAFKA_PORT" --data-dir "$CLUSTER_DATA_DIR" \
+    --topics-file "$CLUSTER_DATA_DIR/topics.txt"
+  local deadline=$((SECONDS + 300)) file ready
+  file="$(log_file kafka)"
+  until ready="$(grep -m1 '^Kafka cluster ready on ' "$file" 2>/dev/null)"; do
+    if ! is_alive "${PID[kafka]}"; then
+      fail "the Kafka cluster exited during start-up"; show_log_tail kafka 60; exit 1
+    fi
+    if ((SECONDS >= deadline)); then
+      fail "the Kafka cluster did not get ready within 300s"; show_log_tail kafka 60; exit 1
+    fi
+    sleep 0.5
+  done
+  BOOTSTRAP="$(sed -E 's/.*Kafka cluster ready on ([^ ]+).*/\1/' <<<"$ready")"
+  TRUSTSTORE="$(sed -E 's/.* truststore=([^ ]+).*/\1/' <<<"$ready")"
+  TRUSTSTORE_PASSWORD="$(sed -E 's/.* truststore-password=([^ ]+).*/\1/' <<<"$ready")"
+  CREDENTIALS="$(sed -E 's/.* credentials=([^ ]+).*/\1/' <<<"$ready")"
+  log "Kafka cluster ready on $BOOTSTRAP: $CLUSTER_NODES brokers, SASL_SSL (SCRAM-SHA-512), ACLs per station, RF 3 (pid ${PID[kafka]})"
+}
+
+password_of() { # SCRAM user -> its password from the cluster's credentials file
+  sed -n "s/^user\.$1=//p" "$CREDENTIALS" | head -n1
+}
+
+# How a client logs in to the secured cluster: the KAFKA_* variables of deploy/README.md's table.
+cluster_login() { # principal
+  printf '%s\n' KAFKA_SECURITY_PROTOCOL=SASL_SSL KAFKA_SASL_MECHANISM=SCRAM-SHA-512 \
+    "KAFKA_SSL_TRUSTSTORE_LOCATION=$TRUSTSTORE" KAFKA_SSL_TRUSTSTORE_TYPE=PKCS12 \
+    "KAFKA_SSL_TRUSTSTORE_PASSWORD=$TRUSTSTORE_PASSWORD"
+  if [[ "$1" == brigade-producer ]]; then
+    # the simulator is no station: it takes the JAAS line, as any Kafka client would
+    printf '%s\n' "KAFKA_SASL_JAAS_CONFIG=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"$1\" password=\"$(password_of "$1")\";"
+  else
+    printf '%s\n' "KAFKA_SASL_USERNAME=$1" "KAFKA_SASL_PASSWORD=$(password_of "$1")" \
+      BRIGADE_TOPICS_ENSURE=false BRIGADE_TOPICS_REPLICATION_FACTOR=3
+  fi
+}
+
 start_services() {
-  local svc data_dir
+  local svc data_dir login
   for svc in "${SERVICES[@]}"; do
     data_dir="$SERVICE_DATA_ROOT/$svc"
     mkdir -p "$data_dir"
+    login=()
+    $CLUSTER && mapfile -t login < <(cluster_login "$svc")
     # The data dir is also the working directory, so stray relative paths land there, not in the checkout.
     launch "$svc" "$data_dir" env \
-      KAFKA_BOOTSTRAP_SERVERS="$KAFKA_HOST:$KAFKA_PORT" \
+      KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP" \
+      "${login[@]}" \
+      BRIGADE_LOCAL_RUN=true \
+      BRIGADE_SIGNING_KEYSTORE="$SIGNING_DIR/registry-signing.p12" \
+      BRIGADE_SIGNING_KEYSTORE_PASSWORD="$(cat "$SIGNING_DIR/keystore.password")" \
+      BRIGADE_SIGNING_TRUSTED_CERTS="$SIGNING_DIR/registry-signing.pem" \
       QUARKUS_HTTP_PORT="${PORT[$svc]}" \
       BRIGADE_DATA_DIR="$data_dir" \
       BRIGADE_LOG_JSON="${BRIGADE_LOG_JSON:-false}" \
@@ -310,7 +402,7 @@ start_services() {
 print_port_map() {
   local svc
   printf '\n%-18s %-24s %-42s %s\n' SERVICE URL HEALTH LOG
-  printf '%-18s %-24s %-42s %s\n' kafka "$KAFKA_HOST:$KAFKA_PORT" "-" "${LOG_DIR#$ROOT/}/kafka.log"
+  printf '%-18s %-24s %-42s %s\n' kafka "$BOOTSTRAP" "-" "${LOG_DIR#$ROOT/}/kafka.log"
   for svc in "${SERVICES[@]}"; do
     printf '%-18s %-24s %-42s %s\n' "$svc" "http://localhost:${PORT[$svc]}" \
       "http://localhost:${PORT[$svc]}/q/health/ready" "${LOG_DIR#$ROOT/}/$svc.log"
@@ -353,36 +445,31 @@ await_services() {
   done
 }
 
-# The shipped use cases, registered as rita (the local registrar); an unchanged spec is a no-op (200).
-# Locally the loop is shortened (unless --as-written) so that it turns in minutes: a 2-minute cooldown, 1500 new
-# labelled examples, 20 runs a day, 30-second bakes, and alert rules over 300 samples held for 2 windows (the
-# monitor's windows are 1 minute long then, see start_services). Everything else is the spec as written.
+# The shipped feature sets and use cases, registered by the one bootstrap script compose and Kubernetes run too.
+# Locally the loop is shortened (unless --as-written) so that it turns in minutes (bootstrap.sh --local-loop: a
+# 2-minute cooldown, 1500 new labelled examples, 20 runs a day, 30-second bakes, alert rules over 300 samples held
+# for 2 windows; the monitor's windows are 1 minute long then, see start_services), and every use case is sent again
+# (--put-always), so switching --as-written on or off takes effect; an unchanged spec is a no-op.
 register_use_cases() {
-  local spec name code body
-  for spec in "$ROOT"/use-cases/*.yaml; do
-    name="$(basename "$spec" .yaml)"
-    body="$LOG_DIR/spec-$name.yaml"
-    if $FAST_LOOP; then
-      sed -E -e 's/^(  cooldown: ).*/\12m/' -e 's/^(  minNewLabelledExamples: ).*/\11500/' \
-        -e 's/^(  maxRunsPerDay: ).*/\120/' -e 's/^( +bake: ).*/\130s/' \
-        -e 's/^(    minSamples: ).*/\1300/' -e 's/^(    persistence: ).*/\12/' "$spec" >"$body"
-    else
-      cp "$spec" "$body"
-    fi
-    code="$(curl -sS --max-time 10 -o "$LOG_DIR/register-$name.json" -w '%{http_code}' -u "rita:${BRIGADE_REGISTRY_RITA_PASSWORD:-rita-local}" \
-      -X PUT -H 'Content-Type: application/yaml' --data-binary "@$body" \
-      "http://127.0.0.1:${PORT[registry-service]}/v1/use-cases/$name")"
-    case "$code" in
-      201) log "use case $name registered$($FAST_LOOP && echo " (local loop: cooldown 2m, 1500 new examples, bakes 30s, alerts over 300 samples x 2 one-minute windows)")" ;;
-      200) log "use case $name already registered (unchanged)" ;;
-      *) fail "registering use case $name answered HTTP $code: $(cat "$LOG_DIR/register-$name.json" 2>/dev/null)"; exit 1 ;;
-    esac
-  done
+  local args=(--put-always)
+  $FAST_LOOP && args+=(--local-loop)
+  if ! BRIGADE_REGISTRY_URL="http://127.0.0.1:${PORT[registry-service]}" \
+    BRIGADE_FEATURES_URL="http://127.0.0.1:${PORT[feature-service]}" \
+    BRIGADE_REGISTRY_RITA_PASSWORD="${BRIGADE_REGISTRY_RITA_PASSWORD:-rita-local}" \
+    BRIGADE_FEATURES_RITA_PASSWORD="${BRIGADE_FEATURES_RITA_PASSWORD:-rita-local}" \
+    BRIGADE_BOOTSTRAP_WORK_DIR="$LOG_DIR/bootstrap" BRIGADE_BOOTSTRAP_WAIT=30 \
+    "$ROOT/deploy/bootstrap/bootstrap.sh" "${args[@]}" 2>&1 | sed 's/^/[run-local] /'; then
+    fail "registering the shipped specs failed"
+    exit 1
+  fi
 }
 
 start_simulator() {
+  local login=()
+  $CLUSTER && mapfile -t login < <(cluster_login brigade-producer)
   launch simulator "$ROOT" env \
-    KAFKA_BOOTSTRAP_SERVERS="$KAFKA_HOST:$KAFKA_PORT" \
+    KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP" \
+    "${login[@]}" \
     BRIGADE_SERVING_URL="http://127.0.0.1:${PORT[serving-service]}" \
     BRIGADE_SIM_CONTROL_PORT="$SIM_PORT" \
     BRIGADE_SIM_RATE="$SIM_RATE" \
@@ -425,7 +512,15 @@ main() {
   echo $$ >"$PID_FILE"
 
   local started=$SECONDS
-  start_broker
+  make_signing_key
+  if $CLUSTER; then
+    log "mode: secured cluster of $CLUSTER_NODES Kafka brokers (SASL_SSL, SCRAM-SHA-512, ACLs per station)"
+    start_cluster
+  else
+    log "mode: one Kafka broker (PLAINTEXT, replication 1; --cluster runs a secured cluster of three)"
+    start_broker
+    BOOTSTRAP="$KAFKA_HOST:$KAFKA_PORT"
+  fi
   start_services
   print_port_map
   log "waiting up to ${START_TIMEOUT}s for ${SERVICES[*]}"
@@ -435,7 +530,7 @@ main() {
   local took=$((SECONDS - started))
 
   if $CHECK_ONLY; then
-    log "Brigade is up: broker and ${#SERVICES[@]} services healthy$($SIMULATE && echo ", simulator playing") in ${took}s"
+    log "Brigade is up: $($CLUSTER && echo "secured $CLUSTER_NODES-broker cluster" || echo broker) and ${#SERVICES[@]} services healthy$($SIMULATE && echo ", simulator playing") in ${took}s"
     STOPPING=true
     stop_all
     log "check passed"
