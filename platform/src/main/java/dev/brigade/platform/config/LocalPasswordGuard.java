@@ -15,10 +15,10 @@ import jakarta.interceptor.Interceptor;
 
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigValue;
-import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
 
 /**
  * Refuses to start a packaged station whose passwords are still the public local defaults it ships with
@@ -35,7 +35,6 @@ public class LocalPasswordGuard {
     /** BRIGADE_LOCAL_RUN in the environment. */
     static final String LOCAL_RUN = "brigade.local-run";
 
-    private static final Logger LOG = Logger.getLogger(LocalPasswordGuard.class);
     private static final String EMBEDDED_USERS = "quarkus.security.users.embedded.users.";
     private static final Pattern FIRST_VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)");
 
@@ -44,9 +43,8 @@ public class LocalPasswordGuard {
             Config config) {
         List<String> variables = localPasswords(config, LaunchMode.current());
         if (!variables.isEmpty()) {
-            String message = refusal(variables);
-            LOG.error(message);
-            throw new IllegalStateException(message);
+            // Quarkus prints a ConfigurationException as its one line, without a stack trace to bury it
+            throw new ConfigurationException(refusal(variables));
         }
     }
 

@@ -20,6 +20,7 @@ import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
 
 /**
  * On a secured cluster, logs in once before anything else talks to Kafka: wrong or missing credentials, or a
@@ -33,12 +34,6 @@ public class KafkaLoginCheck {
     private static final Logger LOG = Logger.getLogger(KafkaLoginCheck.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    /** Stops the start with its message only: the message is the whole story, a stack trace would bury it. */
-    public static final class LoginRefused extends RuntimeException {
-        LoginRefused(String message) {
-            super(message, null, false, false);
-        }
-    }
 
     void check(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE - 1) StartupEvent start, KafkaClients clients) {
         Object protocol = clients.settings().clientProperties().getOrDefault(
@@ -48,8 +43,8 @@ public class KafkaLoginCheck {
         }
         String refusal = refusal(clients, protocol.toString());
         if (refusal != null) {
-            LOG.error(refusal);
-            throw new LoginRefused(refusal);
+            // Quarkus prints a ConfigurationException as its one line, without a stack trace to bury it
+            throw new ConfigurationException(refusal);
         }
     }
 
