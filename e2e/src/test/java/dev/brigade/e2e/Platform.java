@@ -12,11 +12,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.kafka.clients.admin.Admin;
+
 import dev.brigade.broker.KafkaBroker;
+import dev.brigade.broker.KafkaCluster;
+import dev.brigade.broker.StationAcls;
+import dev.brigade.events.topics.TopicCatalog;
+import dev.brigade.events.topics.TopicProvisioner;
 
 /**
  * A real broker plus the services a test names, each in its own JVM on a free port, wired to each other by the
  * same environment variables run-local and docker-compose use. Everything lands under e2e/target/platform/<test>.
+ * {@link #startSecured} runs them on a secured cluster of three brokers instead: each station logs in as its own
+ * principal (SCRAM-SHA-512 over TLS) and may touch only what its ACLs allow, as in production.
  */
 public final class Platform implements AutoCloseable {
 
@@ -30,20 +38,34 @@ public final class Platform implements AutoCloseable {
 
     private final Path root;
     private final KafkaBroker broker;
+    private final KafkaCluster cluster;
+    private final SigningKeys signing;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> stationEnv = new HashMap<>();
 
-    private Platform(String testName, List<String> names, Map<String, String> extraEnv) {
+    private Platform(String testName, List<String> names, Map<String, String> extraEnv, boolean secured) {
         this.root = repoRoot().resolve("e2e/target/platform/" + testName);
         deleteRecursively(root);
-        // A loaded host (or a restart that reloads every partition) can take the broker well over a minute.
-        this.broker = KafkaBroker.builder().dataDir(root.resolve("kafka")).logFile(root.resolve("kafka.log"))
-                .startTimeout(Duration.ofMinutes(3)).build().start();
+        if (secured) {
+            this.broker = null;
+            this.cluster = KafkaCluster.builder().nodes(3).dataDir(root.resolve("kafka"))
+                    .startTimeout(Duration.ofMinutes(4)).build().start();
+            provisionTopics();
+        } else {
+            // A loaded host (or a restart that reloads every partition) can take the broker well over a minute.
+            this.broker = KafkaBroker.builder().dataDir(root.resolve("kafka")).logFile(root.resolve("kafka.log"))
+                    .startTimeout(Duration.ofMinutes(3)).build().start();
+            this.cluster = null;
+        }
+        this.signing = SigningKeys.create(root.resolve("signing"), "registry");
         Map<String, Integer> ports = new HashMap<>();
         for (String name : names) {
             ports.put(name, freePort());
         }
         Map<String, String> env = new HashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers());
+        env.put("BRIGADE_LOCAL_RUN", "true"); // the *-local passwords of the test users are fine here
+        env.putAll(signing.env());
         urlOf(ports, REGISTRY, url -> env.put("BRIGADE_REGISTRY_URL", url));
         urlOf(ports, FEATURE, url -> env.put("BRIGADE_FEATURES_URL", url));
         urlOf(ports, TRAINING, url -> env.put("BRIGADE_TRAINING_URL", url));
@@ -51,14 +73,31 @@ public final class Platform implements AutoCloseable {
         env.putAll(extraEnv);
         for (String name : names) {
             Path jar = repoRoot().resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
+            Map<String, String> stationEnv = new HashMap<>(env);
+            if (secured) {
+                stationEnv.putAll(stationLogin(name));
+            }
+            this.stationEnv.put(name, Map.copyOf(stationEnv));
             services.put(name, new ServiceProcess(name, jar, ports.get(name), root.resolve("data").resolve(name),
-                    env));
+                    stationEnv));
         }
     }
 
     /** Starts the broker and the named services, and waits until every one is ready. */
     public static Platform start(String testName, List<String> names, Map<String, String> extraEnv) {
-        Platform platform = new Platform(testName, names, extraEnv);
+        return started(new Platform(testName, names, extraEnv, false));
+    }
+
+    /**
+     * Starts a secured cluster of three brokers (SASL_SSL, SCRAM users, ACLs per station), creates the topic
+     * catalogue on it as its admin (replication factor 3, min.insync.replicas 2), and starts the named services,
+     * each logged in as its own principal.
+     */
+    public static Platform startSecured(String testName, List<String> names, Map<String, String> extraEnv) {
+        return started(new Platform(testName, names, extraEnv, true));
+    }
+
+    private static Platform started(Platform platform) {
         try {
             platform.services.values().forEach(ServiceProcess::start);
             platform.services.values().forEach(s -> s.awaitReady(START_TIMEOUT));
@@ -70,7 +109,49 @@ public final class Platform implements AutoCloseable {
     }
 
     public String bootstrapServers() {
-        return broker.bootstrapServers();
+        return cluster != null ? cluster.bootstrapServers() : broker.bootstrapServers();
+    }
+
+    /** A client's connection properties: on the secured cluster, logged in as this principal. */
+    public Map<String, Object> kafka(String principal) {
+        Map<String, Object> props = new HashMap<>();
+        props.put("bootstrap.servers", bootstrapServers());
+        if (cluster != null) {
+            props.putAll(cluster.clientProperties(principal));
+        }
+        return props;
+    }
+
+    /** The secured cluster; fails on a platform started with one plain broker. */
+    public KafkaCluster cluster() {
+        if (cluster == null) {
+            throw new IllegalStateException("this platform runs on one plain broker");
+        }
+        return cluster;
+    }
+
+    public SigningKeys signing() {
+        return signing;
+    }
+
+    /** How a station logs in to the secured cluster: the variables deploy/README.md documents. */
+    private Map<String, String> stationLogin(String principal) {
+        return Map.of("KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+                "KAFKA_SASL_MECHANISM", "SCRAM-SHA-512",
+                "KAFKA_SASL_USERNAME", principal,
+                "KAFKA_SASL_PASSWORD", cluster.password(principal),
+                "KAFKA_SSL_TRUSTSTORE_LOCATION", cluster.truststore().toString(),
+                "KAFKA_SSL_TRUSTSTORE_TYPE", "PKCS12",
+                "KAFKA_SSL_TRUSTSTORE_PASSWORD", cluster.truststorePassword(),
+                // the admin made the topics; a station may not create them
+                "BRIGADE_TOPICS_ENSURE", "false",
+                "BRIGADE_TOPICS_REPLICATION_FACTOR", "3");
+    }
+
+    private void provisionTopics() {
+        try (Admin admin = Admin.create(kafka(StationAcls.ADMIN))) {
+            new TopicProvisioner(admin, (short) 3, Duration.ofMinutes(1)).ensure(TopicCatalog.all());
+        }
     }
 
     public ServiceProcess service(String name) {
@@ -81,11 +162,26 @@ public final class Platform implements AutoCloseable {
         return service;
     }
 
+    /**
+     * One more instance of a station, not started, configured as the platform's own with these settings replaced
+     * (its own port, data dir and log, name-&lt;suffix&gt;.log). The caller starts and stops it.
+     */
+    public ServiceProcess anotherInstance(String name, String suffix, Map<String, String> replaced) {
+        Map<String, String> env = new HashMap<>(stationEnv.get(name));
+        env.putAll(replaced);
+        Path jar = repoRoot().resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
+        return new ServiceProcess(name, jar, freePort(), root.resolve("data").resolve(name + "-" + suffix), env);
+    }
+
     public String url(String name) {
         return service(name).url();
     }
 
+    /** The plain broker; fails on a platform started on the secured cluster. */
     public KafkaBroker broker() {
+        if (broker == null) {
+            throw new IllegalStateException("this platform runs on the secured cluster");
+        }
         return broker;
     }
 
@@ -98,7 +194,11 @@ public final class Platform implements AutoCloseable {
         List<ServiceProcess> reversed = new ArrayList<>(services.values());
         java.util.Collections.reverse(reversed);
         reversed.forEach(ServiceProcess::stop);
-        broker.close();
+        if (cluster != null) {
+            cluster.close();
+        } else {
+            broker.close();
+        }
     }
 
     static Path repoRoot() {

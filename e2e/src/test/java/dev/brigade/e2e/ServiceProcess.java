@@ -36,7 +36,7 @@ public final class ServiceProcess implements AutoCloseable {
         this.jar = jar;
         this.port = port;
         this.dataDir = dataDir;
-        this.logFile = dataDir.resolveSibling(name + ".log");
+        this.logFile = dataDir.resolveSibling(dataDir.getFileName() + ".log"); // <service>.log, or per instance
         this.env = Map.copyOf(env);
     }
 
