@@ -17,15 +17,9 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,12 +27,12 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.brigade.broker.StationAcls;
 import dev.brigade.events.FeatureVector;
 import dev.brigade.events.RawEvent;
 import dev.brigade.events.ScoreProduced;
 import dev.brigade.events.ScoringRequested;
 import dev.brigade.events.serde.AvroEventSerializer;
-import dev.brigade.events.serde.EventCodec;
 import dev.brigade.events.topics.Topics;
 import dev.brigade.simulator.CardFraudWorld;
 import dev.brigade.simulator.SimEvent;
@@ -199,39 +193,9 @@ class BatchScoringIT {
 
     private static <T extends SpecificRecord> void readAll(String topic, Class<T> type,
             java.util.function.Consumer<T> each) {
-        EventCodec<T> codec = EventCodec.of(type);
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("could not read " + topic + " to its end");
-                }
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    each.accept(codec.decode(record.value()));
-                }
-            }
-        }
+        new OutputTopics(platform.kafka(StationAcls.ADMIN)).readAll(topic, type, each);
     }
 
     private static <T> T await(String what, Duration timeout, Supplier<T> probe) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            T value = probe.get();
-            if (value != null) {
-                return value;
-            }
-            ServiceProcess.sleep(500);
-        }
-        throw new AssertionError("no " + what + " within " + timeout);
+        return Waits.await(what, timeout, probe);
     }}

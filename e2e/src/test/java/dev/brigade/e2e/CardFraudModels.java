@@ -33,6 +33,19 @@ import dev.brigade.model.Normalisation;
  */
 final class CardFraudModels {
 
+    /**
+     * Registers card-fraud from this spec file with its rollout walked by hand and retraining on request only, so no
+     * run or alias move happens by itself while a fault suite runs.
+     */
+    static void registerWalkedByHand(Platform platform, java.nio.file.Path specFile) throws java.io.IOException {
+        String spec = java.nio.file.Files.readString(specFile)
+                .replaceFirst("(?m)^  autoAdvance: true$", "  autoAdvance: false")
+                .replaceFirst("(?m)^(  signals: ).*$", "$1[manual]");
+        Http.Answer registered = Http.put(platform.url(Platform.REGISTRY) + "/v1/use-cases/card-fraud",
+                "application/yaml", spec, "rita", "rita-local");
+        assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+    }
+
     static final String USE_CASE = "card-fraud";
     static final String SET = "card-activity";
     static final int SET_VERSION = 1;

@@ -15,13 +15,10 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -49,6 +46,7 @@ import dev.brigade.events.RegistryEvent;
 import dev.brigade.events.serde.EventCodec;
 import dev.brigade.events.topics.TopicCatalog;
 import dev.brigade.events.topics.Topics;
+import dev.brigade.platform.kafka.DeadLetterHeaders;
 import dev.brigade.platform.kafka.signing.RecordSigner;
 import dev.brigade.simulator.CardFraudWorld;
 
@@ -87,11 +85,7 @@ class ClusterFaultSuiteIT {
     static void startPlatform() {
         suiteStarted = System.nanoTime();
         platform = Platform.startSecured("cluster-fault-suite", List.of(Platform.REGISTRY, Platform.FEATURE,
-                Platform.TRAINING, Platform.SERVING, Platform.MONITOR), Map.of(
-                        "BRIGADE_MONITOR_WINDOW", "10s",
-                        "BRIGADE_MONITOR_WINDOW_GRACE", "2s",
-                        "BRIGADE_MONITOR_WINDOW_QUIET", "2s",
-                        "BRIGADE_MONITOR_WINDOW_IDLE_CLOSE", "10s"));
+                Platform.TRAINING, Platform.SERVING, Platform.MONITOR), Platform.SHORT_MONITOR_WINDOWS);
     }
 
     @AfterAll
@@ -107,12 +101,7 @@ class ClusterFaultSuiteIT {
         List<String> failures = new ArrayList<>();
 
         // Given card-fraud with a champion v1 and a registered v2 that nobody promoted (what a forger would pick)
-        String spec = Files.readString(Platform.repoRoot().resolve("use-cases/" + USE_CASE + ".yaml"))
-                .replaceFirst("(?m)^  autoAdvance: true$", "  autoAdvance: false")
-                .replaceFirst("(?m)^(  signals: ).*$", "$1[manual]");
-        Http.Answer registered = Http.put(registry() + "/v1/use-cases/" + USE_CASE, "application/yaml", spec, "rita",
-                "rita-local");
-        assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+        CardFraudModels.registerWalkedByHand(platform, Platform.repoRoot().resolve("use-cases/" + USE_CASE + ".yaml"));
         CardFraudModels models = new CardFraudModels(platform, "cluster fault suite");
         int v1 = models.register(CardFraudModels.artifact(1), models.metadata(null));
         models.promote(v1, List.of("shadow", "champion"));
@@ -445,28 +434,13 @@ class ClusterFaultSuiteIT {
     /** The reasons of the dead letters of this event on registry-events.dlq (read as the admin). */
     private static List<String> deadLetterReasons(String eventId) {
         List<String> reasons = new ArrayList<>();
-        Map<String, Object> props = new HashMap<>(platform.kafka(StationAcls.ADMIN));
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            String dlq = Topics.dlq(Topics.REGISTRY_EVENTS);
-            List<TopicPartition> partitions = consumer.partitionsFor(dlq).stream()
-                    .map(p -> new TopicPartition(dlq, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
-                    && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(500)).forEach(r -> {
-                    if (new String(r.value(), java.nio.charset.StandardCharsets.ISO_8859_1).contains(eventId)) {
-                        var reason = r.headers().lastHeader("dead-letter-reason");
-                        reasons.add(reason == null ? "(no reason header)"
-                                : new String(reason.value(), java.nio.charset.StandardCharsets.UTF_8));
-                    }
-                });
+        new OutputTopics(platform.kafka(StationAcls.ADMIN)).readRecords(Topics.dlq(Topics.REGISTRY_EVENTS), r -> {
+            if (new String(r.value(), java.nio.charset.StandardCharsets.ISO_8859_1).contains(eventId)) {
+                var reason = r.headers().lastHeader(DeadLetterHeaders.REASON);
+                reasons.add(reason == null ? "(no reason header)"
+                        : new String(reason.value(), java.nio.charset.StandardCharsets.UTF_8));
             }
-        }
+        });
         return reasons;
     }
 
@@ -487,14 +461,7 @@ class ClusterFaultSuiteIT {
     }
 
     private static JsonNode registryState() {
-        Map<String, JsonNode> state = new LinkedHashMap<>();
-        for (String path : List.of("", "/" + USE_CASE, "/" + USE_CASE + "/specs", "/" + USE_CASE + "/versions",
-                "/" + USE_CASE + "/aliases", "/" + USE_CASE + "/aliases/history")) {
-            Http.Answer answer = Http.get(registry() + "/v1/use-cases" + path);
-            assertThat(answer.status()).as(path + ": " + answer.body()).isEqualTo(200);
-            state.put(path, answer.json());
-        }
-        return Http.JSON.valueToTree(state);
+        return Readings.registryState(registry(), USE_CASE);
     }
 
     private static double droppedPredictions() {
@@ -502,13 +469,7 @@ class ClusterFaultSuiteIT {
     }
 
     private static double metricSum(String url, String metric) {
-        String metrics = Http.get(url + "/q/metrics").body();
-        Matcher m = Pattern.compile("(?m)^" + metric + "(\\{[^}]*})? ([0-9.eE+-]+)$").matcher(metrics);
-        double total = 0;
-        while (m.find()) {
-            total += Double.parseDouble(m.group(2));
-        }
-        return total;
+        return Readings.metricSum(url, metric);
     }
 
     private static void log(String what) {
@@ -516,14 +477,6 @@ class ClusterFaultSuiteIT {
     }
 
     private static <T> T await(String what, Duration timeout, Supplier<T> probe) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            T value = probe.get();
-            if (value != null) {
-                return value;
-            }
-            ServiceProcess.sleep(500);
-        }
-        throw new AssertionError("no " + what + " within " + timeout);
+        return Waits.await(what, timeout, probe);
     }
 }

@@ -14,8 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,11 +62,7 @@ class FaultSuiteIT {
     static void startPlatform() {
         suiteStarted = System.nanoTime();
         platform = Platform.start("fault-suite", List.of(Platform.REGISTRY, Platform.FEATURE, Platform.TRAINING,
-                Platform.SERVING, Platform.MONITOR), Map.of(
-                        "BRIGADE_MONITOR_WINDOW", "10s",
-                        "BRIGADE_MONITOR_WINDOW_GRACE", "2s",
-                        "BRIGADE_MONITOR_WINDOW_QUIET", "2s",
-                        "BRIGADE_MONITOR_WINDOW_IDLE_CLOSE", "10s"));
+                Platform.SERVING, Platform.MONITOR), Platform.SHORT_MONITOR_WINDOWS);
     }
 
     @AfterAll
@@ -86,13 +80,8 @@ class FaultSuiteIT {
         // Given card-fraud (its rollout walked by hand, retraining on request only, so no run or alias move happens
         // by itself during the faults) and a first model that passed its gate and is champion
         // (-Dbrigade.faults.spec=<file> runs it with another spec file, e.g. against service jars older than the tree.)
-        String spec = Files.readString(Path.of(System.getProperty("brigade.faults.spec",
-                Platform.repoRoot().resolve("use-cases/" + USE_CASE + ".yaml").toString())))
-                .replaceFirst("(?m)^  autoAdvance: true$", "  autoAdvance: false")
-                .replaceFirst("(?m)^(  signals: ).*$", "$1[manual]");
-        Http.Answer registered = Http.put(registry() + "/v1/use-cases/" + USE_CASE, "application/yaml", spec, "rita",
-                "rita-local");
-        assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+        CardFraudModels.registerWalkedByHand(platform, Path.of(System.getProperty("brigade.faults.spec",
+                Platform.repoRoot().resolve("use-cases/" + USE_CASE + ".yaml").toString())));
         int v1 = models().register(CardFraudModels.artifact(1), models().metadata(null));
         models().promote(v1, List.of("shadow", "champion"));
         await("serving to answer with v1", Duration.ofMinutes(1), () -> {
@@ -337,16 +326,8 @@ class FaultSuiteIT {
 
     // ---- the scenarios' checks
 
-    /** The registry's state as a reader sees it: use cases, specs, versions, aliases and their history. */
     private static JsonNode registryState() {
-        Map<String, JsonNode> state = new LinkedHashMap<>();
-        for (String path : List.of("", "/" + USE_CASE, "/" + USE_CASE + "/specs", "/" + USE_CASE + "/versions",
-                "/" + USE_CASE + "/aliases", "/" + USE_CASE + "/aliases/history")) {
-            Http.Answer answer = Http.get(registry() + "/v1/use-cases" + path);
-            assertThat(answer.status()).as(path + ": " + answer.body()).isEqualTo(200);
-            state.put(path, answer.json());
-        }
-        return Http.JSON.valueToTree(state);
+        return Readings.registryState(registry(), USE_CASE);
     }
 
     private static List<JsonNode> windows() {
@@ -389,14 +370,7 @@ class FaultSuiteIT {
     }
 
     private static double droppedPredictions() {
-        String metrics = Http.get(platform.url(Platform.SERVING) + "/q/metrics").body();
-        Matcher m = Pattern.compile("(?m)^brigade_serving_prediction_log_dropped_total\\{[^}]*} ([0-9.eE+-]+)$")
-                .matcher(metrics);
-        double total = 0;
-        while (m.find()) {
-            total += Double.parseDouble(m.group(1));
-        }
-        return total;
+        return Readings.metricSum(platform.url(Platform.SERVING), "brigade_serving_prediction_log_dropped_total");
     }
 
     // ---- the registry as its users use it
@@ -429,14 +403,6 @@ class FaultSuiteIT {
     }
 
     private static <T> T await(String what, Duration timeout, Supplier<T> probe) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            T value = probe.get();
-            if (value != null) {
-                return value;
-            }
-            ServiceProcess.sleep(500);
-        }
-        throw new AssertionError("no " + what + " within " + timeout);
+        return Waits.await(what, timeout, probe);
     }
 }

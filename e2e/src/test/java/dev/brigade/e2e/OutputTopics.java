@@ -38,6 +38,11 @@ final class OutputTopics {
 
     <T extends SpecificRecord> void readAll(String topic, Class<T> type, java.util.function.Consumer<T> each) {
         EventCodec<T> codec = EventCodec.of(type);
+        readRecords(topic, record -> each.accept(codec.decode(record.value())));
+    }
+
+    /** Every record of the topic from the beginning to the end it had when the read began. */
+    void readRecords(String topic, java.util.function.Consumer<ConsumerRecord<String, byte[]>> each) {
         Properties props = new Properties();
         props.putAll(kafka);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -55,9 +60,7 @@ final class OutputTopics {
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError("could not read " + topic + " to its end");
                 }
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    each.accept(codec.decode(record.value()));
-                }
+                consumer.poll(Duration.ofMillis(500)).forEach(each);
             }
         }
     }

@@ -34,6 +34,13 @@ public final class Platform implements AutoCloseable {
     public static final String SERVING = "serving-service";
     public static final String MONITOR = "monitor-service";
 
+    /** Monitor windows of 10 s (closed 2 s after they end): the fault suites see windows close within a minute. */
+    public static final Map<String, String> SHORT_MONITOR_WINDOWS = Map.of(
+            "BRIGADE_MONITOR_WINDOW", "10s",
+            "BRIGADE_MONITOR_WINDOW_GRACE", "2s",
+            "BRIGADE_MONITOR_WINDOW_QUIET", "2s",
+            "BRIGADE_MONITOR_WINDOW_IDLE_CLOSE", "10s");
+
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
 
     private final Path root;
