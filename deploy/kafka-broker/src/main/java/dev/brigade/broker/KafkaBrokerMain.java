@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -145,25 +144,17 @@ public final class KafkaBrokerMain {
 
         static Options parse(String[] args) {
             Options options = new Options();
-            List<String> queue = new ArrayList<>(List.of(args));
-            while (!queue.isEmpty()) {
-                String arg = queue.remove(0);
-                String name = arg;
-                String inlineValue = null;
-                int equals = arg.indexOf('=');
-                if (arg.startsWith("--") && equals > 0) {
-                    name = arg.substring(0, equals);
-                    inlineValue = arg.substring(equals + 1);
-                }
-                switch (name) {
-                    case "--host" -> options.host = value(name, inlineValue, queue);
-                    case "--port" -> options.port = port(name, value(name, inlineValue, queue));
-                    case "--controller-port" -> options.controllerPort = port(name, value(name, inlineValue, queue));
-                    case "--data-dir" -> options.dataDir = Path.of(value(name, inlineValue, queue));
+            CommandLine line = new CommandLine(args);
+            while (line.next()) {
+                switch (line.name()) {
+                    case "--host" -> options.host = line.value();
+                    case "--port" -> options.port = line.port();
+                    case "--controller-port" -> options.controllerPort = line.port();
+                    case "--data-dir" -> options.dataDir = Path.of(line.value());
                     case "--auto-create-topics" -> options.autoCreateTopics = true;
                     case "--exit-on-stdin-close" -> options.exitOnStdinClose = true;
                     case "--help", "-h" -> options.help = true;
-                    default -> throw new IllegalArgumentException("Unknown option: " + arg);
+                    default -> throw line.unknown();
                 }
             }
             return options;
@@ -182,28 +173,6 @@ public final class KafkaBrokerMain {
             FreePorts.requireFree(host, resolvedControllerPort, "Kafka controller");
             return new BrokerSettings(host, resolvedPort, resolvedControllerPort,
                     dataDir.toAbsolutePath().normalize(), autoCreateTopics);
-        }
-
-        private static String value(String name, String inlineValue, List<String> queue) {
-            if (inlineValue != null) {
-                return inlineValue;
-            }
-            if (queue.isEmpty() || queue.get(0).startsWith("--")) {
-                throw new IllegalArgumentException("Option " + name + " needs a value");
-            }
-            return queue.remove(0);
-        }
-
-        private static int port(String name, String value) {
-            try {
-                int port = Integer.parseInt(value);
-                if (port < 0 || port > 65535) {
-                    throw new NumberFormatException();
-                }
-                return port;
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("Option " + name + " needs a port number (0-65535), got: " + value);
-            }
         }
     }
 }

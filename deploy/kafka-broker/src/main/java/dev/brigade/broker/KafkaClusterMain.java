@@ -2,8 +2,6 @@ package dev.brigade.broker;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -113,40 +111,22 @@ public final class KafkaClusterMain {
 
         static Options parse(String[] args) {
             Options options = new Options();
-            List<String> queue = new ArrayList<>(List.of(args));
-            while (!queue.isEmpty()) {
-                String arg = queue.remove(0);
-                String name = arg;
-                String inlineValue = null;
-                int equals = arg.indexOf('=');
-                if (arg.startsWith("--") && equals > 0) {
-                    name = arg.substring(0, equals);
-                    inlineValue = arg.substring(equals + 1);
-                }
-                switch (name) {
-                    case "--nodes" -> options.nodes = nodes(value(name, inlineValue, queue));
-                    case "--host" -> options.host = value(name, inlineValue, queue);
-                    case "--port" -> options.port = port(value(name, inlineValue, queue));
-                    case "--data-dir" -> options.dataDir = Path.of(value(name, inlineValue, queue));
-                    case "--passwords-file" -> options.passwordsFile = Path.of(value(name, inlineValue, queue));
-                    case "--topics-file" -> options.topicsFile = Path.of(value(name, inlineValue, queue));
-                    case "--max-heap" -> options.maxHeap = value(name, inlineValue, queue);
+            CommandLine line = new CommandLine(args);
+            while (line.next()) {
+                switch (line.name()) {
+                    case "--nodes" -> options.nodes = nodes(line.value());
+                    case "--host" -> options.host = line.value();
+                    case "--port" -> options.port = line.port();
+                    case "--data-dir" -> options.dataDir = Path.of(line.value());
+                    case "--passwords-file" -> options.passwordsFile = Path.of(line.value());
+                    case "--topics-file" -> options.topicsFile = Path.of(line.value());
+                    case "--max-heap" -> options.maxHeap = line.value();
                     case "--exit-on-stdin-close" -> options.exitOnStdinClose = true;
                     case "--help", "-h" -> options.help = true;
-                    default -> throw new IllegalArgumentException("Unknown option: " + arg);
+                    default -> throw line.unknown();
                 }
             }
             return options;
-        }
-
-        private static String value(String name, String inlineValue, List<String> queue) {
-            if (inlineValue != null) {
-                return inlineValue;
-            }
-            if (queue.isEmpty() || queue.get(0).startsWith("--")) {
-                throw new IllegalArgumentException("Option " + name + " needs a value");
-            }
-            return queue.remove(0);
         }
 
         private static int nodes(String value) {
@@ -154,18 +134,6 @@ public final class KafkaClusterMain {
                 throw new IllegalArgumentException("Option --nodes takes 1 or 3, got: " + value);
             }
             return Integer.parseInt(value);
-        }
-
-        private static int port(String value) {
-            try {
-                int port = Integer.parseInt(value);
-                if (port < 0 || port > 65535) {
-                    throw new NumberFormatException();
-                }
-                return port;
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("Option --port needs a port number (0-65535), got: " + value);
-            }
         }
     }
 }
