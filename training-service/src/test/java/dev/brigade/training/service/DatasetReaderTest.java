@@ -23,6 +23,7 @@ import dev.brigade.events.topics.TopicProvisioner;
 import dev.brigade.events.topics.Topics;
 import dev.brigade.platform.kafka.KafkaClients;
 import dev.brigade.platform.kafka.KafkaSettings;
+import dev.brigade.platform.kafka.TopicNames;
 import dev.brigade.training.Dataset;
 import dev.brigade.training.DatasetRange;
 import dev.brigade.training.Example;
@@ -71,7 +72,7 @@ class DatasetReaderTest {
         Instant cutoff = T0.plus(Duration.ofDays(1));
 
         // When read for use case "mine"
-        DatasetReader reader = new DatasetReader(clients, Duration.ofSeconds(30));
+        DatasetReader reader = new DatasetReader(clients, TopicNames.NONE, Duration.ofSeconds(30));
         Dataset dataset = reader.read("mine", set, 1, INPUTS, cutoff, Map.of(), example -> {
         });
 
