@@ -111,6 +111,18 @@ class DatasetReaderTest {
         assertThat(next.newExamples()).isEqualTo(1);
     }
 
+    @Test
+    void aReReadRefusesRangesOfAnotherInstallsTopic() {
+        // Given the reader of an install prefixed "a." and a recorded range naming install b's examples
+        DatasetReader reader = new DatasetReader(clients, new TopicNames("a."), Duration.ofSeconds(30));
+        List<DatasetRange> foreign = List.of(new DatasetRange("b." + Topics.TRAINING_EXAMPLES, 0, 0, 10));
+
+        // When it is read again, then it is refused before anything is read, naming both topics
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> reader.reread(foreign, "mine", "fs", 1, INPUTS,
+                T0)).isInstanceOf(TrainingFailedException.class)
+                .hasMessageContaining("b.training-examples").hasMessageContaining("a.training-examples");
+    }
+
     /** Event ids without the feature-set prefix that keeps runs of this test apart. */
     private static List<String> ids(Dataset dataset) {
         return dataset.rows().stream().map(Example::eventId).map(id -> id.substring(id.indexOf('/') + 1)).toList();
