@@ -3,13 +3,16 @@ package dev.brigade.platform.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
 import dev.brigade.events.topics.TopicCatalog;
 import dev.brigade.events.topics.TopicSpec;
 import dev.brigade.events.topics.Topics;
+import io.quarkus.runtime.configuration.ConfigurationException;
 
 /** The install prefix on every kind of name, its validation, and a name read back from outside. */
 class TopicNamesTest {
@@ -81,5 +84,45 @@ class TopicNamesTest {
                 .hasMessageContaining("BRIGADE_TOPIC_PREFIX").hasMessageContaining("at most " + TopicNames.MAX_LENGTH);
         assertThat(new TopicNames("x".repeat(TopicNames.MAX_LENGTH)).prefix()).hasSize(TopicNames.MAX_LENGTH);
         assertThat(new TopicNames("Team_1-a.").prefix()).isEqualTo("Team_1-a.");
+    }
+
+    @Test
+    void theStationsBeanRefusesABadPrefixAsOneConfigurationLine() {
+        // Given brigade.topics.prefix (BRIGADE_TOPIC_PREFIX) set to a name Kafka cannot hold
+        KafkaTopicsConfig bad = config(Optional.of("team/a"));
+
+        // When a station asks for its names (TopicSetup does at start), then it stops naming the variable, no cause
+        assertThatThrownBy(() -> new KafkaClientsProducer().names(bad)).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("BRIGADE_TOPIC_PREFIX").hasNoCause();
+        assertThat(new KafkaClientsProducer().names(config(Optional.empty()))).isEqualTo(TopicNames.NONE);
+    }
+
+    private static KafkaTopicsConfig config(Optional<String> prefix) {
+        return new KafkaTopicsConfig() {
+            @Override
+            public Optional<String> prefix() {
+                return prefix;
+            }
+
+            @Override
+            public boolean ensure() {
+                return true;
+            }
+
+            @Override
+            public short replicationFactor() {
+                return 1;
+            }
+
+            @Override
+            public Map<String, Integer> partitions() {
+                return Map.of();
+            }
+
+            @Override
+            public Duration timeout() {
+                return Duration.ofSeconds(30);
+            }
+        };
     }
 }
