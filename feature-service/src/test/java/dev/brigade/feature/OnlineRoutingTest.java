@@ -36,6 +36,7 @@ import dev.brigade.feature.service.OnlineFeatureService;
 import dev.brigade.feature.streams.FeatureSetTopology;
 import dev.brigade.feature.streams.FeatureStreams;
 import dev.brigade.feature.streams.ProcessingListener;
+import dev.brigade.platform.kafka.TopicNames;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -104,7 +105,7 @@ class OnlineRoutingTest {
         });
         other.start();
         FeatureStreams.VersionApp here = streams.version("card-activity@1").orElseThrow();
-        KafkaStreams second = new KafkaStreams(FeatureSetTopology.build(FeatureSets.cardActivity(),
+        KafkaStreams second = new KafkaStreams(FeatureSetTopology.build(TopicNames.NONE, FeatureSets.cardActivity(),
                 Clock.systemUTC(), ProcessingListener.NONE), secondInstance(here.applicationId(),
                         other.getAddress().getPort()));
         try {

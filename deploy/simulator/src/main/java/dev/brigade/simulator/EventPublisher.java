@@ -20,9 +20,16 @@ import dev.brigade.events.topics.Topics;
 final class EventPublisher implements AutoCloseable {
 
     private final KafkaProducer<String, SpecificRecord> producer;
+    private final String rawEvents;
+    private final String labels;
 
-    /** @param security the login to a secured cluster (security.protocol, sasl.*, ssl.*); empty for plaintext */
-    EventPublisher(String bootstrapServers, Map<String, String> security) {
+    /**
+     * @param security the login to a secured cluster (security.protocol, sasl.*, ssl.*); empty for plaintext
+     * @param topicPrefix the install prefix of raw-events and labels (BRIGADE_TOPIC_PREFIX)
+     */
+    EventPublisher(String bootstrapServers, Map<String, String> security, String topicPrefix) {
+        this.rawEvents = topicPrefix + Topics.RAW_EVENTS;
+        this.labels = topicPrefix + Topics.LABELS;
         Properties props = new Properties();
         props.putAll(security);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -39,7 +46,7 @@ final class EventPublisher implements AutoCloseable {
         RawEvent raw = RawEvent.newBuilder().setEventId(event.eventId()).setSource(event.source())
                 .setEntityId(event.entityId()).setEventTime(event.eventTime()).setAttributes(attributes)
                 .build();
-        producer.send(new ProducerRecord<>(Topics.RAW_EVENTS, event.entityId(), raw), (metadata, error) -> {
+        producer.send(new ProducerRecord<>(rawEvents, event.entityId(), raw), (metadata, error) -> {
             if (error != null) {
                 onFailure.run();
             }
@@ -49,7 +56,7 @@ final class EventPublisher implements AutoCloseable {
     void label(SimEvent event, Instant labelTime, Runnable onFailure) {
         LabelEvent label = LabelEvent.newBuilder().setEventId(event.eventId()).setEntityId(event.entityId())
                 .setLabel(event.label()).setLabelTime(labelTime).setUseCase(event.useCase()).build();
-        producer.send(new ProducerRecord<>(Topics.LABELS, event.eventId(), label), (metadata, error) -> {
+        producer.send(new ProducerRecord<>(labels, event.eventId(), label), (metadata, error) -> {
             if (error != null) {
                 onFailure.run();
             }

@@ -73,7 +73,7 @@ public final class Simulator implements AutoCloseable {
         }
         this.scoring = config.servingUrl() == null ? null : new ScoringClient(config.servingUrl(),
                 config.scoreTimeout());
-        this.publisher = new EventPublisher(config.bootstrapServers(), config.kafkaSecurity());
+        this.publisher = new EventPublisher(config.bootstrapServers(), config.kafkaSecurity(), config.topicPrefix());
         this.delays = new Random(config.seed() + 99);
     }
 

@@ -16,10 +16,11 @@ import java.util.stream.Stream;
  * @param duration how long to run; zero runs until stopped
  * @param kafkaSecurity the producer's login to a secured cluster (security.protocol, sasl.*, ssl.*), from the
  *                      stations' KAFKA_* variables of the same names; empty for a plaintext broker
+ * @param topicPrefix the install prefix of the topics it writes (BRIGADE_TOPIC_PREFIX, as the stations'), empty
  */
 public record SimulatorConfig(String bootstrapServers, String servingUrl, List<String> useCases, double rate,
         Duration labelDelay, String controlHost, int controlPort, long seed, Duration duration, Duration scoreTimeout,
-        Map<String, String> kafkaSecurity) {
+        Map<String, String> kafkaSecurity, String topicPrefix) {
 
     /** The variables of a producer's login, as deploy/README.md's table names them for the stations. */
     public static final List<String> KAFKA_SECURITY = List.of("KAFKA_SECURITY_PROTOCOL", "KAFKA_SASL_MECHANISM",
@@ -31,7 +32,7 @@ public record SimulatorConfig(String bootstrapServers, String servingUrl, List<S
     public static final List<String> ENVIRONMENT = Stream.concat(Stream.of("KAFKA_BOOTSTRAP_SERVERS",
             "BRIGADE_SERVING_URL", "BRIGADE_SIM_USE_CASES", "BRIGADE_SIM_RATE", "BRIGADE_SIM_LABEL_DELAY_MS",
             "BRIGADE_SIM_CONTROL_HOST", "BRIGADE_SIM_CONTROL_PORT", "BRIGADE_SIM_SEED", "BRIGADE_SIM_DURATION_S",
-            "BRIGADE_SIM_SCORE_TIMEOUT_MS"), KAFKA_SECURITY.stream()).toList();
+            "BRIGADE_SIM_SCORE_TIMEOUT_MS", "BRIGADE_TOPIC_PREFIX"), KAFKA_SECURITY.stream()).toList();
 
     public static SimulatorConfig from(String[] args, Map<String, String> env) {
         Map<String, String> given = new java.util.HashMap<>();
@@ -55,7 +56,7 @@ public record SimulatorConfig(String bootstrapServers, String servingUrl, List<S
                 Duration.ofSeconds(Long.parseLong(value(given, env, "duration-s", "BRIGADE_SIM_DURATION_S", "0"))),
                 Duration.ofMillis(Long.parseLong(value(given, env, "score-timeout-ms", "BRIGADE_SIM_SCORE_TIMEOUT_MS",
                         "1000"))),
-                kafkaSecurity(env));
+                kafkaSecurity(env), value(given, env, "topic-prefix", "BRIGADE_TOPIC_PREFIX", ""));
         if (!given.isEmpty()) {
             throw new IllegalArgumentException("unknown arguments: " + given.keySet());
         }
@@ -63,6 +64,11 @@ public record SimulatorConfig(String bootstrapServers, String servingUrl, List<S
     }
 
     public SimulatorConfig {
+        // the stations' rule (platform's TopicNames), repeated: the simulator is a tool without the platform
+        if (!topicPrefix.matches("[a-zA-Z0-9._-]{0,64}")) {
+            throw new IllegalArgumentException("BRIGADE_TOPIC_PREFIX '" + topicPrefix + "' is not usable in Kafka "
+                    + "topic names: at most 64 letters, digits, '.', '_' and '-'");
+        }
         if (rate <= 0 || rate > 10_000) {
             throw new IllegalArgumentException("rate must be in (0, 10000] events per second, got " + rate);
         }

@@ -138,6 +138,17 @@ class SimulatorTest {
         assertThat(SimulatorConfig.from(new String[0], Map.of()).kafkaSecurity()).isEmpty();
     }
 
+    @Test
+    void writesUnderTheInstallPrefixAndRefusesOneKafkaCannotName() {
+        // Given an install prefix in the stations' variable
+        // Then the simulator takes it, none by default, and refuses characters a topic name cannot hold
+        assertThat(SimulatorConfig.from(new String[0], Map.of("BRIGADE_TOPIC_PREFIX", "team-a.")).topicPrefix())
+                .isEqualTo("team-a.");
+        assertThat(SimulatorConfig.from(new String[0], Map.of()).topicPrefix()).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SimulatorConfig.from(new String[] {
+                "--topic-prefix=team a/"}, Map.of())).hasMessageContaining("BRIGADE_TOPIC_PREFIX");
+    }
+
     private static void createTopics(String bootstrap) throws Exception {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

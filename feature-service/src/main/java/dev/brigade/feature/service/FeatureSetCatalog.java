@@ -23,6 +23,7 @@ import dev.brigade.feature.RegisteredFeatureSet;
 import dev.brigade.feature.mapping.FeatureSetParser;
 import dev.brigade.platform.kafka.KafkaClients;
 import dev.brigade.platform.kafka.TopicReplay;
+import dev.brigade.platform.kafka.TopicNames;
 
 /**
  * Every registered feature-set version: the fold of the feature-sets topic, read from the beginning at start and
@@ -37,13 +38,15 @@ public class FeatureSetCatalog {
     private static final Logger LOG = Logger.getLogger(FeatureSetCatalog.class);
 
     private final KafkaClients clients;
+    private final TopicNames names;
     private final Map<String, RegisteredFeatureSet> byId = new ConcurrentHashMap<>();
     private final List<Consumer<RegisteredFeatureSet>> listeners = new CopyOnWriteArrayList<>();
     private volatile long appliedOffset = -1;
     private volatile TopicReplay<FeatureSetRegistered> replay;
 
-    FeatureSetCatalog(KafkaClients clients) {
+    FeatureSetCatalog(KafkaClients clients, TopicNames names) {
         this.clients = clients;
+        this.names = names;
     }
 
     /** Starts following the topic; returns once the versions present at start are loaded, or the timeout passed. */
@@ -51,7 +54,7 @@ public class FeatureSetCatalog {
         if (replay != null) {
             return;
         }
-        replay = new TopicReplay<>(clients, "feature-service-catalog", Topics.FEATURE_SETS,
+        replay = new TopicReplay<>(clients, "feature-service-catalog", names.topic(Topics.FEATURE_SETS),
                 FeatureSetRegistered.class, this::apply).ownDeadLetters()
                 .onCaughtUp(() -> LOG.infof("Feature-set catalog loaded: %d versions", byId.size())).start();
         try {

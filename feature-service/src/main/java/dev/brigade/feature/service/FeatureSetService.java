@@ -29,6 +29,7 @@ import dev.brigade.feature.RegisteredFeatureSet;
 import dev.brigade.feature.mapping.EventMapper;
 import dev.brigade.feature.mapping.FeatureSetParser;
 import dev.brigade.platform.http.FieldError;
+import dev.brigade.platform.kafka.TopicNames;
 
 /** Registers feature-set versions: validated, immutable, recorded on the feature-sets topic. */
 @ApplicationScoped
@@ -56,11 +57,14 @@ public class FeatureSetService {
     private final FeatureSetCatalog catalog;
     private final KafkaProducer<String, byte[]> producer;
     private final Clock clock;
+    private final TopicNames names;
 
-    FeatureSetService(FeatureSetCatalog catalog, KafkaProducer<String, byte[]> producer, Clock clock) {
+    FeatureSetService(FeatureSetCatalog catalog, KafkaProducer<String, byte[]> producer, Clock clock,
+            TopicNames names) {
         this.catalog = catalog;
         this.producer = producer;
         this.clock = clock;
+        this.names = names;
     }
 
     /** One registration at a time per instance: check, write, then read back. */
@@ -105,7 +109,7 @@ public class FeatureSetService {
 
     private RecordMetadata write(String key, byte[] value) {
         try {
-            return producer.send(new ProducerRecord<>(Topics.FEATURE_SETS, key, value))
+            return producer.send(new ProducerRecord<>(names.topic(Topics.FEATURE_SETS), key, value))
                     .get(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 
 import dev.brigade.events.serde.EventCodec;
 import dev.brigade.feature.config.FeatureServiceConfig;
+import dev.brigade.platform.kafka.TopicNames;
 
 /** Writes accepted intake items to their topic and waits until Kafka acknowledged every one of them. */
 @ApplicationScoped
@@ -25,20 +26,27 @@ public class IntakeService {
 
     private final KafkaProducer<String, byte[]> producer;
     private final FeatureServiceConfig config;
+    private final TopicNames names;
 
-    IntakeService(KafkaProducer<String, byte[]> producer, FeatureServiceConfig config) {
+    IntakeService(KafkaProducer<String, byte[]> producer, FeatureServiceConfig config, TopicNames names) {
         this.producer = producer;
         this.config = config;
+        this.names = names;
     }
 
-    /** For each event, empty when acknowledged, else why not. All sends go out before any wait. */
+    /**
+     * For each event, empty when acknowledged, else why not. All sends go out before any wait.
+     *
+     * @param topic the logical topic ({@code Topics}); the install's name is taken here
+     */
     @SuppressWarnings("unchecked")
     public <T extends SpecificRecord> List<Optional<String>> publish(String topic, List<T> events,
             Function<T, String> key) {
+        String physical = names.topic(topic);
         List<Future<RecordMetadata>> sends = new ArrayList<>(events.size());
         for (T event : events) {
             EventCodec<T> codec = EventCodec.of((Class<T>) event.getClass());
-            sends.add(producer.send(new ProducerRecord<>(topic, key.apply(event), codec.encode(event))));
+            sends.add(producer.send(new ProducerRecord<>(physical, key.apply(event), codec.encode(event))));
         }
         long deadline = System.nanoTime() + config.intake().ackTimeout().toNanos();
         List<Optional<String>> outcomes = new ArrayList<>(sends.size());

@@ -11,6 +11,7 @@ import org.apache.kafka.streams.state.Stores;
 
 import dev.brigade.events.topics.Topics;
 import dev.brigade.feature.FeatureSetDefinition;
+import dev.brigade.platform.kafka.TopicNames;
 
 /**
  * The offline half of the prep station for one feature-set version: the raw events the intake gate accepted in, one
@@ -30,8 +31,10 @@ public final class FeatureSetTopology {
     private FeatureSetTopology() {
     }
 
-    public static Topology build(FeatureSetDefinition set, Clock clock, ProcessingListener listener) {
-        return build(set, clock, listener, Stores.persistentKeyValueStore(HISTORY_STORE), true);
+    /** @param names the install's topic names (TopicNames.NONE for the contract's names) */
+    public static Topology build(TopicNames names, FeatureSetDefinition set, Clock clock,
+            ProcessingListener listener) {
+        return build(names, set, clock, listener, Stores.persistentKeyValueStore(HISTORY_STORE), true);
     }
 
     /**
@@ -39,18 +42,18 @@ public final class FeatureSetTopology {
      * changelog); the feature benchmark also runs an in-memory store without a changelog, to show what the durable
      * state costs over memory.
      */
-    public static Topology build(FeatureSetDefinition set, Clock clock, ProcessingListener listener,
-            KeyValueBytesStoreSupplier history, boolean changelogged) {
+    public static Topology build(TopicNames names, FeatureSetDefinition set, Clock clock,
+            ProcessingListener listener, KeyValueBytesStoreSupplier history, boolean changelogged) {
         Topology topology = new Topology();
         topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
-                Topics.RAW_EVENTS_ACCEPTED);
+                names.topic(Topics.RAW_EVENTS_ACCEPTED));
         topology.addProcessor(PROCESSOR, () -> new FeatureVectorProcessor(set, clock, listener), SOURCE);
         StoreBuilder<KeyValueStore<String, byte[]>> store = Stores.keyValueStoreBuilder(history, Serdes.String(),
                 Serdes.ByteArray());
         topology.addStateStore(changelogged ? store : store.withLoggingDisabled(), PROCESSOR);
-        topology.addSink(VECTORS_SINK, Topics.FEATURE_VECTORS, Serdes.String().serializer(),
+        topology.addSink(VECTORS_SINK, names.topic(Topics.FEATURE_VECTORS), Serdes.String().serializer(),
                 Serdes.ByteArray().serializer(), PROCESSOR);
-        topology.addSink(DEAD_LETTER_SINK, Topics.dlq(Topics.RAW_EVENTS), Serdes.String().serializer(),
+        topology.addSink(DEAD_LETTER_SINK, names.dlq(Topics.RAW_EVENTS), Serdes.String().serializer(),
                 Serdes.ByteArray().serializer(), PROCESSOR);
         return topology;
     }

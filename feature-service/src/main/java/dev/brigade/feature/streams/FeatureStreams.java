@@ -48,6 +48,7 @@ import dev.brigade.feature.service.OnlineFeatureService.LookupException;
 import dev.brigade.feature.service.StationApps;
 import dev.brigade.platform.kafka.KafkaClients;
 import dev.brigade.platform.kafka.KafkaTopicsConfig;
+import dev.brigade.platform.kafka.TopicNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -70,6 +71,7 @@ public class FeatureStreams implements StationApps {
 
     private final FeatureServiceConfig config;
     private final KafkaTopicsConfig topics;
+    private final TopicNames names;
     private final KafkaClients clients;
     private final Clock clock;
     private final MeterRegistry registry;
@@ -82,11 +84,12 @@ public class FeatureStreams implements StationApps {
     private ScheduledExecutorService progress;
     private Admin admin;
 
-    FeatureStreams(FeatureServiceConfig config, KafkaTopicsConfig topics, KafkaClients clients, Clock clock,
-            MeterRegistry registry, ContractMonitor contracts,
+    FeatureStreams(FeatureServiceConfig config, KafkaTopicsConfig topics, TopicNames names, KafkaClients clients,
+            Clock clock, MeterRegistry registry, ContractMonitor contracts,
             @ConfigProperty(name = "quarkus.http.port") int httpPort) {
         this.config = config;
         this.topics = topics;
+        this.names = names;
         this.clients = clients;
         this.clock = clock;
         this.registry = registry;
@@ -100,8 +103,8 @@ public class FeatureStreams implements StationApps {
             return;
         }
         admin = clients.admin("feature-service-admin", Map.of());
-        String applicationId = config.applicationIdPrefix() + "-intake";
-        Topology topology = IntakeTopology.build(
+        String applicationId = intakeApplicationId();
+        Topology topology = IntakeTopology.build(names,
                 new IntakeTopology.Settings(config.maxLabelDelay(), config.joinSweepInterval()), clock,
                 listener(applicationId, null, null));
         intake = start(applicationId, topology);
@@ -118,11 +121,12 @@ public class FeatureStreams implements StationApps {
         if (versions.containsKey(set.id())) {
             return;
         }
-        String applicationId = config.applicationIdPrefix() + "-" + set.name() + "-v" + set.version();
+        String applicationId = names.applicationId(
+                config.applicationIdPrefix() + "-" + set.name() + "-v" + set.version());
         BackfillTracker tracker = new BackfillTracker(set.id(), offsets(OffsetSpec.earliest()),
                 offsets(OffsetSpec.latest()));
         ContractTally contract = contracts.register(set);
-        KafkaStreams streams = start(applicationId, FeatureSetTopology.build(set, clock,
+        KafkaStreams streams = start(applicationId, FeatureSetTopology.build(names, set, clock,
                 listener(applicationId, tracker, contract)));
         versions.put(set.id(), new VersionApp(set, applicationId, streams, tracker, clock.instant()));
         Gauge.builder("brigade.features.backfill.progress", tracker, t -> t.progress().percent() / 100.0)
@@ -140,7 +144,7 @@ public class FeatureStreams implements StationApps {
         Map<String, KafkaStreams.State> states = versions.values().stream()
                 .collect(Collectors.toMap(VersionApp::applicationId, v -> v.streams().state()));
         if (intake != null) {
-            states.put(config.applicationIdPrefix() + "-intake", intake.state());
+            states.put(intakeApplicationId(), intake.state());
         }
         return states;
     }
@@ -208,6 +212,10 @@ public class FeatureStreams implements StationApps {
     }
 
     /** Streams metrics and the replacement of a failed stream thread come with the platform's factory. */
+    private String intakeApplicationId() {
+        return names.applicationId(config.applicationIdPrefix() + "-intake");
+    }
+
     private KafkaStreams start(String applicationId, Topology topology) {
         KafkaStreams streams = clients.streams(applicationId, topology, Map.of(
                 StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2,
@@ -234,7 +242,7 @@ public class FeatureStreams implements StationApps {
         return new ProcessingListener() {
             @Override
             public void processed(String topic, int partition, long offset) {
-                if (tracker != null && Topics.RAW_EVENTS_ACCEPTED.equals(topic)) {
+                if (tracker != null && names.topic(Topics.RAW_EVENTS_ACCEPTED).equals(topic)) {
                     tracker.advance(partition, offset + 1);
                 }
             }
@@ -272,7 +280,7 @@ public class FeatureStreams implements StationApps {
                         .listConsumerGroupOffsets(app.applicationId()).partitionsToOffsetAndMetadata()
                         .get(5, TimeUnit.SECONDS);
                 committed.forEach((tp, offset) -> {
-                    if (offset != null && Topics.RAW_EVENTS_ACCEPTED.equals(tp.topic())) {
+                    if (offset != null && names.topic(Topics.RAW_EVENTS_ACCEPTED).equals(tp.topic())) {
                         app.backfill().advance(tp.partition(), offset.offset());
                     }
                 });
@@ -300,11 +308,12 @@ public class FeatureStreams implements StationApps {
 
     private Map<Integer, Long> offsets(OffsetSpec spec) {
         try {
-            int partitions = admin.describeTopics(List.of(Topics.RAW_EVENTS_ACCEPTED)).allTopicNames()
-                    .get(10, TimeUnit.SECONDS).get(Topics.RAW_EVENTS_ACCEPTED).partitions().size();
+            String accepted = names.topic(Topics.RAW_EVENTS_ACCEPTED);
+            int partitions = admin.describeTopics(List.of(accepted)).allTopicNames()
+                    .get(10, TimeUnit.SECONDS).get(accepted).partitions().size();
             Map<TopicPartition, OffsetSpec> request = new java.util.HashMap<>();
             for (int p = 0; p < partitions; p++) {
-                request.put(new TopicPartition(Topics.RAW_EVENTS_ACCEPTED, p), spec);
+                request.put(new TopicPartition(accepted, p), spec);
             }
             Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> result = admin.listOffsets(request).all()
                     .get(10, TimeUnit.SECONDS);

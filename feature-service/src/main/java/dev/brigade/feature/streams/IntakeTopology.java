@@ -8,6 +8,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 import dev.brigade.events.topics.Topics;
+import dev.brigade.platform.kafka.TopicNames;
 
 /**
  * The part of the prep station that does not depend on a feature-set version, run once per service group:
@@ -47,29 +48,30 @@ public final class IntakeTopology {
     private IntakeTopology() {
     }
 
-    public static Topology build(Settings settings, Clock clock, ProcessingListener listener) {
+    /** @param names the install's topic names (TopicNames.NONE for the contract's names) */
+    public static Topology build(TopicNames names, Settings settings, Clock clock, ProcessingListener listener) {
         Topology topology = new Topology();
         topology.addSource(RAW_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
-                Topics.RAW_EVENTS);
+                names.topic(Topics.RAW_EVENTS));
         topology.addProcessor(RAW_GATE, () -> new RawEventGateProcessor(clock, listener), RAW_SOURCE);
-        topology.addSink(RAW_ACCEPTED, Topics.RAW_EVENTS_ACCEPTED, Serdes.String().serializer(),
+        topology.addSink(RAW_ACCEPTED, names.topic(Topics.RAW_EVENTS_ACCEPTED), Serdes.String().serializer(),
                 Serdes.ByteArray().serializer(), RAW_GATE);
-        topology.addSink(RAW_DEAD_LETTERS, Topics.dlq(Topics.RAW_EVENTS), Serdes.String().serializer(),
+        topology.addSink(RAW_DEAD_LETTERS, names.dlq(Topics.RAW_EVENTS), Serdes.String().serializer(),
                 Serdes.ByteArray().serializer(), RAW_GATE);
 
         topology.addSource(VECTORS_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
-                Topics.FEATURE_VECTORS);
+                names.topic(Topics.FEATURE_VECTORS));
         topology.addSource(LABELS_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
-                Topics.LABELS);
-        topology.addProcessor(JOIN, () -> new LabelJoinProcessor(settings, clock, listener), VECTORS_SOURCE,
+                names.topic(Topics.LABELS));
+        topology.addProcessor(JOIN, () -> new LabelJoinProcessor(names, settings, clock, listener), VECTORS_SOURCE,
                 LABELS_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JOIN_STORE),
                 Serdes.String(), Serdes.ByteArray()), JOIN); // JoinState's bytes: the sweep reads their header
-        topology.addSink(EXAMPLES_SINK, Topics.TRAINING_EXAMPLES, Serdes.String().serializer(),
+        topology.addSink(EXAMPLES_SINK, names.topic(Topics.TRAINING_EXAMPLES), Serdes.String().serializer(),
                 Serdes.ByteArray().serializer(), JOIN);
-        topology.addSink(LABEL_DEAD_LETTERS, Topics.dlq(Topics.LABELS), Serdes.String().serializer(),
+        topology.addSink(LABEL_DEAD_LETTERS, names.dlq(Topics.LABELS), Serdes.String().serializer(),
                 Serdes.ByteArray().serializer(), JOIN);
-        topology.addSink(VECTOR_DEAD_LETTERS, Topics.dlq(Topics.FEATURE_VECTORS), Serdes.String().serializer(),
+        topology.addSink(VECTOR_DEAD_LETTERS, names.dlq(Topics.FEATURE_VECTORS), Serdes.String().serializer(),
                 Serdes.ByteArray().serializer(), JOIN);
         return topology;
     }

@@ -23,6 +23,7 @@ import dev.brigade.events.serde.EventDecodingException;
 import dev.brigade.events.topics.Topics;
 import dev.brigade.feature.RawEventRules;
 import dev.brigade.platform.kafka.DeadLetterHeaders;
+import dev.brigade.platform.kafka.TopicNames;
 
 /**
  * Joins each label to the feature vectors of its event id, whichever arrives first, into one training example per
@@ -48,8 +49,11 @@ final class LabelJoinProcessor implements Processor<String, byte[], String, byte
     /** Where the pass under way goes on (inclusive), or null when no pass is under way. */
     private String sweepFrom;
     private long passStartedAt = Long.MIN_VALUE;
+    /** The install's labels topic: the other source is feature-vectors, and a pending label's dead letter names it. */
+    private final String labels;
 
-    LabelJoinProcessor(IntakeTopology.Settings settings, Clock clock, ProcessingListener listener) {
+    LabelJoinProcessor(TopicNames names, IntakeTopology.Settings settings, Clock clock, ProcessingListener listener) {
+        this.labels = names.topic(Topics.LABELS);
         this.settings = settings;
         this.clock = clock;
         this.listener = listener;
@@ -69,7 +73,7 @@ final class LabelJoinProcessor implements Processor<String, byte[], String, byte
     @Override
     public void process(Record<String, byte[]> record) {
         String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
-        if (Topics.LABELS.equals(topic)) {
+        if (labels.equals(topic)) {
             onLabel(record);
         } else {
             onVector(record);
@@ -201,7 +205,7 @@ final class LabelJoinProcessor implements Processor<String, byte[], String, byte
         RecordHeaders headers = new RecordHeaders();
         DeadLetterHeaders.put(headers, DeadLetterHeaders.REASON, reason);
         DeadLetterHeaders.put(headers, DeadLetterHeaders.CAUSE, "label joined no feature vector");
-        DeadLetterHeaders.source(headers, Topics.LABELS, state.labelPartition, state.labelOffset);
+        DeadLetterHeaders.source(headers, labels, state.labelPartition, state.labelOffset);
         context.forward(new Record<>(state.label.getEventId(), LABELS.encode(state.label), clock.millis(), headers),
                 IntakeTopology.LABEL_DEAD_LETTERS);
         listener.outcome("dead-letter:label");

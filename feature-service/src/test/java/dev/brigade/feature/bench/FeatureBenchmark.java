@@ -59,6 +59,7 @@ import dev.brigade.events.topics.Topics;
 import dev.brigade.feature.FeatureSets;
 import dev.brigade.feature.streams.FeatureSetTopology;
 import dev.brigade.feature.streams.ProcessingListener;
+import dev.brigade.platform.kafka.TopicNames;
 
 /**
  * Prints the prep station's figures on this machine, each next to a baseline measured in the same run:
@@ -377,7 +378,7 @@ public final class FeatureBenchmark {
 
         static ContinuousApp cardActivity(String bootstrap, Path stateDir) throws InterruptedException {
             return new ContinuousApp(bootstrap, stateDir, "bench-card-activity", counter -> FeatureSetTopology.build(
-                    FeatureSets.cardActivity(), Clock.systemUTC(), counting(counter)));
+                    TopicNames.NONE, FeatureSets.cardActivity(), Clock.systemUTC(), counting(counter)));
         }
 
         /**
@@ -387,7 +388,7 @@ public final class FeatureBenchmark {
         static ContinuousApp cardActivityWithoutDurableState(String bootstrap, Path stateDir)
                 throws InterruptedException {
             return new ContinuousApp(bootstrap, stateDir, "bench-card-activity-in-memory",
-                    counter -> FeatureSetTopology.build(FeatureSets.cardActivity(), Clock.systemUTC(),
+                    counter -> FeatureSetTopology.build(TopicNames.NONE, FeatureSets.cardActivity(), Clock.systemUTC(),
                             counting(counter), Stores.inMemoryKeyValueStore(FeatureSetTopology.HISTORY_STORE), false));
         }
 

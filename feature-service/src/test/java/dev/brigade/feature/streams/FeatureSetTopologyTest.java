@@ -34,6 +34,7 @@ import dev.brigade.events.serde.EventCodec;
 import dev.brigade.events.topics.Topics;
 import dev.brigade.feature.FeatureSets;
 import dev.brigade.platform.kafka.DeadLetterHeaders;
+import dev.brigade.platform.kafka.TopicNames;
 
 /** Timelines through one feature-set version's topology: point-in-time correctness, order, lateness. */
 class FeatureSetTopologyTest {
@@ -51,7 +52,8 @@ class FeatureSetTopologyTest {
 
     @BeforeEach
     void startDriver() {
-        startDriver(clock -> FeatureSetTopology.build(FeatureSets.cardActivity(), clock, ProcessingListener.NONE));
+        startDriver(clock -> FeatureSetTopology.build(TopicNames.NONE, FeatureSets.cardActivity(), clock,
+                ProcessingListener.NONE));
     }
 
     private void startDriver(Function<Clock, Topology> topology) {
@@ -250,7 +252,8 @@ class FeatureSetTopologyTest {
         driver.close();
 
         // When the same timeline goes through the topology over an in-memory history without a changelog
-        startDriver(clock -> FeatureSetTopology.build(FeatureSets.cardActivity(), clock, ProcessingListener.NONE,
+        startDriver(clock -> FeatureSetTopology.build(TopicNames.NONE, FeatureSets.cardActivity(), clock,
+                ProcessingListener.NONE,
                 Stores.inMemoryKeyValueStore(FeatureSetTopology.HISTORY_STORE), false));
         Map<String, byte[]> inMemory = vectorBytesOfATimeline();
 

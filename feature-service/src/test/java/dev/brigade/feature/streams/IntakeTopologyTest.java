@@ -33,6 +33,7 @@ import dev.brigade.events.TrainingExample;
 import dev.brigade.events.serde.EventCodec;
 import dev.brigade.events.topics.Topics;
 import dev.brigade.platform.kafka.DeadLetterHeaders;
+import dev.brigade.platform.kafka.TopicNames;
 
 /** The label join in both arrival orders, its dead letters, and the raw-events gate that judges events once. */
 class IntakeTopologyTest {
@@ -63,8 +64,8 @@ class IntakeTopologyTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "intake-topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(IntakeTopology.build(settings, clock, ProcessingListener.NONE), props,
-                clock.instant());
+        driver = new TopologyTestDriver(IntakeTopology.build(TopicNames.NONE, settings, clock, ProcessingListener.NONE),
+                props, clock.instant());
         vectors = driver.createInputTopic(Topics.FEATURE_VECTORS, new StringSerializer(), new ByteArraySerializer());
         labels = driver.createInputTopic(Topics.LABELS, new StringSerializer(), new ByteArraySerializer());
         rawEvents = driver.createInputTopic(Topics.RAW_EVENTS, new StringSerializer(), new ByteArraySerializer());
@@ -279,7 +280,7 @@ class IntakeTopologyTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "later-version-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        try (TopologyTestDriver version = new TopologyTestDriver(FeatureSetTopology.build(
+        try (TopologyTestDriver version = new TopologyTestDriver(FeatureSetTopology.build(TopicNames.NONE,
                 dev.brigade.feature.FeatureSets.cardActivity(), clock, ProcessingListener.NONE), props)) {
             // And it backfills from raw-events.accepted as the gate wrote it
             TestInputTopic<String, byte[]> backfill = version.createInputTopic(Topics.RAW_EVENTS_ACCEPTED,

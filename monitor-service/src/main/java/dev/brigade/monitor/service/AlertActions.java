@@ -35,6 +35,7 @@ import dev.brigade.monitor.client.RegistryClient;
 import dev.brigade.platform.http.ClientAnswers;
 import dev.brigade.platform.kafka.DeadLetters;
 import dev.brigade.platform.kafka.KafkaClients;
+import dev.brigade.platform.kafka.TopicNames;
 
 /**
  * Carries out the actions of committed alerts (consumer group {@code <app id>-actions}, read_committed, offsets
@@ -59,6 +60,7 @@ public class AlertActions {
     private final RegistryView registry;
     private final StationMetrics metrics;
     private final KafkaClients clients;
+    private final TopicNames names;
     private final java.util.Deque<ActionTaken> taken = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile DeadLetters deadLetters;
@@ -66,7 +68,8 @@ public class AlertActions {
     private Thread thread;
 
     AlertActions(Pager pager, @RestClient RegistryClient registryClient, RegistryView registry, StationMetrics metrics,
-            KafkaClients clients) {
+            KafkaClients clients, TopicNames names) {
+        this.names = names;
         this.pager = pager;
         this.registryClient = registryClient;
         this.registry = registry;
@@ -74,12 +77,13 @@ public class AlertActions {
         this.clients = clients;
     }
 
+    /** @param groupId the install's group id ({@link TopicNames#group}) */
     public synchronized void start(String groupId) {
         consumer = clients.consumer(groupId, Map.of(ConsumerConfig.GROUP_ID_CONFIG, groupId,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50));
-        consumer.subscribe(List.of(Topics.ALERTS));
-        deadLetters = new DeadLetters(clients, Topics.dlq(Topics.ALERTS), groupId + "-dead-letters");
+        consumer.subscribe(List.of(names.topic(Topics.ALERTS)));
+        deadLetters = new DeadLetters(clients, names.dlq(Topics.ALERTS), groupId + "-dead-letters");
         running = true;
         thread = new Thread(this::run, "monitor-alert-actions");
         thread.setDaemon(true);

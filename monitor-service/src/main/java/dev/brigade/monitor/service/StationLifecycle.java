@@ -23,6 +23,7 @@ import dev.brigade.platform.kafka.KafkaClients;
 import dev.brigade.platform.kafka.TopicReplay;
 import dev.brigade.platform.kafka.signing.SignatureGate;
 import dev.brigade.platform.kafka.signing.SigningKeys;
+import dev.brigade.platform.kafka.TopicNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -49,13 +50,15 @@ public class StationLifecycle {
     private final KafkaClients clients;
     private final SigningKeys keys;
     private final MeterRegistry meters;
+    private final TopicNames names;
     private final List<TopicReplay<?>> replays = new ArrayList<>();
     private volatile TopicReplay<RegistryEvent> registryReplay;
     private volatile SignatureGate registryGate;
 
     StationLifecycle(MonitorConfig config, RegistryView registry, TrainingRunsView runs, AlertLog alerts,
             MonitorStreams streams, AlertActions actions, KafkaClients clients, SigningKeys keys,
-            MeterRegistry meters) {
+            MeterRegistry meters, TopicNames names) {
+        this.names = names;
         this.config = config;
         this.registry = registry;
         this.runs = runs;
@@ -76,10 +79,10 @@ public class StationLifecycle {
     }
 
     void start(@Observes StartupEvent start) throws InterruptedException {
-        registryGate = SignatureGate.deadLettering(keys.verifier(), Topics.REGISTRY_EVENTS, meters, clients,
-                "monitor-registry-dead-letters").acceptingUnsignedBelow(keys.unsignedHistoryEnd());
+        registryGate = SignatureGate.deadLettering(keys.verifier(), names.topic(Topics.REGISTRY_EVENTS), meters,
+                clients, "monitor-registry-dead-letters").acceptingUnsignedBelow(keys.unsignedHistoryEnd());
         String name = "monitor-replay-" + Topics.REGISTRY_EVENTS;
-        registryReplay = new TopicReplay<>(clients, name, Topics.REGISTRY_EVENTS, RegistryEvent.class,
+        registryReplay = new TopicReplay<>(clients, name, names.topic(Topics.REGISTRY_EVENTS), RegistryEvent.class,
                 registryGate.guard((event, record) -> registry.apply(event), RegistryEvent::getEventId));
         replays.add(registryReplay);
         registryReplay.start();
@@ -92,7 +95,7 @@ public class StationLifecycle {
                     + "meanwhile are picked up as they arrive)", config.catchUpTimeout());
         }
         streams.start();
-        actions.start(config.applicationId() + "-actions");
+        actions.start(names.group(config.applicationId() + "-actions"));
     }
 
     void stop(@Observes ShutdownEvent stop) {
@@ -104,8 +107,9 @@ public class StationLifecycle {
         }
     }
 
+    /** @param topic the logical topic; the replay reads the install's */
     private <T extends SpecificRecord> TopicReplay<T> replay(String topic, Class<T> type, Consumer<T> fold) {
-        TopicReplay<T> replay = TopicReplay.of(clients, "monitor-replay-" + topic, topic, type, fold);
+        TopicReplay<T> replay = TopicReplay.of(clients, "monitor-replay-" + topic, names.topic(topic), type, fold);
         replays.add(replay);
         return replay;
     }

@@ -31,6 +31,7 @@ import dev.brigade.monitor.UseCaseSettings;
 import dev.brigade.monitor.mapping.ObservationCodec;
 import dev.brigade.monitor.service.RegistryView;
 import dev.brigade.monitor.service.StationMetrics;
+import dev.brigade.platform.kafka.TopicNames;
 
 /**
  * The join stage, partitioned by event id (predictions, labels and feature-vectors are all keyed by it, so they
@@ -51,13 +52,16 @@ final class JoinProcessor implements Processor<String, byte[], String, byte[]> {
     private final RegistryView registry;
     private final StationMetrics metrics;
     private final Clock clock;
+    private final TopicNames names;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> served;
     private KeyValueStore<String, byte[]> labels;
     private KeyValueStore<String, byte[]> vectors;
     private KeyValueStore<String, byte[]> expiry;
 
-    JoinProcessor(MonitorTopology.Settings settings, RegistryView registry, StationMetrics metrics, Clock clock) {
+    JoinProcessor(TopicNames names, MonitorTopology.Settings settings, RegistryView registry, StationMetrics metrics,
+            Clock clock) {
+        this.names = names;
         this.settings = settings;
         this.registry = registry;
         this.metrics = metrics;
@@ -77,7 +81,8 @@ final class JoinProcessor implements Processor<String, byte[], String, byte[]> {
     @Override
     public void process(Record<String, byte[]> record) {
         String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
-        switch (topic) {
+        // the install's physical name back to the contract's; another install's topic is no input of this one
+        switch (names.logical(topic).orElse("")) {
             case Topics.PREDICTIONS -> prediction(record);
             case Topics.LABELS -> label(record);
             case Topics.FEATURE_VECTORS -> vector(record);
@@ -280,8 +285,8 @@ final class JoinProcessor implements Processor<String, byte[], String, byte[]> {
     }
 
     private void deadLetter(Record<String, byte[]> record, String topic, RuntimeException e) {
-        LOG.warnf("Refused record on %s to %s: %s", topic, Topics.dlq(topic), e.getMessage());
-        context.forward(Routes.deadLetter(context, record, Topics.dlq(topic), String.valueOf(e.getMessage()), e));
+        LOG.warnf("Refused record on %s to %s: %s", topic, names.dlq(topic), e.getMessage());
+        context.forward(Routes.deadLetter(context, record, names.dlq(topic), String.valueOf(e.getMessage()), e));
         metrics.deadLettered(topic, e.getClass().getSimpleName());
     }
 

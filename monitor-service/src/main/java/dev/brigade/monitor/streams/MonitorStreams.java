@@ -35,6 +35,7 @@ import dev.brigade.monitor.stats.DriftSettings;
 import dev.brigade.monitor.stats.WindowCounts;
 import dev.brigade.platform.kafka.KafkaClients;
 import dev.brigade.platform.kafka.KafkaTopicsConfig;
+import dev.brigade.platform.kafka.TopicNames;
 
 /** Runs the station's Streams application and answers the dashboard's queries from its stores. */
 @ApplicationScoped
@@ -48,11 +49,13 @@ public class MonitorStreams {
     private final RegistryView registry;
     private final StationMetrics metrics;
     private final KafkaClients clients;
+    private final TopicNames names;
     private volatile KafkaStreams streams;
     private boolean started;
 
     MonitorStreams(MonitorConfig config, KafkaTopicsConfig topics, RegistryView registry, StationMetrics metrics,
-            KafkaClients clients) {
+            KafkaClients clients, TopicNames names) {
+        this.names = names;
         this.config = config;
         this.topics = topics;
         this.registry = registry;
@@ -73,11 +76,12 @@ public class MonitorStreams {
                 config.join().skewWait(), config.join().pendingLabelWait(), config.join().sweep(),
                 config.window().maxInputLag(), config.window().worstKept());
         // platform's streams: metrics bound, a failed stream thread replaced (its task restarts from the last commit)
-        KafkaStreams s = clients.streams(config.applicationId(), MonitorTopology.build(settings, registry, metrics,
+        String applicationId = names.applicationId(config.applicationId());
+        KafkaStreams s = clients.streams(applicationId, MonitorTopology.build(names, settings, registry, metrics,
                 Clock.systemUTC(), this::inputLag), properties());
         s.start();
         streams = s;
-        LOG.infof("Monitor streams started (%s, windows of %s)", config.applicationId(), config.window().length());
+        LOG.infof("Monitor streams started (%s, windows of %s)", applicationId, config.window().length());
     }
 
     /** Stops the app; with {@code wipeLocalState} its next start restores every store from the changelogs. */

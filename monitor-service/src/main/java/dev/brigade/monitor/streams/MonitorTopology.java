@@ -19,6 +19,7 @@ import dev.brigade.events.topics.Topics;
 import dev.brigade.monitor.service.RegistryView;
 import dev.brigade.monitor.service.StationMetrics;
 import dev.brigade.monitor.stats.DriftSettings;
+import dev.brigade.platform.kafka.TopicNames;
 
 /**
  * The station's one Kafka Streams application:
@@ -55,8 +56,9 @@ public final class MonitorTopology {
      * @param inputLag records the app still has to read from its inputs; windows close only while it is at most
      *                 {@code settings.maxInputLag()}, so a stall or a backlog never closes a window early
      */
-    public static Topology build(Settings settings, RegistryView registry, StationMetrics metrics, Clock clock,
-            java.util.function.LongSupplier inputLag) {
+    /** @param names the install's topic names (TopicNames.NONE for the contract's names) */
+    public static Topology build(TopicNames names, Settings settings, RegistryView registry, StationMetrics metrics,
+            Clock clock, java.util.function.LongSupplier inputLag) {
         StreamsBuilder builder = new StreamsBuilder();
         for (String store : List.of(SERVED_STORE, LABELS_STORE, VECTORS_STORE, EXPIRY_STORE, OPEN_WINDOWS_STORE,
                 HISTORY_STORE, RULES_STORE, WORST_STORE)) {
@@ -64,10 +66,11 @@ public final class MonitorTopology {
                     Serdes.ByteArray()));
         }
         KStream<String, byte[]> inputs = builder.stream(
-                List.of(Topics.PREDICTIONS, Topics.LABELS, Topics.FEATURE_VECTORS),
+                List.of(names.topic(Topics.PREDICTIONS), names.topic(Topics.LABELS),
+                        names.topic(Topics.FEATURE_VECTORS)),
                 Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("monitor-inputs"));
         KStream<String, byte[]> joined = inputs.process(
-                () -> new JoinProcessor(settings, registry, metrics, clock), Named.as("join"), SERVED_STORE,
+                () -> new JoinProcessor(names, settings, registry, metrics, clock), Named.as("join"), SERVED_STORE,
                 LABELS_STORE, VECTORS_STORE, EXPIRY_STORE);
         // The join emits observations (for the window stage) and dead letters: split on the route header's mark.
         var routes = joined.split(Named.as("join-"))
@@ -78,7 +81,8 @@ public final class MonitorTopology {
         KStream<String, byte[]> observations = routes.get("join-observations")
                 .mapValues(Routes::strip, Named.as("observations-strip"))
                 .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName(OBSERVATIONS));
-        observations.process(() -> new WindowProcessor(settings, registry, metrics, clock, inputLag), Named.as("windows"),
+        observations.process(() -> new WindowProcessor(names, settings, registry, metrics, clock, inputLag),
+                Named.as("windows"),
                 OPEN_WINDOWS_STORE, HISTORY_STORE, RULES_STORE, WORST_STORE)
                 .mapValues(Routes::strip, Named.as("windows-strip"))
                 .to(Routes.extractor(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("windows-sink"));

@@ -49,6 +49,7 @@ import dev.brigade.monitor.stats.CostlyErrors;
 import dev.brigade.monitor.stats.RuleEngine;
 import dev.brigade.monitor.stats.WindowCounts;
 import dev.brigade.monitor.stats.WindowStatistics;
+import dev.brigade.platform.kafka.TopicNames;
 
 /**
  * The window stage, partitioned by use case: adds each observation to the counts of its tumbling window (per model
@@ -82,9 +83,11 @@ final class WindowProcessor implements Processor<String, byte[], String, byte[]>
     /** Event time per use case: the latest observation time seen (each use case has its own clock). */
     private final Map<String, Long> eventTime = new HashMap<>();
     private final LongSupplier inputLag;
+    private final TopicNames names;
 
-    WindowProcessor(MonitorTopology.Settings settings, RegistryView registry, StationMetrics metrics, Clock clock,
-            LongSupplier inputLag) {
+    WindowProcessor(TopicNames names, MonitorTopology.Settings settings, RegistryView registry, StationMetrics metrics,
+            Clock clock, LongSupplier inputLag) {
+        this.names = names;
         this.inputLag = inputLag;
         this.settings = settings;
         this.registry = registry;
@@ -249,7 +252,7 @@ final class WindowProcessor implements Processor<String, byte[], String, byte[]>
                 .setUseCase(uc.name()).setOccurredAt(Instant.ofEpochMilli(wallNow)).setRule(rule.name())
                 .setSeverity(severity(rule)).setOwner(rule.owner()).setPlaybook(rule.playbook())
                 .setAction(action(rule)).setPayload(payload).build();
-        context.forward(Routes.to(Topics.ALERTS, uc.name(), ALERTS.encode(event), wallNow));
+        context.forward(Routes.to(names.topic(Topics.ALERTS), uc.name(), ALERTS.encode(event), wallNow));
         metrics.alert(uc.name(), kind);
     }
 
@@ -287,7 +290,7 @@ final class WindowProcessor implements Processor<String, byte[], String, byte[]>
                 .setWindowStart(Instant.ofEpochMilli(window.windowStart()))
                 .setWindowEnd(Instant.ofEpochMilli(window.windowEnd())).setSeverity(severity(rule))
                 .setRule(rule.name()).setPayload(payload).build();
-        context.forward(Routes.to(Topics.DRIFT_EVENTS, uc.name(), DRIFTS.encode(event), wallNow));
+        context.forward(Routes.to(names.topic(Topics.DRIFT_EVENTS), uc.name(), DRIFTS.encode(event), wallNow));
         LOG.infof("Drift event %s for %s (%s)", event.getEventId(), uc.name(), signal);
     }
 

@@ -28,7 +28,7 @@ public final class DeadLetters implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
 
     /**
-     * @param deadLetterTopic where the letters go ({@code Topics.dlq(source)})
+     * @param deadLetterTopic where the letters go ({@link TopicNames#dlq}: the install's physical name)
      * @param name the client name, e.g. registry-dead-letters
      */
     public DeadLetters(KafkaClients clients, String deadLetterTopic, String name) {

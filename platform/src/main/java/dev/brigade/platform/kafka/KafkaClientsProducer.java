@@ -13,6 +13,7 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.configuration.ConfigurationException;
 import io.smallrye.common.annotation.Identifier;
 
 /**
@@ -35,15 +36,26 @@ public class KafkaClientsProducer {
         return new KafkaClients(settings, meters.isResolvable() ? meters.get() : null);
     }
 
+    /** The install's names; a bad BRIGADE_TOPIC_PREFIX stops the station at start with one line naming it. */
+    @Produces
+    @Singleton
+    TopicNames names(KafkaTopicsConfig topics) {
+        try {
+            return new TopicNames(topics.prefix().orElse(""));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(e.getMessage());
+        }
+    }
+
     /** What every messaging channel starts from: the same client properties and client-id prefix. */
     @Produces
     @Singleton
     @Identifier("default-kafka-broker")
-    Map<String, Object> channelDefaults(KafkaSettings settings,
+    Map<String, Object> channelDefaults(KafkaSettings settings, TopicNames names,
             @ConfigProperty(name = "quarkus.application.name") Optional<String> application) {
         Map<String, Object> props = new HashMap<>(settings.clientProperties());
         settings.clientIdPrefix().ifPresent(prefix -> props.put("client-id-prefix", prefix + "-"));
-        application.ifPresent(name -> props.put(CommonClientConfigs.GROUP_ID_CONFIG, name));
+        application.ifPresent(name -> props.put(CommonClientConfigs.GROUP_ID_CONFIG, names.group(name)));
         return props;
     }
 }

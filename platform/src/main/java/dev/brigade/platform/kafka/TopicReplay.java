@@ -75,7 +75,10 @@ public final class TopicReplay<T extends SpecificRecord> implements AutoCloseabl
     private DeadLetters deadLetters;
     private Set<String> deadLettered = Set.of();
 
-    /** @param name the client and thread name, e.g. monitor-replay-alerts */
+    /**
+     * @param name the client and thread name, e.g. monitor-replay-alerts
+     * @param topic the physical name ({@link TopicNames#topic}); its dead letters go to that name's {@code .dlq}
+     */
     public TopicReplay(KafkaClients clients, String name, String topic, Class<T> type, Fold<T> fold) {
         this.clients = clients;
         this.topic = topic;

@@ -9,6 +9,7 @@ import dev.brigade.events.topics.Topics;
 import dev.brigade.platform.kafka.KafkaClients;
 import dev.brigade.platform.kafka.signing.SignatureGate;
 import dev.brigade.platform.kafka.signing.SigningKeys;
+import dev.brigade.platform.kafka.TopicNames;
 import dev.brigade.registry.service.RegistryMetrics;
 import dev.brigade.registry.service.RegistryState;
 import io.micrometer.core.instrument.Gauge;
@@ -27,9 +28,12 @@ public class RegistryReplay {
     private final KafkaClients clients;
     private final MeterRegistry meters;
     private final SigningKeys keys;
+    private final TopicNames names;
     private volatile RegistryLogReader reader;
 
-    RegistryReplay(RegistryMetrics metrics, MeterRegistry meters, KafkaClients clients, SigningKeys keys) {
+    RegistryReplay(RegistryMetrics metrics, MeterRegistry meters, KafkaClients clients, SigningKeys keys,
+            TopicNames names) {
+        this.names = names;
         this.metrics = metrics;
         this.clients = clients;
         this.meters = meters;
@@ -47,9 +51,10 @@ public class RegistryReplay {
      * (BRIGADE_SIGNING_TRUSTED_CERTS named in one line).
      */
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 10) StartupEvent start) {
-        SignatureGate signatures = SignatureGate.counting(keys.verifier(), Topics.REGISTRY_EVENTS, meters)
+        SignatureGate signatures = SignatureGate.counting(keys.verifier(), names.topic(Topics.REGISTRY_EVENTS), meters)
                 .acceptingUnsignedBelow(keys.unsignedHistoryEnd());
-        RegistryLogReader started = new RegistryLogReader(clients, Topics.REGISTRY_EVENTS, true, signatures, metrics);
+        RegistryLogReader started = new RegistryLogReader(clients, names.topic(Topics.REGISTRY_EVENTS), true,
+                signatures, metrics);
         started.start();
         reader = started;
     }

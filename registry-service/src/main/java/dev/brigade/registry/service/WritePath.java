@@ -23,6 +23,7 @@ import dev.brigade.events.topics.Topics;
 import dev.brigade.platform.kafka.KafkaClients;
 import dev.brigade.platform.kafka.signing.RecordSigner;
 import dev.brigade.platform.kafka.signing.SigningKeys;
+import dev.brigade.platform.kafka.TopicNames;
 import dev.brigade.registry.RegistryChange;
 import dev.brigade.registry.config.RegistryConfig;
 import dev.brigade.registry.listener.RegistryLogReader;
@@ -46,11 +47,14 @@ public class WritePath {
     private final RegistryReplay replay;
     private final KafkaClients clients;
     private final SigningKeys keys;
+    private final TopicNames names;
     private final ReentrantLock writeLock = new ReentrantLock(true);
     private final Clock clock = Clock.systemUTC();
     private volatile RegistryWriter writer;
 
-    WritePath(RegistryConfig config, RegistryReplay replay, KafkaClients clients, SigningKeys keys) {
+    WritePath(RegistryConfig config, RegistryReplay replay, KafkaClients clients, SigningKeys keys,
+            TopicNames names) {
+        this.names = names;
         this.config = config;
         this.replay = replay;
         this.clients = clients;
@@ -73,7 +77,8 @@ public class WritePath {
 
     /** After the replay started (PLATFORM_BEFORE + 10). */
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 20) StartupEvent start) {
-        writer = new RegistryWriter(clients, Topics.REGISTRY_EVENTS, config.writerId(), config.writeTimeout(),
+        writer = new RegistryWriter(clients, names.topic(Topics.REGISTRY_EVENTS),
+                names.transactionalId(config.writerId()), config.writeTimeout(),
                 keys.signer());
     }
 

@@ -19,6 +19,7 @@ import dev.brigade.platform.kafka.KafkaClients;
 import dev.brigade.platform.kafka.TopicReplay;
 import dev.brigade.platform.kafka.signing.SignatureGate;
 import dev.brigade.platform.kafka.signing.SigningKeys;
+import dev.brigade.platform.kafka.TopicNames;
 import dev.brigade.serving.RegistryChange;
 import dev.brigade.serving.UseCaseState;
 import dev.brigade.serving.mapping.RegistryEventMapper;
@@ -63,14 +64,14 @@ public class RegistryFollower {
     private boolean handingOver;
 
     /** Without trusted certificates the service stops here, naming BRIGADE_SIGNING_TRUSTED_CERTS in one line. */
-    RegistryFollower(KafkaClients clients, ModelStore models, ServingMetrics metrics, SigningKeys keys,
-            MeterRegistry meters) {
+    RegistryFollower(KafkaClients clients, TopicNames names, ModelStore models, ServingMetrics metrics,
+            SigningKeys keys, MeterRegistry meters) {
         this.models = models;
         this.metrics = metrics;
         this.keys = keys;
-        this.gate = SignatureGate.deadLettering(keys.verifier(), Topics.REGISTRY_EVENTS, meters, clients,
+        this.gate = SignatureGate.deadLettering(keys.verifier(), names.topic(Topics.REGISTRY_EVENTS), meters, clients,
                 NAME + "-dead-letters").acceptingUnsignedBelow(keys.unsignedHistoryEnd());
-        this.replay = new TopicReplay<>(clients, NAME, Topics.REGISTRY_EVENTS,
+        this.replay = new TopicReplay<>(clients, NAME, names.topic(Topics.REGISTRY_EVENTS),
                 RegistryEvent.class, gate.guard(this::apply, RegistryEvent::getEventId)).onCaughtUp(this::caughtUpNow);
     }
 

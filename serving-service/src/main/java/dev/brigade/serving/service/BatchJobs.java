@@ -20,6 +20,7 @@ import org.jboss.logging.Logger;
 
 import dev.brigade.platform.http.FieldError;
 import dev.brigade.platform.kafka.KafkaClients;
+import dev.brigade.platform.kafka.TopicNames;
 import dev.brigade.serving.BatchJob;
 import dev.brigade.serving.Deployment;
 import dev.brigade.serving.LoadedModel;
@@ -51,11 +52,12 @@ public class BatchJobs {
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final AtomicInteger running = new AtomicInteger();
 
-    BatchJobs(ModelStore models, ScorePublisher scores, BatchConfig config, KafkaClients clients) {
+    BatchJobs(ModelStore models, ScorePublisher scores, BatchConfig config, KafkaClients clients,
+            TopicNames names) {
         this.models = models;
         this.config = config;
         this.clock = Clock.systemUTC();
-        this.scan = new JobScan(clients, scores, config.jobs(), clock);
+        this.scan = new JobScan(clients, names, scores, config.jobs(), clock);
         AtomicInteger n = new AtomicInteger();
         this.runner = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "batch-job-" + n.incrementAndGet());

@@ -17,6 +17,7 @@ import dev.brigade.events.serde.EventCodec;
 import dev.brigade.events.topics.Topics;
 import dev.brigade.platform.kafka.KafkaClients;
 import dev.brigade.platform.kafka.TopicScan;
+import dev.brigade.platform.kafka.TopicNames;
 import dev.brigade.serving.ScoreAnswer;
 import dev.brigade.serving.config.BatchConfig;
 import dev.brigade.serving.mapping.ScoreMapper;
@@ -33,12 +34,14 @@ final class JobScan {
     private static final EventCodec<FeatureVector> CODEC = EventCodec.of(FeatureVector.class);
 
     private final KafkaClients clients;
+    private final TopicNames names;
     private final ScorePublisher scores;
     private final BatchConfig.Jobs config;
     private final Clock clock;
 
-    JobScan(KafkaClients clients, ScorePublisher scores, BatchConfig.Jobs config, Clock clock) {
+    JobScan(KafkaClients clients, TopicNames names, ScorePublisher scores, BatchConfig.Jobs config, Clock clock) {
         this.clients = clients;
+        this.names = names;
         this.scores = scores;
         this.config = config;
         this.clock = clock;
@@ -51,7 +54,8 @@ final class JobScan {
         Set<String> seen = new HashSet<>();
         long[] lastLog = {System.nanoTime()};
         try (TopicScan scan = TopicScan.open(clients, "serving-batch-job-" + job.id, Map.of())) {
-            List<TopicScan.Range> ranges = scan.wholeTopic(Topics.FEATURE_VECTORS, Duration.ofSeconds(30));
+            List<TopicScan.Range> ranges = scan.wholeTopic(names.topic(Topics.FEATURE_VECTORS),
+                    Duration.ofSeconds(30));
             job.total = ranges.stream().mapToLong(TopicScan.Range::size).sum();
             scan.read(ranges, job.cancelled::get, record -> accept(job, record, seen, inFlight), scanned -> {
                 job.scanned = scanned;

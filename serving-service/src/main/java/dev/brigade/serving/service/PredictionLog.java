@@ -21,6 +21,7 @@ import org.jboss.logging.Logger;
 
 import dev.brigade.events.topics.Topics;
 import dev.brigade.platform.kafka.KafkaClients;
+import dev.brigade.platform.kafka.TopicNames;
 import dev.brigade.serving.LogRateLimit;
 import dev.brigade.serving.Prediction;
 import dev.brigade.serving.config.ServingConfig;
@@ -49,6 +50,7 @@ public class PredictionLog {
     private static final Logger LOG = Logger.getLogger(PredictionLog.class);
 
     private final ServingConfig config;
+    private final String topic;
     private final ServingMetrics metrics;
     private final KafkaProducer<String, byte[]> producer;
     private final AutoCloseable producerMetrics;
@@ -59,8 +61,10 @@ public class PredictionLog {
     private volatile boolean running = true;
     private final Thread sender;
 
-    PredictionLog(KafkaClients clients, ServingConfig config, ServingMetrics metrics, MeterRegistry registry) {
+    PredictionLog(KafkaClients clients, TopicNames names, ServingConfig config, ServingMetrics metrics,
+            MeterRegistry registry) {
         this.config = config;
+        this.topic = names.topic(Topics.PREDICTIONS);
         this.metrics = metrics;
         // Idempotent with acks=all, as every platform producer.
         this.producer = clients.producer("serving-predictions", Map.of(
@@ -149,7 +153,7 @@ public class PredictionLog {
     /** The prediction's record, or null when the contract cannot carry it: then it is counted and logged as dropped. */
     private ProducerRecord<String, byte[]> encode(Prediction prediction) {
         try {
-            return new ProducerRecord<>(Topics.PREDICTIONS, prediction.eventId(), PredictionMapper.toBytes(prediction));
+            return new ProducerRecord<>(topic, prediction.eventId(), PredictionMapper.toBytes(prediction));
         } catch (RuntimeException e) {
             // Not the contract's (a value type or status it has no symbol for; FeatureWire already maps unknown
             // statuses to MISSING, so this is the last guard): counted and logged, the sender goes on.

@@ -18,6 +18,7 @@ import dev.brigade.events.serde.EventDecodingException;
 import dev.brigade.events.topics.Topics;
 import dev.brigade.platform.kafka.KafkaClients;
 import dev.brigade.platform.kafka.TopicScan;
+import dev.brigade.platform.kafka.TopicNames;
 import dev.brigade.training.DataContract;
 import dev.brigade.training.InputFeature;
 import dev.brigade.training.InputType;
@@ -31,11 +32,13 @@ import dev.brigade.training.service.TrainingFailedException;
 public class FeatureSetCatalog {
 
     private final KafkaClients clients;
+    private final TopicNames names;
     private final Duration timeout;
     private final EventCodec<FeatureSetRegistered> codec = EventCodec.of(FeatureSetRegistered.class);
 
-    public FeatureSetCatalog(KafkaClients clients, Duration timeout) {
+    public FeatureSetCatalog(KafkaClients clients, TopicNames names, Duration timeout) {
         this.clients = clients;
+        this.names = names;
         this.timeout = timeout;
     }
 
@@ -49,8 +52,8 @@ public class FeatureSetCatalog {
         AtomicReference<Definition> found = new AtomicReference<>();
         try {
             // A version not read within the timeout is as good as not registered: the run fails saying so
-            TopicScan.readAll(clients, "training-service-feature-sets", Topics.FEATURE_SETS, Map.of(), timeout,
-                    record -> {
+            TopicScan.readAll(clients, "training-service-feature-sets", names.topic(Topics.FEATURE_SETS), Map.of(),
+                    timeout, record -> {
                         if (found.get() != null || !key.equals(record.key())) {
                             return;
                         }

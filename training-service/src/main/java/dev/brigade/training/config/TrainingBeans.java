@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
 import dev.brigade.platform.kafka.KafkaClients;
+import dev.brigade.platform.kafka.TopicNames;
 import dev.brigade.training.EvaluationSettings;
 import dev.brigade.training.client.FeatureSetCatalog;
 import dev.brigade.training.service.DatasetReader;
@@ -15,14 +16,14 @@ public class TrainingBeans {
 
     @Produces
     @ApplicationScoped
-    FeatureSetCatalog featureSetCatalog(TrainingConfig config, KafkaClients clients) {
-        return new FeatureSetCatalog(clients, config.dataset().readTimeout());
+    FeatureSetCatalog featureSetCatalog(TrainingConfig config, KafkaClients clients, TopicNames names) {
+        return new FeatureSetCatalog(clients, names, config.dataset().readTimeout());
     }
 
     @Produces
     @ApplicationScoped
-    DatasetReader datasetReader(TrainingConfig config, KafkaClients clients) {
-        return new DatasetReader(clients, config.dataset().readTimeout());
+    DatasetReader datasetReader(TrainingConfig config, KafkaClients clients, TopicNames names) {
+        return new DatasetReader(clients, names, config.dataset().readTimeout());
     }
 
     @Produces

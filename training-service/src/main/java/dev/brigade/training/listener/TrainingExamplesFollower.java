@@ -10,6 +10,7 @@ import dev.brigade.events.serde.FiniteNumbers;
 import dev.brigade.events.topics.Topics;
 import dev.brigade.platform.kafka.KafkaClients;
 import dev.brigade.platform.kafka.TopicReplay;
+import dev.brigade.platform.kafka.TopicNames;
 import dev.brigade.training.config.TrainingConfig;
 import dev.brigade.training.service.ExampleTally;
 import io.quarkus.runtime.ShutdownEvent;
@@ -26,11 +27,13 @@ public class TrainingExamplesFollower {
 
     private final ExampleTally tally = new ExampleTally();
     private final KafkaClients clients;
+    private final TopicNames names;
     private final boolean tallying;
     private TopicReplay<TrainingExample> replay;
 
-    TrainingExamplesFollower(KafkaClients clients, TrainingConfig config) {
+    TrainingExamplesFollower(KafkaClients clients, TopicNames names, TrainingConfig config) {
         this.clients = clients;
+        this.names = names;
         this.tallying = config.newData().enabled();
     }
 
@@ -41,7 +44,8 @@ public class TrainingExamplesFollower {
     }
 
     void start(@Observes StartupEvent event) {
-        replay = new TopicReplay<>(clients, "training-service-example-tally", Topics.TRAINING_EXAMPLES,
+        replay = new TopicReplay<>(clients, "training-service-example-tally",
+                names.topic(Topics.TRAINING_EXAMPLES),
                 TrainingExample.class, (example, record) -> {
                     String nonFinite = FiniteNumbers.firstNonFinite(example);
                     if (nonFinite != null) {

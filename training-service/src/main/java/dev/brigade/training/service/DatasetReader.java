@@ -19,6 +19,7 @@ import dev.brigade.events.serde.EventDecodingException;
 import dev.brigade.events.topics.Topics;
 import dev.brigade.platform.kafka.KafkaClients;
 import dev.brigade.platform.kafka.TopicScan;
+import dev.brigade.platform.kafka.TopicNames;
 import dev.brigade.training.Dataset;
 import dev.brigade.training.DatasetRange;
 import dev.brigade.training.Example;
@@ -34,11 +35,13 @@ import dev.brigade.training.mapping.ExampleMapper;
 public class DatasetReader {
 
     private final KafkaClients clients;
+    private final TopicNames names;
     private final Duration timeout;
     private final EventCodec<TrainingExample> codec = EventCodec.of(TrainingExample.class);
 
-    public DatasetReader(KafkaClients clients, Duration timeout) {
+    public DatasetReader(KafkaClients clients, TopicNames names, Duration timeout) {
         this.clients = clients;
+        this.names = names;
         this.timeout = timeout;
     }
 
@@ -52,7 +55,7 @@ public class DatasetReader {
     public Dataset read(String useCase, String featureSet, int featureSetVersion, List<InputFeature> inputs,
             Instant cutoff, Map<Integer, Long> previousEnd, Consumer<TrainingExample> observer) {
         try (TopicScan scan = open()) {
-            List<DatasetRange> ranges = scan.wholeTopic(Topics.TRAINING_EXAMPLES, timeout).stream()
+            List<DatasetRange> ranges = scan.wholeTopic(names.topic(Topics.TRAINING_EXAMPLES), timeout).stream()
                     .map(r -> new DatasetRange(r.partition().topic(), r.partition().partition(), r.from(), r.to()))
                     .toList();
             return read(scan, ranges, useCase, featureSet, featureSetVersion, inputs, cutoff, previousEnd,
@@ -65,6 +68,11 @@ public class DatasetReader {
     /** Reads exactly the given ranges again: how a recorded run is reproduced. */
     public Dataset reread(List<DatasetRange> ranges, String useCase, String featureSet, int featureSetVersion,
             List<InputFeature> inputs, Instant cutoff) {
+        // recorded ranges name their topic: read only this install's examples, whatever a record says
+        String examples = names.topic(Topics.TRAINING_EXAMPLES);
+        ranges.stream().filter(r -> !examples.equals(r.topic())).findFirst().ifPresent(r -> {
+            throw new TrainingFailedException("a dataset range names " + r.topic() + ", not " + examples);
+        });
         try (TopicScan scan = open()) {
             return read(scan, ranges, useCase, featureSet, featureSetVersion, inputs, cutoff, Map.of(),
                     example -> {

@@ -24,6 +24,7 @@ import dev.brigade.events.serde.EventDecodingException;
 import dev.brigade.events.topics.Topics;
 import dev.brigade.platform.kafka.KafkaClients;
 import dev.brigade.platform.kafka.TopicScan;
+import dev.brigade.platform.kafka.TopicNames;
 import dev.brigade.training.DatasetRange;
 import dev.brigade.training.EpochProgress;
 import dev.brigade.training.RunRecord;
@@ -44,11 +45,11 @@ public class RunHistory {
 
     /** Reads the topic from its start up to the end offsets taken now and folds the events per run. */
     void load(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 1) StartupEvent start, RunStore store,
-            TrainingConfig config, KafkaClients clients) {
+            TrainingConfig config, KafkaClients clients, TopicNames names) {
         EventCodec<TrainingRunEvent> codec = EventCodec.of(TrainingRunEvent.class);
         List<TrainingRunEvent> events = new ArrayList<>();
-        boolean read = TopicScan.readAll(clients, "training-service-run-history", Topics.TRAINING_RUNS, Map.of(),
-                config.dataset().readTimeout(), record -> {
+        boolean read = TopicScan.readAll(clients, "training-service-run-history", names.topic(Topics.TRAINING_RUNS),
+                Map.of(), config.dataset().readTimeout(), record -> {
                     try {
                         events.add(codec.decode(record.value()));
                     } catch (EventDecodingException e) {

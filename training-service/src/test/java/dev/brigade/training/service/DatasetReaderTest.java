@@ -23,6 +23,7 @@ import dev.brigade.events.topics.TopicProvisioner;
 import dev.brigade.events.topics.Topics;
 import dev.brigade.platform.kafka.KafkaClients;
 import dev.brigade.platform.kafka.KafkaSettings;
+import dev.brigade.platform.kafka.TopicNames;
 import dev.brigade.training.Dataset;
 import dev.brigade.training.DatasetRange;
 import dev.brigade.training.Example;
@@ -71,7 +72,7 @@ class DatasetReaderTest {
         Instant cutoff = T0.plus(Duration.ofDays(1));
 
         // When read for use case "mine"
-        DatasetReader reader = new DatasetReader(clients, Duration.ofSeconds(30));
+        DatasetReader reader = new DatasetReader(clients, TopicNames.NONE, Duration.ofSeconds(30));
         Dataset dataset = reader.read("mine", set, 1, INPUTS, cutoff, Map.of(), example -> {
         });
 
@@ -108,6 +109,18 @@ class DatasetReaderTest {
         });
         assertThat(next.rows()).hasSize(6);
         assertThat(next.newExamples()).isEqualTo(1);
+    }
+
+    @Test
+    void aReReadRefusesRangesOfAnotherInstallsTopic() {
+        // Given the reader of an install prefixed "a." and a recorded range naming install b's examples
+        DatasetReader reader = new DatasetReader(clients, new TopicNames("a."), Duration.ofSeconds(30));
+        List<DatasetRange> foreign = List.of(new DatasetRange("b." + Topics.TRAINING_EXAMPLES, 0, 0, 10));
+
+        // When it is read again, then it is refused before anything is read, naming both topics
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> reader.reread(foreign, "mine", "fs", 1, INPUTS,
+                T0)).isInstanceOf(TrainingFailedException.class)
+                .hasMessageContaining("b.training-examples").hasMessageContaining("a.training-examples");
     }
 
     /** Event ids without the feature-set prefix that keeps runs of this test apart. */
