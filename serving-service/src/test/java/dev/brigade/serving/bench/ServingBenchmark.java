@@ -80,6 +80,8 @@ public final class ServingBenchmark {
         try (KafkaBroker broker = KafkaBroker.builder().dataDir(work.resolve("kafka"))
                 .logFile(work.resolve("broker.log")).build().start()) {
             String bootstrap = broker.bootstrapServers();
+            // The fixtures send their signed registry events to the configured broker, as in the tests: this one.
+            System.setProperty("kafka.bootstrap.servers", bootstrap);
             try (Admin admin = new KafkaClients(new KafkaSettings(Map.of("bootstrap.servers", bootstrap)))
                     .admin("serving-bench-topics", Map.of())) {
                 new TopicProvisioner(admin, (short) 1, Duration.ofSeconds(30)).ensure(TopicCatalog.all());
