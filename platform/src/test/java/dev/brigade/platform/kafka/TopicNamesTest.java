@@ -3,7 +3,6 @@ package dev.brigade.platform.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -89,40 +88,11 @@ class TopicNamesTest {
     @Test
     void theStationsBeanRefusesABadPrefixAsOneConfigurationLine() {
         // Given brigade.topics.prefix (BRIGADE_TOPIC_PREFIX) set to a name Kafka cannot hold
-        KafkaTopicsConfig bad = config(Optional.of("team/a"));
+        KafkaTopicsConfig bad = TopicsSettings.withPrefix(Optional.of("team/a"));
 
         // When a station asks for its names (TopicSetup does at start), then it stops naming the variable, no cause
         assertThatThrownBy(() -> new KafkaClientsProducer().names(bad)).isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("BRIGADE_TOPIC_PREFIX").hasNoCause();
-        assertThat(new KafkaClientsProducer().names(config(Optional.empty()))).isEqualTo(TopicNames.NONE);
-    }
-
-    private static KafkaTopicsConfig config(Optional<String> prefix) {
-        return new KafkaTopicsConfig() {
-            @Override
-            public Optional<String> prefix() {
-                return prefix;
-            }
-
-            @Override
-            public boolean ensure() {
-                return true;
-            }
-
-            @Override
-            public short replicationFactor() {
-                return 1;
-            }
-
-            @Override
-            public Map<String, Integer> partitions() {
-                return Map.of();
-            }
-
-            @Override
-            public Duration timeout() {
-                return Duration.ofSeconds(30);
-            }
-        };
+        assertThat(new KafkaClientsProducer().names(TopicsSettings.withPrefix(Optional.empty()))).isEqualTo(TopicNames.NONE);
     }
 }

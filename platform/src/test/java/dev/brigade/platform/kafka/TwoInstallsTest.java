@@ -76,7 +76,7 @@ class TwoInstallsTest {
     }
 
     private static void setUp(TopicNames names) {
-        new TopicSetup().ensureTopics(null, new DefaultTopics(), names, clients, "two-installs-test");
+        new TopicSetup().ensureTopics(null, TopicsSettings.withPrefix(Optional.empty()), names, clients, "two-installs-test");
     }
 
     private static List<String> replay(TopicNames names) {
@@ -109,31 +109,4 @@ class TwoInstallsTest {
     }
 
     /** The settings a station starts with by default: ensure, one replica, the catalogue's partitions. */
-    private static final class DefaultTopics implements KafkaTopicsConfig {
-
-        @Override
-        public Optional<String> prefix() {
-            return Optional.empty();
-        }
-
-        @Override
-        public boolean ensure() {
-            return true;
-        }
-
-        @Override
-        public short replicationFactor() {
-            return 1;
-        }
-
-        @Override
-        public Map<String, Integer> partitions() {
-            return Map.of();
-        }
-
-        @Override
-        public Duration timeout() {
-            return Duration.ofSeconds(30);
-        }
-    }
 }
