@@ -34,7 +34,6 @@ public class KafkaLoginCheck {
     private static final Logger LOG = Logger.getLogger(KafkaLoginCheck.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-
     void check(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE - 1) StartupEvent start, KafkaClients clients) {
         Object protocol = clients.settings().clientProperties().getOrDefault(
                 CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "PLAINTEXT");
