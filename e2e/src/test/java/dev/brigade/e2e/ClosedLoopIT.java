@@ -90,17 +90,8 @@ class ClosedLoopIT {
         // drifted orders among 55,000, and its network did not beat its linear baseline on the drifted holdout.
         int rate = Integer.getInteger("brigade.loop.rate", 60);
         int driftWindows = Integer.getInteger("brigade.loop.drift-windows", 5);
-        String spec = Files.readString(Platform.repoRoot().resolve("use-cases/" + USE_CASE + ".yaml"))
-                .replaceAll("(?m)^(  minNewLabelledExamples: ).*$", "$1" + "3000")
-                .replaceAll("(?m)^(  cooldown: ).*$", "$1" + "20s")
-                .replaceAll("(?m)^(  maxRunsPerDay: ).*$", "$1" + "50")
-                .replaceAll("(?m)^( +bake: ).*$", "$1" + "5s")
-                .replaceAll("(?m)^(    minSamples: ).*$", "$1" + "200")
-                .replaceAll("(?m)^(    persistence: ).*$", "$1" + "2")
-                .replaceAll(DISTANCE_DRIFT_PERSISTENCE + "2", "$1" + driftWindows)
-                .replace("maxEpochs: 30", "maxEpochs: 8")
-                .replaceAll("(metric: p99LatencyMs\\s+when: above\\s+threshold: )50", "$1" + "1000");
-        assertThat(spec).contains("threshold: 1000").containsPattern(DISTANCE_DRIFT_PERSISTENCE + driftWindows);
+        String spec = shortLoopSpec(Files.readString(Platform.repoRoot().resolve("use-cases/" + USE_CASE + ".yaml")),
+                driftWindows);
         Http.Answer registered = Http.put(platform.url(Platform.REGISTRY) + "/v1/use-cases/" + USE_CASE,
                 "application/yaml", spec, "rita", "rita-local");
         assertThat(registered.status()).as(registered.body()).isEqualTo(201);
@@ -227,6 +218,27 @@ class ClosedLoopIT {
                 DashboardMetrics.names(Platform.repoRoot().resolve(DashboardMetrics.DASHBOARD)).size(), missing);
         assertThat(missing).as("dashboard metrics no service exposes after a whole loop")
                 .isSubsetOf(DashboardMetrics.ABSENT_UNTIL.keySet());
+    }
+
+    /**
+     * delivery-eta's spec with the local loop's short policy (see the test's Given): 3000 new examples, 20 s
+     * cooldown, 5 s bakes, alert rules over 200 samples held for 2 windows and the distance drift for
+     * {@code driftWindows}, 8 epochs, the latency rule at 1 s.
+     */
+    static String shortLoopSpec(String spec, int driftWindows) {
+        String shortened = spec
+                .replaceAll("(?m)^(  minNewLabelledExamples: ).*$", "$1" + "3000")
+                .replaceAll("(?m)^(  cooldown: ).*$", "$1" + "20s")
+                .replaceAll("(?m)^(  maxRunsPerDay: ).*$", "$1" + "50")
+                .replaceAll("(?m)^( +bake: ).*$", "$1" + "5s")
+                .replaceAll("(?m)^(    minSamples: ).*$", "$1" + "200")
+                .replaceAll("(?m)^(    persistence: ).*$", "$1" + "2")
+                .replaceAll(DISTANCE_DRIFT_PERSISTENCE + "2", "$1" + driftWindows)
+                .replace("maxEpochs: 30", "maxEpochs: 8")
+                .replaceAll("(metric: p99LatencyMs\\s+when: above\\s+threshold: )50", "$1" + "1000");
+        assertThat(shortened).contains("threshold: 1000")
+                .containsPattern(DISTANCE_DRIFT_PERSISTENCE + driftWindows);
+        return shortened;
     }
 
     /**

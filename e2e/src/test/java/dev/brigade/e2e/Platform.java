@@ -3,6 +3,7 @@ package dev.brigade.e2e;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,9 +49,17 @@ public final class Platform implements AutoCloseable {
     private final KafkaCluster cluster;
     private final SigningKeys signing;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    /** With replicas: every instance of a station, the first one also in {@link #services}. */
+    private final Map<String, List<ServiceProcess>> instances = new LinkedHashMap<>();
+    private final Map<String, ServiceFront> fronts = new LinkedHashMap<>();
     private final Map<String, Map<String, String>> stationEnv = new HashMap<>();
 
     private Platform(String testName, List<String> names, Map<String, String> extraEnv, boolean secured) {
+        this(testName, names, extraEnv, secured, 1);
+    }
+
+    private Platform(String testName, List<String> names, Map<String, String> extraEnv, boolean secured,
+            int replicas) {
         this.root = repoRoot().resolve("e2e/target/platform/" + testName);
         deleteRecursively(root);
         if (secured) {
@@ -69,6 +78,15 @@ public final class Platform implements AutoCloseable {
         for (String name : names) {
             ports.put(name, freePort());
         }
+        if (replicas > 1) {
+            // Each station is reached through its front (a Service), never through one instance.
+            for (String name : names) {
+                ServiceFront front = new ServiceFront(name, () -> instances.get(name).stream()
+                        .map(ServiceProcess::url).toList());
+                fronts.put(name, front);
+                ports.put(name, URI.create(front.url()).getPort());
+            }
+        }
         Map<String, String> env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers());
         env.put("BRIGADE_LOCAL_RUN", "true"); // the *-local passwords of the test users are fine here
@@ -85,8 +103,26 @@ public final class Platform implements AutoCloseable {
                 stationEnv.putAll(stationLogin(name));
             }
             this.stationEnv.put(name, Map.copyOf(stationEnv));
-            services.put(name, new ServiceProcess(name, jar, ports.get(name), root.resolve("data").resolve(name),
-                    stationEnv));
+            if (replicas == 1) {
+                services.put(name, new ServiceProcess(name, jar, ports.get(name), root.resolve("data").resolve(name),
+                        stationEnv));
+                continue;
+            }
+            List<ServiceProcess> replicated = new ArrayList<>();
+            for (int r = 0; r < replicas; r++) {
+                String suffix = String.valueOf((char) ('a' + r));
+                Map<String, String> instanceEnv = new HashMap<>(stationEnv);
+                instanceEnv.put("BRIGADE_ADVERTISED_HOST", "127.0.0.1");
+                if (name.equals(REGISTRY)) {
+                    // the registry's instances share one artifact volume, as its two pods mount one claim
+                    instanceEnv.put("BRIGADE_ARTIFACT_DIR", root.resolve("data").resolve(name + "-shared/artifacts")
+                            .toString());
+                }
+                replicated.add(new ServiceProcess(name, jar, freePort(),
+                        root.resolve("data").resolve(name + "-" + suffix), instanceEnv));
+            }
+            instances.put(name, replicated);
+            services.put(name, replicated.get(0));
         }
     }
 
@@ -104,10 +140,23 @@ public final class Platform implements AutoCloseable {
         return started(new Platform(testName, names, extraEnv, true));
     }
 
+    /**
+     * Starts the broker and {@code replicas} instances of each named station, each station behind its own
+     * {@link ServiceFront} (what a Kubernetes Service is to its pods): the stations reach each other, and
+     * {@link #url} reaches a station, through the fronts only.
+     */
+    public static Platform startReplicated(String testName, List<String> names, int replicas,
+            Map<String, String> extraEnv) {
+        if (replicas < 2) {
+            throw new IllegalArgumentException("replicas must be at least 2, not " + replicas);
+        }
+        return started(new Platform(testName, names, extraEnv, false, replicas));
+    }
+
     private static Platform started(Platform platform) {
         try {
-            platform.services.values().forEach(ServiceProcess::start);
-            platform.services.values().forEach(s -> s.awaitReady(START_TIMEOUT));
+            platform.all().forEach(ServiceProcess::start);
+            platform.all().forEach(s -> s.awaitReady(START_TIMEOUT));
             return platform;
         } catch (RuntimeException e) {
             platform.close();
@@ -180,8 +229,31 @@ public final class Platform implements AutoCloseable {
         return new ServiceProcess(name, jar, freePort(), root.resolve("data").resolve(name + "-" + suffix), env);
     }
 
+    /** Where a station is reached: its front when replicated, else its one instance. */
     public String url(String name) {
-        return service(name).url();
+        ServiceFront front = fronts.get(name);
+        return front != null ? front.url() : service(name).url();
+    }
+
+    /** Every instance of a station (one unless the platform was started replicated). */
+    public List<ServiceProcess> instances(String name) {
+        List<ServiceProcess> replicated = instances.get(name);
+        return replicated != null ? replicated : List.of(service(name));
+    }
+
+    /** The front of a replicated station. */
+    ServiceFront front(String name) {
+        ServiceFront front = fronts.get(name);
+        if (front == null) {
+            throw new IllegalArgumentException(name + " has no front: the platform was not started replicated");
+        }
+        return front;
+    }
+
+    private List<ServiceProcess> all() {
+        List<ServiceProcess> all = new ArrayList<>();
+        services.keySet().forEach(name -> all.addAll(instances(name)));
+        return all;
     }
 
     /** The plain broker; fails on a platform started on the secured cluster. */
@@ -198,9 +270,10 @@ public final class Platform implements AutoCloseable {
 
     @Override
     public void close() {
-        List<ServiceProcess> reversed = new ArrayList<>(services.values());
+        List<ServiceProcess> reversed = all();
         java.util.Collections.reverse(reversed);
         reversed.forEach(ServiceProcess::stop);
+        fronts.values().forEach(ServiceFront::close);
         if (cluster != null) {
             cluster.close();
         } else {

@@ -21,4 +21,17 @@ final class Waits {
         }
         throw new AssertionError("no " + what + " within " + timeout);
     }
+
+    /** As {@link #await}, but null when the probe never answered non-null in time, for a caller's own message. */
+    static <T> T awaitOrNull(Duration timeout, Supplier<T> probe) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            T value = probe.get();
+            if (value != null) {
+                return value;
+            }
+            ServiceProcess.sleep(500);
+        }
+        return null;
+    }
 }
