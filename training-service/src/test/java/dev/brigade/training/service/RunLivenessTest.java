@@ -147,7 +147,7 @@ class RunLivenessTest {
                 Duration.ofSeconds(5), id, new SimpleMeterRegistry(), Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
-    private static RunRecord withHeartbeat(RunRecord r, Instant at) {
+    static RunRecord withHeartbeat(RunRecord r, Instant at) {
         return new RunRecord(r.runId(), r.useCase(), r.requestIds(), r.reason(), r.status(), r.statusReason(),
                 r.codeVersion(), r.specVersion(), r.featureSet(), r.featureSetVersion(), r.hyperparameters(),
                 r.seed(), r.datasetRanges(), r.cutoff(), r.newExamples(), r.training(), r.validation(), r.holdout(),
