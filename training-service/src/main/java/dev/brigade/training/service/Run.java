@@ -132,6 +132,26 @@ final class Run {
         statusReason = ended.statusReason();
     }
 
+    /**
+     * Ends the run FAILED here, as this instance stops: the state to write (the next revision) or null when the run
+     * has ended already. The job stops at its next store or check, publishing nothing more.
+     */
+    synchronized RunState stopHere(String why, Instant at) {
+        if (status.isFinal() || abandoned) {
+            return null;
+        }
+        abandoned = true;
+        status = RunStatus.FAILED;
+        statusReason = why;
+        finishedAt = at;
+        if (startedAt != null) {
+            wallTimeMillis = Math.max(0, at.toEpochMilli() - startedAt.toEpochMilli());
+        }
+        revision++;
+        heartbeatAt = at;
+        return new RunState(snapshot(), revision, owner == null ? "" : owner);
+    }
+
     synchronized boolean abandoned() {
         return abandoned;
     }

@@ -111,6 +111,35 @@ public class RunLiveness {
         if (timer != null) {
             timer.shutdownNow();
         }
+        failOwnRuns();
+    }
+
+    /**
+     * On a graceful stop the runs of this instance are failed at once, rather than after stale-after: their state
+     * and their RunFailed (this instance is their only writer while its heartbeat is fresh).
+     */
+    void failOwnRuns() {
+        Instant now = clock.instant();
+        for (Run run : coordinator.liveRuns()) {
+            RunState failed = run.stopHere("interrupted: the instance " + instanceId + " that ran it stopped before "
+                    + "the run ended", now);
+            if (failed == null) {
+                continue;
+            }
+            store.putLocal(failed);
+            try {
+                states.write(failed).toCompletableFuture().get(2, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                LOG.warnf("Could not write the end of run %s as this instance stops (another instance will fail it "
+                        + "after %s): %s", run.runId, staleAfter, e.toString());
+                continue;
+            }
+            publisher.publish(failed.run());
+            LOG.warnf("Run %s of %s failed: this instance (%s) is stopping", run.runId, run.useCase, instanceId);
+        }
     }
 
     /** The rule: a live run whose owner has not written for longer than stale-after. */

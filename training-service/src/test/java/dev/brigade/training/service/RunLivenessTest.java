@@ -134,6 +134,44 @@ class RunLivenessTest {
         coordinator.stop();
     }
 
+    @Test
+    void anInstanceThatStopsGracefullyFailsItsOwnLiveRunsAtOnce() throws Exception {
+        // Given instance a running a run whose job waits
+        Topic topic = new Topic();
+        RunStore store = topic.follower();
+        CountDownLatch release = new CountDownLatch(1);
+        TrainingCoordinator coordinator = new TrainingCoordinator(new TrainingJob(null, null, null, null, null, null,
+                null, null, null, null) {
+            @Override
+            void execute(Run run, TrainingRequest request) {
+                run.status(RunStatus.RUNNING, null);
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }, store, topic, "a", STALE_AFTER);
+        RunRecord run = coordinator.submit(new TrainingRequest("r-1", "card-fraud", TrainingReason.MANUAL, null,
+                NOW, null, Map.of()));
+        List<String> published = new CopyOnWriteArrayList<>();
+        RunLiveness liveness = checker("a", store, topic, published, coordinator);
+
+        // When a stops
+        liveness.failOwnRuns();
+        topic.deliver();
+        release.countDown();
+
+        // Then the run is FAILED on the topic by a, saying a stopped, and its RunFailed is published once
+        RunState last = topic.records.get(topic.records.size() - 1);
+        assertThat(last.run().status()).isEqualTo(RunStatus.FAILED);
+        assertThat(last.writer()).isEqualTo("a");
+        assertThat(last.run().statusReason()).contains("the instance a that ran it stopped");
+        assertThat(store.get(run.runId()).orElseThrow().status()).isEqualTo(RunStatus.FAILED);
+        assertThat(published).containsExactly("a:" + run.runId());
+        coordinator.stop();
+    }
+
     private static RunLiveness checker(String id, RunStore store, Topic topic, List<String> published) {
         return checker(id, store, topic, published, new TrainingCoordinator(null, store));
     }
