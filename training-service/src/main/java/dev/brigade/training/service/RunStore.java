@@ -120,7 +120,9 @@ public class RunStore {
     public synchronized List<RunRecord> list(String useCase) {
         return runs.values().stream().map(e -> e.visible().run())
                 .filter(r -> useCase == null || r.useCase().equals(useCase))
-                .sorted(Comparator.comparing(RunRecord::createdAt).reversed()).toList();
+                // ties by run id, so that every instance lists runs created in the same millisecond alike
+                .sorted(Comparator.comparing(RunRecord::createdAt).thenComparing(RunRecord::runId).reversed())
+                .toList();
     }
 
     private Entry entry(String runId) {
