@@ -58,6 +58,12 @@ public final class SampleEvents {
                 run(new RunProgress(3, 20, 0.41, 0.44)),
                 run(new RunSucceeded(7, Map.of("auc", 0.91), 12_000L, 20_500L)),
                 run(new RunFailed("dataset has one class only", 800L)),
+                TrainingRunState.newBuilder().setRunId("run-1").setUseCase("card-fraud").setRevision(4)
+                        .setOwner("training-0:8082").setWriter("training-0:8082").setHeartbeatAt(T0)
+                        .setRequestIds(List.of("req-1")).setReason(TrainingReason.MANUAL)
+                        .setStatus(TrainingRunStatus.RUNNING).setDatasetRanges(List.of(range))
+                        .setEpochs(List.of(new RunEpoch(1, 20, 0.52, 0.55))).setCreatedAt(T0).setStartedAt(T0)
+                        .build(),
                 run(new RunSkipped("req-2", "cooldown: last run 10 min ago, policy asks 60 min")),
                 registry(new UseCaseRegistered(2, TaskType.BINARY_CLASSIFICATION, "card-activity", 1,
                         "{\"name\":\"card-fraud\"}", "cd".repeat(32))),

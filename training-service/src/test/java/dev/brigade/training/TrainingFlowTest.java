@@ -49,6 +49,8 @@ import dev.brigade.events.TrainingExample;
 import dev.brigade.events.TrainingReason;
 import dev.brigade.events.TrainingRequested;
 import dev.brigade.events.TrainingRunEvent;
+import dev.brigade.events.TrainingRunState;
+import dev.brigade.events.TrainingRunStatus;
 import dev.brigade.events.ValueType;
 import dev.brigade.events.serde.EventCodec;
 import dev.brigade.events.serde.EventDecodingException;
@@ -224,6 +226,33 @@ class TrainingFlowTest {
                 .hasValue(training);
         assertThat(scrape.value("brigade_training_dataset_new_examples", uc)).isPresent();
         assertThat(scrape.value("brigade_training_running", uc)).hasValue(0.0);
+
+        // And training-run-state, which every instance follows, holds the first run's end as any replica reads it:
+        // succeeded as version 2 with its evaluation, owned by this instance, after its earlier states
+        EventCodec<TrainingRunState> stateCodec = EventCodec.of(TrainingRunState.class);
+        List<TrainingRunState> states = probe.read(Topics.TRAINING_RUN_STATE,
+                r -> started.getRunId().equals(r.key()), Integer.MAX_VALUE, Duration.ofSeconds(2)).stream()
+                .map(r -> stateCodec.decode(r.value())).toList();
+        TrainingRunState last = states.get(states.size() - 1);
+        assertThat(states).hasSizeGreaterThan(2);
+        assertThat(last.getStatus()).isEqualTo(TrainingRunStatus.SUCCEEDED);
+        assertThat(last.getModelVersion()).isEqualTo(2);
+        assertThat(last.getEvaluationJson()).contains("\"auc\"");
+        assertThat(last.getOwner()).isNotEmpty().isEqualTo(last.getWriter());
+        assertThat(last.getRequestIds()).containsExactly(requestId);
+
+        // And a redelivery of the first request (same request id) is answered by its run, not run again
+        double consumed = Scrape.now().value("brigade_events_consumed_total",
+                Map.of("topic", Topics.TRAINING_REQUESTS)).orElseThrow();
+        probe.send(Topics.TRAINING_REQUESTS, useCase, EventCodec.of(TrainingRequested.class).encode(
+                TrainingRequested.newBuilder().setRequestId(requestId).setUseCase(useCase)
+                        .setReason(TrainingReason.MANUAL).setRequestedAt(Instant.now())
+                        .setHyperparameterOverrides(SMALL).build()));
+        await().atMost(WAIT).until(() -> Scrape.now().value("brigade_events_consumed_total",
+                Map.of("topic", Topics.TRAINING_REQUESTS)).orElseThrow() > consumed);
+        List<String> runIds = given().when().get("/v1/runs?useCase=" + useCase).then().statusCode(200)
+                .extract().path("runId");
+        assertThat(runIds).containsExactlyInAnyOrder(started.getRunId(), runId);
     }
 
     @Test

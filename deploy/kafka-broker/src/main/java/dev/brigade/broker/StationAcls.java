@@ -109,6 +109,10 @@ public final class StationAcls {
             topic(TRAINING_SERVICE, "feature-sets", Set.of(READ), "feature-set definitions (scan)"),
             topic(TRAINING_SERVICE, "registry-events", Set.of(READ), "registry log (replay)"),
             topic(TRAINING_SERVICE, "registry-events.dlq", Set.of(READ, WRITE), "dead-letters unsigned registry events"),
+            topic(TRAINING_SERVICE, "training-run-state", Set.of(READ, WRITE),
+                    "run state: writes its runs' state and heartbeats, follows every run's (assign, no group)"),
+            topic(TRAINING_SERVICE, "training-requests", Set.of(WRITE),
+                    "NEW_DATA trigger publishes its requests, so the partition's owner runs them once"),
 
             // registry-service: the one writer of registry-events, and its replay
             topic(REGISTRY_SERVICE, "registry-events", Set.of(READ, WRITE), "the only writer; replays its own log"),

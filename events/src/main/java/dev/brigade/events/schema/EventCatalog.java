@@ -28,6 +28,7 @@ import dev.brigade.events.ScoringRequested;
 import dev.brigade.events.TrainingExample;
 import dev.brigade.events.TrainingRequested;
 import dev.brigade.events.TrainingRunEvent;
+import dev.brigade.events.TrainingRunState;
 import dev.brigade.events.WindowState;
 
 /**
@@ -49,6 +50,7 @@ public final class EventCatalog {
             TrainingExample.class,
             TrainingRequested.class,
             TrainingRunEvent.class,
+            TrainingRunState.class,
             RegistryEvent.class,
             PredictionLogged.class,
             DriftEvent.class,

@@ -18,6 +18,7 @@ import dev.brigade.events.ScoringRequested;
 import dev.brigade.events.TrainingExample;
 import dev.brigade.events.TrainingRequested;
 import dev.brigade.events.TrainingRunEvent;
+import dev.brigade.events.TrainingRunState;
 import dev.brigade.events.topics.TopicSpec.Cleanup;
 import dev.brigade.events.topics.TopicSpec.KeyKind;
 
@@ -46,6 +47,9 @@ public final class TopicCatalog {
             new TopicSpec(Topics.TRAINING_REQUESTS, KeyKind.USE_CASE, TrainingRequested.class, 1, Cleanup.DELETE,
                     MONTH),
             new TopicSpec(Topics.TRAINING_RUNS, KeyKind.RUN_ID, TrainingRunEvent.class, 1, Cleanup.DELETE, YEAR),
+            // Every run's latest state, the training instances' shared view of runs: a table, kept compacted.
+            new TopicSpec(Topics.TRAINING_RUN_STATE, KeyKind.RUN_ID, TrainingRunState.class, 1, Cleanup.COMPACT,
+                    FOREVER),
             // The registry's state is the fold of this topic, and it is the audit trail: never delete.
             new TopicSpec(Topics.REGISTRY_EVENTS, KeyKind.USE_CASE, RegistryEvent.class, 1, Cleanup.DELETE, FOREVER),
             new TopicSpec(Topics.PREDICTIONS, KeyKind.EVENT_ID, PredictionLogged.class, 3, Cleanup.DELETE, MONTH),

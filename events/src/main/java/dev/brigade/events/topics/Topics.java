@@ -15,6 +15,11 @@ public final class Topics {
     public static final String TRAINING_EXAMPLES = "training-examples";
     public static final String TRAINING_REQUESTS = "training-requests";
     public static final String TRAINING_RUNS = "training-runs";
+    /**
+     * TrainingRunState, key run id, compacted: the latest state of every training run, written by the instance
+     * running it (and by one that declares a silent owner's run failed), followed by every training instance.
+     */
+    public static final String TRAINING_RUN_STATE = "training-run-state";
     public static final String REGISTRY_EVENTS = "registry-events";
     public static final String PREDICTIONS = "predictions";
     public static final String DRIFT_EVENTS = "drift-events";

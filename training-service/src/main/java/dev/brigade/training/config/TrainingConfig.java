@@ -38,6 +38,30 @@ public interface TrainingConfig {
         Duration interval();
     }
 
+    /**
+     * This instance's id in run records (owner, writer): by convention advertised host:port, so a person can find
+     * the instance that ran a run.
+     */
+    String instanceId();
+
+    Liveness liveness();
+
+    /**
+     * Runs shared across instances (training-run-state): the owner of a live run writes its state at least every
+     * heartbeat; every instance checks every check-interval for live runs whose heartbeat is older than stale-after
+     * and declares them failed. A run of a dead instance is failed within stale-after + check-interval.
+     */
+    interface Liveness {
+        @WithDefault("5s")
+        Duration heartbeat();
+
+        @WithDefault("30s")
+        Duration staleAfter();
+
+        @WithDefault("5s")
+        Duration checkInterval();
+    }
+
     /** How long a job waits for Kafka to acknowledge one of its training-runs events. */
     @WithDefault("10s")
     Duration publishTimeout();

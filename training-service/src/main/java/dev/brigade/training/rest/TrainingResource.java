@@ -109,7 +109,10 @@ public class TrainingResource {
         return Response.accepted(run).location(URI.create("/v1/runs/" + run.runId())).build();
     }
 
-    /** Run records, newest first; {@code ?useCase=} narrows them to one use case. */
+    /**
+     * Run records of every training instance (the shared view of training-run-state), newest first; {@code ?useCase=}
+     * narrows them to one use case.
+     */
     @GET
     @Path("/runs")
     public List<RunRecord> runs(@QueryParam("useCase") String useCase) {
@@ -120,7 +123,7 @@ public class TrainingResource {
     @Path("/runs/{id}")
     public Response run(@PathParam("id") String id) {
         return store.get(id).map(r -> Response.ok(r).build())
-                .orElseGet(() -> Problem.of(404, "not-found", "No such run", "no run " + id + " on this instance",
-                        List.of()).response());
+                .orElseGet(() -> Problem.of(404, "not-found", "No such run",
+                        "no run " + id + " is known to the training instances", List.of()).response());
     }
 }

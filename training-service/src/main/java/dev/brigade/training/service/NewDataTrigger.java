@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +30,8 @@ import io.quarkus.runtime.StartupEvent;
  * (and gets its first model without anyone asking). It asks only when the request would pass the policy: the signal
  * is allowed, no run is live, the daily budget and the cooldown allow a run, and at least the policy's minimum of
  * this feature set's examples arrived since the last successful run's ranges (counted by {@link ExampleTally}). The
- * run applies the same check on the rows it reads, so the two agree and no SKIPPED run is made for nothing.
+ * run applies the same check on the rows it reads, so the two agree and no SKIPPED run is made for nothing. Every
+ * instance's trigger asks, on training-requests, so the use case's partition owner decides ({@link #requestId}).
  */
 @ApplicationScoped
 public class NewDataTrigger {
@@ -42,17 +42,17 @@ public class NewDataTrigger {
     private final RegistryClient registry;
     private final ExampleTally tally;
     private final RunStore store;
-    private final TrainingCoordinator coordinator;
+    private final TrainingRequestPublisher requests;
     private final Clock clock = Clock.systemUTC();
     private ScheduledExecutorService timer;
 
     NewDataTrigger(TrainingConfig config, RegistryClient registry, ExampleTally tally, RunStore store,
-            TrainingCoordinator coordinator) {
+            TrainingRequestPublisher requests) {
         this.config = config;
         this.registry = registry;
         this.tally = tally;
         this.store = store;
-        this.coordinator = coordinator;
+        this.requests = requests;
     }
 
     void start(@Observes StartupEvent event) {
@@ -83,9 +83,10 @@ public class NewDataTrigger {
                     Instant now = clock.instant();
                     Optional<String> notNow = reasonNotToAsk(settings, store.list(useCase), tally, now);
                     if (notNow.isEmpty()) {
-                        RunRecord run = coordinator.submit(new TrainingRequest("new-data-" + UUID.randomUUID(),
-                                useCase, TrainingReason.NEW_DATA, null, now, "new-data-trigger", Map.of()));
-                        LOG.infof("NEW_DATA request for %s: run %s", useCase, run.runId());
+                        String requestId = requestId(useCase, store.list(useCase));
+                        requests.publish(new TrainingRequest(requestId, useCase, TrainingReason.NEW_DATA, null, now,
+                                "new-data-trigger", Map.of()));
+                        LOG.infof("NEW_DATA request %s for %s published", requestId, useCase);
                     } else {
                         LOG.debugf("no NEW_DATA request for %s: %s", useCase, notNow.get());
                     }
@@ -96,6 +97,17 @@ public class NewDataTrigger {
         } catch (RuntimeException e) {
             LOG.warnf("NEW_DATA check failed (registry or Kafka unavailable?): %s", e.getMessage());
         }
+    }
+
+    /**
+     * The same id on every instance for the same view of the use case's runs ("after" its newest run): when several
+     * instances' triggers ask at once, the partition owner runs the first and answers the others with the same run
+     * (dedup by request id), and the next request after that run ends gets a new id.
+     */
+    static String requestId(String useCase, List<RunRecord> history) {
+        String after = history.stream().max(java.util.Comparator.comparing(RunRecord::createdAt))
+                .map(RunRecord::runId).orElse("none");
+        return "new-data-" + useCase + "-after-" + after;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.brigade.training.service;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,13 +11,16 @@ import dev.brigade.training.DatasetRange;
 import dev.brigade.training.EpochProgress;
 import dev.brigade.training.Evaluation;
 import dev.brigade.training.RunRecord;
+import dev.brigade.training.RunState;
 import dev.brigade.training.RunStatus;
 import dev.brigade.training.SplitSummary;
 
 /**
  * The live state of one run, changed by its job (and by requests that coalesce into it); readers only ever see
  * {@link #snapshot()}s. Fields the job sets are volatile and snapshots are stored under the run's lock
- * ({@link #store(RunStore)}), so a coalescing request on another thread never stores an older snapshot after a newer.
+ * ({@link #store(RunStore, RunStateSink)}), so a coalescing request or the heartbeat on another thread never stores
+ * or writes an older snapshot after a newer. Every store is also a write to training-run-state with the next revision
+ * and the time as heartbeat, enqueued under the lock, so the topic has the run's states in order.
  */
 final class Run {
 
@@ -24,6 +28,11 @@ final class Run {
     final String useCase;
     final TrainingReason reason;
     final Instant createdAt;
+    final String owner;
+    private final Clock clock;
+    private long revision;
+    private Instant heartbeatAt;
+    private boolean abandoned;
     private final List<String> requestIds = new ArrayList<>();
     private RunStatus status = RunStatus.QUEUED;
     private String statusReason;
@@ -49,10 +58,22 @@ final class Run {
     volatile Long cpuMillis;
 
     Run(String runId, String useCase, String requestId, TrainingReason reason, Instant createdAt) {
+        this(runId, useCase, requestId, reason, createdAt, null, Clock.systemUTC());
+    }
+
+    /**
+     * @param owner this instance's id
+     * @param clock the heartbeat's clock (milliseconds: what training-run-state keeps, so every instance answers the
+     *        same times)
+     */
+    Run(String runId, String useCase, String requestId, TrainingReason reason, Instant createdAt, String owner,
+            Clock clock) {
         this.runId = runId;
         this.useCase = useCase;
         this.reason = reason;
         this.createdAt = createdAt;
+        this.owner = owner;
+        this.clock = clock;
         this.requestIds.add(requestId);
     }
 
@@ -84,17 +105,67 @@ final class Run {
         epochs.add(epoch);
     }
 
-    /** Stores a snapshot; the lock orders the stores of the job's thread and of coalescing requests. */
-    synchronized RunRecord store(RunStore store) {
+    /**
+     * Stores a snapshot as the next revision, heartbeat now, and writes it to training-run-state; the lock orders the
+     * stores of the job's thread, of coalescing requests and of the heartbeat.
+     *
+     * @throws RunAbandonedException once another instance has ended the run (it declared this owner silent)
+     */
+    synchronized RunRecord store(RunStore store, RunStateSink states) {
+        checkNotAbandoned();
+        revision++;
+        heartbeatAt = clock.instant();
         RunRecord snapshot = snapshot();
-        store.put(snapshot);
+        RunState state = new RunState(snapshot, revision, owner == null ? "" : owner);
+        store.putLocal(state);
+        states.write(state);
         return snapshot;
+    }
+
+    /**
+     * Gives the run up: another instance declared it ended (this owner looked silent to it), and the first final
+     * state of a run stands. The job stops at its next store or check; this instance adopts that final state.
+     */
+    synchronized void abandon(RunRecord ended) {
+        abandoned = true;
+        status = ended.status();
+        statusReason = ended.statusReason();
+    }
+
+    /**
+     * Ends the run FAILED here, as this instance stops: the state to write (the next revision) or null when the run
+     * has ended already. The job stops at its next store or check, publishing nothing more.
+     */
+    synchronized RunState stopHere(String why, Instant at) {
+        if (status.isFinal() || abandoned) {
+            return null;
+        }
+        abandoned = true;
+        status = RunStatus.FAILED;
+        statusReason = why;
+        finishedAt = at;
+        if (startedAt != null) {
+            wallTimeMillis = Math.max(0, at.toEpochMilli() - startedAt.toEpochMilli());
+        }
+        revision++;
+        heartbeatAt = at;
+        return new RunState(snapshot(), revision, owner == null ? "" : owner);
+    }
+
+    synchronized boolean abandoned() {
+        return abandoned;
+    }
+
+    synchronized void checkNotAbandoned() {
+        if (abandoned) {
+            throw new RunAbandonedException(runId);
+        }
     }
 
     synchronized RunRecord snapshot() {
         return new RunRecord(runId, useCase, requestIds, reason, status, statusReason, codeVersion, specVersion,
                 featureSet, featureSetVersion, hyperparameters, seed, ranges, cutoff, newExamples, training,
                 validation, holdout, epochs, evaluation, modelVersion, artifactSha256, createdAt, startedAt,
-                finishedAt, wallTimeMillis, cpuMillis);
+                finishedAt, wallTimeMillis, cpuMillis, owner, heartbeatAt);
     }
 }

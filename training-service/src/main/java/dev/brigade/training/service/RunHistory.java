@@ -36,7 +36,9 @@ import io.quarkus.runtime.StartupEvent;
  * Rebuilds run records from training-runs, the durable record of every run, at start-up (after the topics exist,
  * before the channels deliver the first request), so the retraining policy still sees earlier runs (cooldown, runs
  * per day, where the last dataset ended) after a restart. Records rebuilt this way hold what the events carry: no
- * splits and no evaluation.
+ * splits and no evaluation. They are the fallback for runs older than training-run-state: a run's state there,
+ * read next by {@link dev.brigade.training.listener.RunStateFollower}, replaces its rebuilt record (a run still
+ * RUNNING on another instance included, which this fold alone would call interrupted).
  */
 @ApplicationScoped
 public class RunHistory {

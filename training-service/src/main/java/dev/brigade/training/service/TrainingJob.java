@@ -69,11 +69,29 @@ public class TrainingJob {
     private final TrainingRunPublisher publisher;
     private final ObjectMapper json;
     private final TrainingMetrics metrics;
-    private final Clock clock = Clock.systemUTC();
+    private final RunStateSink states;
+    // Milliseconds: what training-run-state keeps, so the owner and a replica answer the same times
+    private final Clock clock = Clock.tickMillis(java.time.ZoneOffset.UTC);
 
     TrainingJob(TrainingConfig config, RegistryClient registry, FeatureSetCatalog catalog, DatasetReader reader,
             NetworkTrainer trainer, Evaluator evaluator, RunStore store, TrainingRunPublisher publisher,
             ObjectMapper json, TrainingMetrics metrics) {
+        this(config, registry, catalog, reader, trainer, evaluator, store, publisher, json, metrics,
+                state -> java.util.concurrent.CompletableFuture.completedFuture(null));
+    }
+
+    @jakarta.inject.Inject
+    TrainingJob(TrainingConfig config, RegistryClient registry, FeatureSetCatalog catalog, DatasetReader reader,
+            NetworkTrainer trainer, Evaluator evaluator, RunStore store, TrainingRunPublisher publisher,
+            ObjectMapper json, TrainingMetrics metrics, RunStateWriter states) {
+        this(config, registry, catalog, reader, trainer, evaluator, store, publisher, json, metrics,
+                (RunStateSink) states);
+    }
+
+    TrainingJob(TrainingConfig config, RegistryClient registry, FeatureSetCatalog catalog, DatasetReader reader,
+            NetworkTrainer trainer, Evaluator evaluator, RunStore store, TrainingRunPublisher publisher,
+            ObjectMapper json, TrainingMetrics metrics, RunStateSink states) {
+        this.states = states;
         this.config = config;
         this.registry = registry;
         this.catalog = catalog;
@@ -98,9 +116,12 @@ public class TrainingJob {
             attempt(run, request);
             if (run.status() == RunStatus.SUCCEEDED) {
                 finishTimes(run, wallStart, cpuStart);
-                RunRecord done = run.store(store);
+                RunRecord done = run.store(store, states);
                 publish(RunEventMapper.succeeded(done, run.evaluation.overall(), run.finishedAt));
             }
+        } catch (RunAbandonedException e) {
+            // Another instance ended it while this one looked silent: its end stands, nothing more is published
+            LOG.warnf("Run %s of %s stopped: %s", run.runId, run.useCase, e.getMessage());
         } catch (TrainingFailedException e) {
             finish(run, RunStatus.FAILED, e.getMessage(), wallStart, cpuStart);
         } catch (RuntimeException | Error e) {
@@ -157,7 +178,7 @@ public class TrainingJob {
         run.startedAt = clock.instant();
         run.status(RunStatus.RUNNING, null);
         metrics.started(run.useCase, params.maxEpochs(), dataset.newExamples());
-        publish(RunEventMapper.started(run.store(store), run.startedAt));
+        publish(RunEventMapper.started(run.store(store, states), run.startedAt));
 
         // The data contract before anything is fitted: a dataset that breaks it would train a model on data
         // the feature set's owners say is wrong.
@@ -173,18 +194,18 @@ public class TrainingJob {
         run.validation = SplitSummary.of(split.validation(), settings.task());
         run.holdout = SplitSummary.of(split.holdout(), settings.task());
         metrics.dataset(run.useCase, split.training().size(), split.validation().size(), split.holdout().size());
-        run.store(store);
+        run.store(store, states);
 
         double threshold = settings.decisionThreshold() == null ? 0.5 : settings.decisionThreshold();
         Model candidate = fit(settings, inputs, split, params, threshold, epoch -> {
             run.epoch(epoch);
             metrics.epoch(run.useCase, epoch);
-            publish(RunEventMapper.progress(run.store(store), epoch, clock.instant()));
+            publish(RunEventMapper.progress(run.store(store, states), epoch, clock.instant()));
         });
         Optional<Champion> champion = registry.champion(run.useCase);
         Evaluation evaluation = evaluate(settings, inputs, split, candidate, champion);
         run.evaluation = evaluation;
-        run.store(store);
+        run.store(store, states);
 
         String holdoutDescription = "newest " + Math.round(config.dataset().holdoutFraction() * 100)
                 + "% by event time, from " + split.holdoutFrom();
@@ -196,8 +217,8 @@ public class TrainingJob {
         String baselineModel = settings.task() == ModelTask.BINARY_CLASSIFICATION ? "logistic regression"
                 : "linear regression";
         Hyperparameters baselineParams = params.withOverrides(Map.of(Hyperparameters.HIDDEN_LAYERS, ""));
-        Model baseline = fit(settings, inputs, split, baselineParams, threshold, epoch -> {
-        });
+        Model baseline = fit(settings, inputs, split, baselineParams, threshold, epoch -> run.checkNotAbandoned());
+        run.checkNotAbandoned();
         int baselineVersion = registry.register(run.useCase, baseline.bytes(), RegistrationMapper.metadata(json,
                 new RegistrationMapper.Registration(settings, inputs, baseline.artifact(), run.runId, run.codeVersion,
                         dataset, baselineParams.asStrings(), params.seed(),
@@ -215,6 +236,7 @@ public class TrainingJob {
                 candidate.latency(split.holdout()), "training run " + run.runId + " (" + run.reason + ")",
                 "candidate", new RegistrationMapper.BaselineResult(baselineVersion, baselineModel, vsBaseline));
         run.artifactSha256 = RegistryClient.sha256(candidate.bytes());
+        run.checkNotAbandoned();
         run.modelVersion = registry.register(run.useCase, candidate.bytes(),
                 RegistrationMapper.metadata(json, registration));
         run.status(RunStatus.SUCCEEDED, null);
@@ -263,7 +285,7 @@ public class TrainingJob {
     private void skip(Run run, String why) {
         run.status(RunStatus.SKIPPED, why);
         run.finishedAt = clock.instant();
-        RunRecord done = run.store(store);
+        RunRecord done = run.store(store, states);
         for (String requestId : done.requestIds()) {
             publish(RunEventMapper.skipped(done, requestId, run.finishedAt));
         }
@@ -271,9 +293,22 @@ public class TrainingJob {
     }
 
     private void finish(Run run, RunStatus status, String reason, long wallStart, long cpuStart) {
+        if (run.abandoned()) {
+            // Another instance ended it first (it looked silent): that end stands, no second RunFailed
+            LOG.warnf("Run %s of %s stopped (already ended by another instance): %s", run.runId, run.useCase,
+                    reason);
+            return;
+        }
         run.status(status, reason);
         finishTimes(run, wallStart, cpuStart);
-        RunRecord done = run.store(store);
+        RunRecord done;
+        try {
+            done = run.store(store, states);
+        } catch (RunAbandonedException e) {
+            LOG.warnf("Run %s of %s stopped (already ended by another instance): %s", run.runId, run.useCase,
+                    reason);
+            return;
+        }
         publish(RunEventMapper.failed(done, run.finishedAt));
         LOG.warnf("Run %s of %s failed: %s", run.runId, run.useCase, reason);
     }
