@@ -39,6 +39,8 @@ class StandbyForwardingTest {
                 .body("role", equalTo("STANDBY"))
                 .body("active.instanceId", equalTo(ActiveElsewhere.FAKE_ID))
                 .body("active.url", startsWith("http://localhost:"));
+        // ready once its replay caught up: it knows where writes go
+        await().atMost(BOUND).untilAsserted(() -> given().when().get("/q/health/ready").then().statusCode(200));
         given().when().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'registry-events replay' }.data.role", equalTo("STANDBY"))
                 .body("checks.find { it.name == 'registry-events replay' }.data.activeInstance",
@@ -52,7 +54,8 @@ class StandbyForwardingTest {
         String yaml = Fixtures.specYaml("card-fraud.yaml", "forwarded");
 
         // When it is sent here
-        var answer = given().auth().preemptive().basic("rita", "rita-local").contentType("application/yaml")
+        var answer = given().urlEncodingEnabled(false).auth().preemptive().basic("rita", "rita-local")
+                .contentType("application/yaml")
                 .body(yaml.getBytes(StandardCharsets.UTF_8))
                 .when().put("/v1/use-cases/forwarded?reason=first%20spec").then()
                 .statusCode(201) // the active's status

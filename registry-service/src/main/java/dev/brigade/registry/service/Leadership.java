@@ -105,7 +105,8 @@ public class Leadership {
                 new LeaderElector.Role() {
                     @Override
                     public void activate(int epoch) throws Exception {
-                        learn(writes.activate(epoch, self.instanceId(), self.url()));
+                        Identity me = self();
+                        learn(writes.activate(epoch, me.instanceId(), me.url()));
                     }
 
                     @Override
@@ -129,7 +130,7 @@ public class Leadership {
     }
 
     public View view() {
-        Identity me = self;
+        Identity me = self();
         Optional<ActiveInstance> mine = writes.active();
         return new View(me == null ? new Identity("", "") : me, mine.isPresent(),
                 mine.isPresent() ? mine : Optional.ofNullable(announced.get()));
@@ -163,10 +164,25 @@ public class Leadership {
                 self.instanceId(), wait);
     }
 
+    /** This instance's identity, resolved again while its port is not known yet (a random port before listening). */
+    private Identity self() {
+        Identity me = self;
+        if (me != null && me.url().endsWith(":0")) {
+            Identity resolved = identity();
+            if (!resolved.url().endsWith(":0")) {
+                self = resolved;
+                return resolved;
+            }
+        }
+        return me;
+    }
+
     private Identity identity() {
         RegistryConfig.Leader leader = config.leader();
         String portProperty = LaunchMode.current() == LaunchMode.TEST ? "quarkus.http.test-port" : "quarkus.http.port";
-        int port = ConfigProvider.getConfig().getOptionalValue(portProperty, Integer.class).orElse(8083);
+        // A random port (0, the tests) is only known once the server listens; Quarkus then sets the system property.
+        int port = Optional.ofNullable(System.getProperty(portProperty)).map(Integer::valueOf)
+                .or(() -> ConfigProvider.getConfig().getOptionalValue(portProperty, Integer.class)).orElse(8083);
         String hostPort = leader.advertisedHost() + ":" + port;
         String url = leader.advertisedUrl().map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u)
                 .orElse("http://" + hostPort);
