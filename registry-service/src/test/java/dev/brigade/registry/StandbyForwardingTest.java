@@ -74,6 +74,29 @@ class StandbyForwardingTest {
     }
 
     @Test
+    @Order(2)
+    void aMultipartUploadAndAnEmptyBodyAreForwardedToo() {
+        // Given a model version upload (multipart: artifact bytes and metadata) to the standby
+        JsonPath upload = given().auth().preemptive().basic("training-service", "training-local")
+                .multiPart("artifact", "model.bin", new byte[] {1, 2, 3, 4}, "application/octet-stream")
+                .multiPart("metadata", "{\"runtimeContract\": {}}", "application/json")
+                .when().post("/v1/use-cases/forwarded/versions").then().statusCode(201)
+                .header("X-Answered-By", ActiveElsewhere.FAKE_ID).extract().jsonPath();
+
+        // Then the active received the multipart body whole
+        assertThat(upload.getString("method")).isEqualTo("POST");
+        assertThat(upload.getString("contentType")).startsWith("multipart/form-data; boundary=");
+        assertThat(upload.getString("body")).contains("name=\"artifact\"; filename=\"model.bin\"")
+                .contains("{\"runtimeContract\": {}}");
+
+        // And a write without a body arrives without one
+        JsonPath empty = given().auth().preemptive().basic("dave", "dave-local")
+                .when().post("/v1/use-cases/forwarded/rollback").then().statusCode(201).extract().jsonPath();
+        assertThat(empty.getString("uri")).isEqualTo("/v1/use-cases/forwarded/rollback");
+        assertThat(empty.getString("body")).isEmpty();
+    }
+
+    @Test
     @Order(3)
     void readsAreAnsweredHereAndAForwardedWriteIsNotForwardedAgain() {
         given().when().get("/v1/use-cases").then().statusCode(200).header("X-Brigade-Forwarded-To", nullValue());

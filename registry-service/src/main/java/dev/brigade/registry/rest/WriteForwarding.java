@@ -103,11 +103,13 @@ public class WriteForwarding {
             headers.set("X-Forwarded-Host", in.getHeader(HttpHeaders.HOST));
         }
         options.setHeaders(headers);
+        boolean chunked = "chunked".equalsIgnoreCase(in.getHeader(HttpHeaders.TRANSFER_ENCODING));
+        boolean streamed = read == null && !in.isEnded() && (chunked || declaredLength(in) > 0);
         httpClient().request(options).compose(out -> {
-            if (read == null && in.getHeader(HttpHeaders.CONTENT_LENGTH) == null && !in.isEnded()) {
+            if (streamed && chunked) {
                 out.setChunked(true);
             }
-            Future<HttpClientResponse> answered = read == null ? out.send(in) : out.send(read);
+            Future<HttpClientResponse> answered = read != null ? out.send(read) : streamed ? out.send(in) : out.send();
             return answered;
         }).onSuccess(answer -> relay(ctx, answer, target)).onFailure(e -> {
             LOG.warnf("Write %s %s not forwarded to the active registry %s: %s", in.method(), in.uri(), target,
@@ -131,7 +133,8 @@ public class WriteForwarding {
             }
         });
         response.putHeader(StandbyWrites.FORWARDED_TO, target);
-        if (answer.getHeader(HttpHeaders.CONTENT_LENGTH) == null) {
+        if (answer.getHeader(HttpHeaders.CONTENT_LENGTH) == null && answer.statusCode() != 204
+                && answer.statusCode() != 304) {
             response.setChunked(true);
         }
         answer.pipeTo(response);
@@ -149,6 +152,15 @@ public class WriteForwarding {
         closeAfterUnreadBody(ctx);
         ctx.response().setStatusCode(503).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
                 .putHeader("Retry-After", RETRY_AFTER_SECONDS).end(Buffer.buffer(bytes));
+    }
+
+    private static long declaredLength(HttpServerRequest request) {
+        try {
+            String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+            return length == null ? 0 : Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** A body that is not read cannot leave the connection fit for another request: close it after the answer. */
