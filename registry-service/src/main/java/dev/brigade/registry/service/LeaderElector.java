@@ -38,10 +38,10 @@ public final class LeaderElector implements AutoCloseable {
     public interface Role {
 
         /**
-         * This instance was given the partition in the group generation {@code epoch}: take over. Throwing gives the
-         * partition away again (another member, or this one after a pause, gets it).
+         * This instance was given the partition in this group generation: take over. Throwing gives the partition
+         * away again (another member, or this one after a pause, gets it).
          */
-        void activate(int epoch) throws Exception;
+        void activate(int generation) throws Exception;
 
         /** The partition was revoked or lost (or given away): stop writing at once. */
         void deactivate(String why);
@@ -152,10 +152,10 @@ public final class LeaderElector implements AutoCloseable {
         long started = System.nanoTime();
         try {
             role.activate(generation);
-            LOG.infof("Registry instance %s is ACTIVE (leader epoch %d), took %d ms from the assignment", instanceId,
+            LOG.infof("Registry instance %s is ACTIVE (group generation %d), took %d ms from the assignment", instanceId,
                     generation, (System.nanoTime() - started) / 1_000_000);
         } catch (Exception e) {
-            LOG.errorf(e, "Registry instance %s could not take over (leader epoch %d); giving the partition away",
+            LOG.errorf(e, "Registry instance %s could not take over (group generation %d); giving the partition away",
                     instanceId, generation);
             giveAway("activation failed: " + e.getMessage());
             sleep(1000);
@@ -180,7 +180,7 @@ public final class LeaderElector implements AutoCloseable {
                 holding = true;
                 epoch = generation;
                 pendingEpoch = generation;
-                LOG.infof("Registry instance %s was given %s in leader epoch %d; taking over", instanceId, partitions,
+                LOG.infof("Registry instance %s was given %s in group generation %d; taking over", instanceId, partitions,
                         generation);
             }
 

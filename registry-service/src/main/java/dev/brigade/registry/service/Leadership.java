@@ -104,9 +104,17 @@ public class Leadership {
                         leader.maxPollInterval()),
                 new LeaderElector.Role() {
                     @Override
-                    public void activate(int epoch) throws Exception {
+                    public void activate(int generation) throws Exception {
                         Identity me = self();
-                        learn(writes.activate(epoch, me.instanceId(), me.url()));
+                        // The term must pass every earlier one, also when the group started again from generation 1
+                        // (all members gone): so know the latest announcement first.
+                        if (!follower.awaitCaughtUp(config.writeTimeout())) {
+                            throw new IllegalStateException("registry-leader not read to its end within "
+                                    + config.writeTimeout());
+                        }
+                        int term = Optional.ofNullable(announced.get()).map(a -> Math.max(generation, a.epoch() + 1))
+                                .orElse(generation);
+                        learn(writes.activate(term, me.instanceId(), me.url()));
                     }
 
                     @Override
@@ -136,11 +144,13 @@ public class Leadership {
                 mine.isPresent() ? mine : Optional.ofNullable(announced.get()));
     }
 
-    /** The newest announcement wins: a higher epoch, or the same epoch announced again. */
+    /**
+     * The latest announcement wins: each is committed by the one transactional writer, and opening that writer fences
+     * the previous holder, so a stale active can no longer announce and log order is term order.
+     */
     private void learn(ActiveInstance candidate) {
-        ActiveInstance before = announced.getAndUpdate(
-                known -> known == null || candidate.epoch() >= known.epoch() ? candidate : known);
-        if (before == null || !before.equals(candidate) && candidate.epoch() >= before.epoch()) {
+        ActiveInstance before = announced.getAndSet(candidate);
+        if (!candidate.equals(before)) {
             LOG.infof("Active registry instance: %s (%s), leader epoch %d, since %s", candidate.instanceId(),
                     candidate.url(), candidate.epoch(), candidate.since());
         }

@@ -117,8 +117,8 @@ public class WritePath {
             writer = opened;
             active = me;
             LOG.infof("Registry writer %s opened (fencing any earlier holder) in %d ms; replay at %s; announced %s "
-                    + "as active at %s-%d@%d", me.writerId(), (fencedAt - started) / 1_000_000, ends, url,
-                    announced.topic(), announced.partition(), announced.offset());
+                    + "as active, leader epoch %d, at %s-%d@%d", me.writerId(), (fencedAt - started) / 1_000_000, ends,
+                    url, epoch, announced.topic(), announced.partition(), announced.offset());
             return me;
         } catch (Exception | Error e) {
             opened.close();
