@@ -94,7 +94,9 @@ public final class SampleEvents {
                         .setEntityId("card-42").setUseCase("card-fraud").setModelVersion(7)
                         .setVariant(Variant.CHAMPION).setScore(0.12).setDecision("negative")
                         .setFeatures(Map.of("amount", 42.5)).setFeatureStatuses(Map.of("amount", FeatureStatus.PRESENT))
-                        .setImputed(List.of()).setWarnings(List.of()).setEventTime(T0).setScoredAt(T0).build());
+                        .setImputed(List.of()).setWarnings(List.of()).setEventTime(T0).setScoredAt(T0).build(),
+                RegistryLeader.newBuilder().setInstanceId("registry-0:8083").setUrl("http://registry-0:8083")
+                        .setSince(T0).setEpoch(3).setWriterId("registry-service-writer").build());
     }
 
     private static TrainingRunEvent run(Object payload) {

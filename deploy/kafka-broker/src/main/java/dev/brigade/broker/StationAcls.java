@@ -54,6 +54,8 @@ public final class StationAcls {
     public static final String MONITOR_STREAMS_PREFIX = "brigade-monitor";
     /** registry-service's one transactional writer (brigade.registry.writer-id). */
     public static final String REGISTRY_WRITER_PREFIX = "registry-service-writer";
+    /** registry-service's leader-election consumer group (active/standby). */
+    public static final String REGISTRY_LEADER_GROUP = "registry-service-leader";
 
     /** A Streams app creates, reads, writes, purges (repartition topics) and checks the configs of its internal topics. */
     private static final Set<AclOperation> STREAMS_INTERNAL_TOPICS = Set.of(CREATE, READ, WRITE, DELETE, DESCRIBE,
@@ -119,6 +121,11 @@ public final class StationAcls {
             topic(REGISTRY_SERVICE, "registry-events.dlq", Set.of(READ, WRITE), "replay owns these dead letters"),
             new Grant(REGISTRY_SERVICE, TRANSACTIONAL_ID, PREFIXED, REGISTRY_WRITER_PREFIX, Set.of(WRITE),
                     "transactional writer (a second instance fences the first)"),
+            topic(REGISTRY_SERVICE, "registry-leader", Set.of(READ, WRITE),
+                    "active/standby: the active announces itself; every instance follows; the elector subscribes"),
+            topic(REGISTRY_SERVICE, "registry-leader.dlq", Set.of(READ, WRITE), "leader follower owns these dead letters"),
+            new Grant(REGISTRY_SERVICE, GROUP, LITERAL, REGISTRY_LEADER_GROUP, Set.of(READ),
+                    "leader election: the member given registry-leader-0 is the active instance"),
 
             // serving-service: registry follower, prediction log, batch scoring, alerts
             topic(SERVING_SERVICE, "registry-events", Set.of(READ), "registry follower (replay)"),

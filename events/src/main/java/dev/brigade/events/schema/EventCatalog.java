@@ -23,6 +23,7 @@ import dev.brigade.events.LabelEvent;
 import dev.brigade.events.PredictionLogged;
 import dev.brigade.events.RawEvent;
 import dev.brigade.events.RegistryEvent;
+import dev.brigade.events.RegistryLeader;
 import dev.brigade.events.ScoreProduced;
 import dev.brigade.events.ScoringRequested;
 import dev.brigade.events.TrainingExample;
@@ -57,7 +58,8 @@ public final class EventCatalog {
             AlertEvent.class,
             ScoringRequested.class,
             ScoreProduced.class,
-            WindowState.class); // not a topic value: the monitor's window store and its changelog
+            WindowState.class, // not a topic value: the monitor's window store and its changelog
+            RegistryLeader.class);
 
     private static final List<EventType<?>> ALL = TYPES.stream()
             .<EventType<?>>map(EventCatalog::load)

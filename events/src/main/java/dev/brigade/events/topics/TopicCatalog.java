@@ -13,6 +13,7 @@ import dev.brigade.events.LabelEvent;
 import dev.brigade.events.PredictionLogged;
 import dev.brigade.events.RawEvent;
 import dev.brigade.events.RegistryEvent;
+import dev.brigade.events.RegistryLeader;
 import dev.brigade.events.ScoreProduced;
 import dev.brigade.events.ScoringRequested;
 import dev.brigade.events.TrainingExample;
@@ -58,7 +59,11 @@ public final class TopicCatalog {
             // Batch scoring: requests keyed by entity like raw-events, scores keyed by event like predictions.
             new TopicSpec(Topics.SCORING_REQUESTS, KeyKind.ENTITY_ID, ScoringRequested.class, 3, Cleanup.DELETE,
                     MONTH),
-            new TopicSpec(Topics.SCORES, KeyKind.EVENT_ID, ScoreProduced.class, 3, Cleanup.DELETE, MONTH));
+            new TopicSpec(Topics.SCORES, KeyKind.EVENT_ID, ScoreProduced.class, 3, Cleanup.DELETE, MONTH),
+            // Who is the active registry: one partition (the leader group gives it to exactly one instance), the
+            // latest announcement is all that matters, so compacted.
+            new TopicSpec(Topics.REGISTRY_LEADER, KeyKind.SERVICE, RegistryLeader.class, 1, Cleanup.COMPACT,
+                    FOREVER));
 
     private static final List<TopicSpec> ALL = withDeadLetters(EVENT_TOPICS);
 

@@ -17,7 +17,9 @@ public record TopicSpec(String name, KeyKind key, Class<?> valueType, int partit
 
     /** What the record key is; keys are UTF-8 strings on the wire. */
     public enum KeyKind {
-        ENTITY_ID, EVENT_ID, USE_CASE, RUN_ID, FEATURE_SET_VERSION, SAME_AS_SOURCE
+        ENTITY_ID, EVENT_ID, USE_CASE, RUN_ID, FEATURE_SET_VERSION, SAME_AS_SOURCE,
+        /** The name of the service the record speaks for (registry-leader: registry-service). */
+        SERVICE
     }
 
     public enum Cleanup {

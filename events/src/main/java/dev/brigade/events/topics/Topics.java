@@ -28,6 +28,11 @@ public final class Topics {
     public static final String SCORING_REQUESTS = "scoring-requests";
     /** ScoreProduced: scores computed off the request path (scoring-requests, batch jobs), key event id. */
     public static final String SCORES = "scores";
+    /**
+     * RegistryLeader: which registry-service instance is active (writes registry-events); compacted, key the
+     * service name. Its partition 0 is also what the instances' leader group hands to the active one.
+     */
+    public static final String REGISTRY_LEADER = "registry-leader";
 
     /** Every consumer sends what it cannot process to {@code <topic>.dlq}, with the reason in headers. */
     public static final String DLQ_SUFFIX = ".dlq";

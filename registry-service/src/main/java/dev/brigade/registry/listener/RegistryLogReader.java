@@ -108,6 +108,22 @@ public final class RegistryLogReader implements AutoCloseable {
         return replay.awaitPosition(partition, offset, timeout);
     }
 
+    /**
+     * Waits until every partition's position reached the given end offset: what a new active instance waits for
+     * before its first write, so it decides on the whole log its predecessor left.
+     */
+    public boolean awaitPositions(Map<Integer, Long> ends, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Map.Entry<Integer, Long> end : ends.entrySet()) {
+            long left = deadline - System.nanoTime();
+            if (end.getValue() > 0 && (left <= 0
+                    || !replay.awaitPosition(end.getKey(), end.getValue() - 1, Duration.ofNanos(left)))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Why the fold refused the event with this id, if it did (kept for the last 10,000 refusals). */
     public Optional<String> rejection(String eventId) {
         synchronized (rejections) {

@@ -2,121 +2,54 @@ package dev.brigade.registry.service;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.regex.Pattern;
 
+import dev.brigade.registry.config.RegistryConfig;
+import io.quarkus.runtime.configuration.ConfigurationException;
+
 /**
- * Content-addressed model artifacts: the file of sha256 {@code <hex>} lives at {@code <root>/sha256/<hex>}, written
- * once by an atomic rename and never rewritten. The only thing that ever becomes part of a path is a digest that
- * matched {@code [0-9a-f]{64}}: no use-case name, file name or other caller text reaches the file system.
- * Every read re-hashes the file first and refuses to serve one whose content no longer matches its name.
+ * Where model artifacts live, by sha256: the one seam between the registry and its storage. Both instances of an
+ * active/standby pair must see the same store (the active files an upload, the standby serves it). Every read
+ * re-hashes the bytes and refuses ones that no longer match their digest, whatever the store.
+ *
+ * <p>Implementations: {@link FileSystemArtifactStore} ({@code BRIGADE_ARTIFACT_STORE=file}, the default; a shared
+ * volume for two instances). An S3-compatible store is the intended second one and plugs in here (a class that
+ * stages the upload, hashes it, PUTs {@code sha256/<hex>} unless present, and GETs and re-hashes on open, selected
+ * by {@code BRIGADE_ARTIFACT_STORE=s3}); it is not built, because no S3 client is available to this build.
  */
-public final class ArtifactStore {
+public interface ArtifactStore {
 
-    public static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    /** The only text that ever names an artifact in a store: a lower-case hex sha256. */
+    Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
-    private final Path root;
-    private final Path objects;
-    private final Path incoming;
-
-    public record Stored(String sha256, long size) {
+    record Stored(String sha256, long size) {
     }
 
     /** A verified artifact, open for streaming: the caller closes it. */
-    public record Verified(String sha256, long size, InputStream content) {
+    record Verified(String sha256, long size, InputStream content) {
     }
 
-    public ArtifactStore(Path root) {
-        this.root = root.toAbsolutePath().normalize();
-        this.objects = this.root.resolve("sha256");
-        this.incoming = this.root.resolve("incoming");
-        try {
-            Files.createDirectories(objects);
-            Files.createDirectories(incoming);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the artifact directory " + this.root, e);
-        }
-    }
-
-    public Path root() {
-        return root;
-    }
+    /** Where it stores, for the start-up log. */
+    String location();
 
     /**
-     * Hashes an uploaded file and files it under its digest. An artifact already present (same bytes) is kept and
-     * the upload discarded.
+     * Hashes an uploaded file and files it under its digest. An artifact already present (same bytes) is kept;
+     * one present but damaged is replaced by the upload.
      */
-    public Stored store(Path uploaded) {
-        try {
-            Path staging = Files.createTempFile(incoming, "upload-", ".part");
-            String sha;
-            long size;
-            try (InputStream in = new DigestInputStream(Files.newInputStream(uploaded), digest())) {
-                size = Files.copy(in, staging, StandardCopyOption.REPLACE_EXISTING);
-                sha = HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-            }
-            Path target = pathOf(sha);
-            if (Files.exists(target) && sha.equals(hash(target))) {
-                Files.deleteIfExists(staging);
-                return new Stored(sha, size);
-            }
-            // Absent, or present but damaged: the upload has the right bytes, so it takes the place.
-            try {
-                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException | FileAlreadyExistsException e) {
-                // Same directory tree, so atomic moves are expected; a concurrent identical upload is fine.
-                Files.move(staging, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            return new Stored(sha, size);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot store an artifact under " + root, e);
-        }
-    }
+    Stored store(Path uploaded);
 
     /**
-     * Re-hashes the whole file, then returns it open at its start.
+     * Re-hashes the whole artifact, then returns it open at its start.
      *
-     * @throws RegistryException NOT_FOUND if absent, INTEGRITY if its content does not match its digest
+     * @throws RegistryException NOT_FOUND if absent, INTEGRITY if its content does not match its digest,
+     *         BAD_REQUEST unless the text is a lower-case hex sha256
      */
-    public Verified open(String sha256) {
-        Path path = pathOf(sha256);
-        FileChannel channel = null;
-        try {
-            channel = FileChannel.open(path, StandardOpenOption.READ);
-            MessageDigest digest = digest();
-            long size = new DigestInputStream(Channels.newInputStream(channel), digest)
-                    .transferTo(OutputStream.nullOutputStream());
-            String actual = HexFormat.of().formatHex(digest.digest());
-            if (!actual.equals(sha256)) {
-                channel.close();
-                throw new RegistryException(RegistryException.Kind.INTEGRITY, "artifact sha256:" + sha256
-                        + " is damaged on disk (its content hashes to " + actual + "); it is not served");
-            }
-            channel.position(0);
-            return new Verified(sha256, size, Channels.newInputStream(channel));
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw RegistryException.notFound("no artifact sha256:" + sha256);
-        } catch (IOException e) {
-            closeQuietly(channel);
-            throw new UncheckedIOException("cannot read artifact sha256:" + sha256, e);
-        }
-    }
+    Verified open(String sha256);
 
     /** The verified bytes, for loading a model into the scorer. */
-    public byte[] readVerified(String sha256) {
+    default byte[] readVerified(String sha256) {
         Verified verified = open(sha256);
         try (InputStream in = verified.content()) {
             return in.readAllBytes();
@@ -125,41 +58,13 @@ public final class ArtifactStore {
         }
     }
 
-    /** @throws RegistryException BAD_REQUEST unless the text is a lower-case hex sha256 */
-    public Path pathOf(String sha256) {
-        if (sha256 == null || !SHA256.matcher(sha256).matches()) {
-            throw RegistryException.badRequest("sha256", "must be 64 lower-case hex digits");
-        }
-        Path path = objects.resolve(sha256).normalize();
-        if (!path.startsWith(objects)) {
-            throw RegistryException.badRequest("sha256", "must be 64 lower-case hex digits");
-        }
-        return path;
-    }
-
-    private static String hash(Path file) throws IOException {
-        MessageDigest digest = digest();
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
-
-    private static MessageDigest digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void closeQuietly(FileChannel channel) {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // Already failing; the first error is the one to report.
-            }
-        }
+    /** The store the configuration names (brigade.registry.artifact-store). */
+    static ArtifactStore of(RegistryConfig config) {
+        return switch (config.artifactStore()) {
+            case "file" -> new FileSystemArtifactStore(config.artifactDir());
+            default -> throw new ConfigurationException("BRIGADE_ARTIFACT_STORE=" + config.artifactStore()
+                    + " is not an artifact store of this build: only 'file' (a directory, shared by the instances "
+                    + "as a volume) is; see service/ArtifactStore for the S3 extension point");
+        };
     }
 }

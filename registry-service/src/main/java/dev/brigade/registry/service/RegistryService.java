@@ -63,8 +63,8 @@ public class RegistryService {
     }
 
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 20) StartupEvent start) {
-        artifacts = new ArtifactStore(config.artifactDir());
-        LOG.infof("Artifacts under %s", artifacts.root());
+        artifacts = ArtifactStore.of(config);
+        LOG.infof("Artifacts under %s", artifacts.location());
     }
 
     // ---- reads ----

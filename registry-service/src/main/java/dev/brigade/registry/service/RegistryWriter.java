@@ -24,8 +24,10 @@ import dev.brigade.platform.kafka.signing.RecordSigner;
  * The one writer of registry-events: a transactional producer (from platform's KafkaClients, so idempotent with
  * acks=all) with a fixed transactional.id. Each write is one transaction, so the events of one command (a version
  * and its gate) land together or not at all. Starting a second writer with the same id fences this one: from then
- * on its writes fail and it reports itself fenced, so two registry instances never both append to the log. Not
- * thread-safe: the command service calls it under its write lock.
+ * on its writes fail and it reports itself fenced, so two registry instances never both append to the log. Only the
+ * active instance opens one (see {@link LeaderElector}); a standby that takes over opens a fresh one, which is what
+ * fences a predecessor that is still alive but lost its place. Not thread-safe: the command service calls it under
+ * its write lock.
  *
  * <p>Every record is signed (platform's {@link RecordSigner}: headers brigade-signature and brigade-key-id over its
  * key and value), because every reader of registry-events refuses a record it cannot verify: writing to the topic
@@ -87,6 +89,22 @@ public final class RegistryWriter implements AutoCloseable {
      *         fenced
      */
     public List<RecordMetadata> write(List<RegistryEvent> events) {
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        for (RegistryEvent event : events) {
+            records.add(new ProducerRecord<>(topic, event.getUseCase(), codec.encode(event)));
+        }
+        return commit(records);
+    }
+
+    /**
+     * Writes one signed record to another topic in a transaction of its own: the active instance's announcement on
+     * registry-leader, so the announcement is also the proof that this writer's transactions commit.
+     */
+    public RecordMetadata announce(String announcementTopic, String key, byte[] value) {
+        return commit(List.of(new ProducerRecord<>(announcementTopic, key, value))).get(0);
+    }
+
+    private List<RecordMetadata> commit(List<ProducerRecord<String, byte[]>> records) {
         if (fenced) {
             throw fencedException();
         }
@@ -96,9 +114,7 @@ public final class RegistryWriter implements AutoCloseable {
             }
             producer.beginTransaction();
             List<Future<RecordMetadata>> sent = new ArrayList<>();
-            for (RegistryEvent event : events) {
-                ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, event.getUseCase(),
-                        codec.encode(event));
+            for (ProducerRecord<String, byte[]> record : records) {
                 signer.sign(record.key(), record.value(), record.headers());
                 sent.add(producer.send(record));
             }

@@ -73,8 +73,8 @@ public class RolloutDriver {
     }
 
     void advanceAll() {
-        if (writes.fenced()) {
-            return;
+        if (writes.active().isEmpty()) {
+            return; // only the active instance drives rollouts: a standby's moves would be forwarded twice over
         }
         for (UseCase useCase : registry.useCases()) {
             try {

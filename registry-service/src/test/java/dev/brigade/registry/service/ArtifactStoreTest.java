@@ -27,7 +27,7 @@ class ArtifactStoreTest {
         // Given an uploaded artifact
         byte[] bytes = Fixtures.cardArtifact(1);
         Path upload = Files.write(dir.resolve("upload.bin"), bytes);
-        ArtifactStore store = new ArtifactStore(dir.resolve("artifacts"));
+        FileSystemArtifactStore store = new FileSystemArtifactStore(dir.resolve("artifacts"));
 
         // When it is stored twice (the same bytes) and opened
         ArtifactStore.Stored first = store.store(upload);
@@ -51,7 +51,7 @@ class ArtifactStoreTest {
     @Test
     void aDamagedFileIsNeverServed() throws IOException {
         // Given a stored artifact whose file is then changed on disk
-        ArtifactStore store = new ArtifactStore(dir.resolve("artifacts"));
+        FileSystemArtifactStore store = new FileSystemArtifactStore(dir.resolve("artifacts"));
         ArtifactStore.Stored stored = store.store(Files.write(dir.resolve("upload.bin"), Fixtures.cardArtifact(2)));
         Path file = store.pathOf(stored.sha256());
         byte[] damaged = Files.readAllBytes(file);
@@ -69,7 +69,7 @@ class ArtifactStoreTest {
     @Test
     void uploadingTheSameBytesAgainRepairsADamagedFile() throws IOException {
         // Given a stored artifact damaged on disk
-        ArtifactStore store = new ArtifactStore(dir.resolve("artifacts"));
+        FileSystemArtifactStore store = new FileSystemArtifactStore(dir.resolve("artifacts"));
         byte[] bytes = Fixtures.cardArtifact(3);
         Path upload = Files.write(dir.resolve("upload.bin"), bytes);
         ArtifactStore.Stored stored = store.store(upload);
@@ -86,7 +86,7 @@ class ArtifactStoreTest {
     @ValueSource(strings = {"../../etc/passwd", "..%2f..%2fetc%2fpasswd", "%252e%252e%252fetc", "..\\..\\etc",
         "/etc/passwd", "file:/etc/passwd", "ABCDEF", "0123", ""})
     void onlyAHexDigestBecomesAPath(String text) {
-        ArtifactStore store = new ArtifactStore(dir.resolve("artifacts"));
+        FileSystemArtifactStore store = new FileSystemArtifactStore(dir.resolve("artifacts"));
         assertThatThrownBy(() -> store.open(text))
                 .isInstanceOfSatisfying(RegistryException.class,
                         e -> assertThat(e.kind()).isEqualTo(RegistryException.Kind.BAD_REQUEST));
@@ -94,7 +94,7 @@ class ArtifactStoreTest {
 
     @Test
     void anAbsentDigestIsNotFound() {
-        ArtifactStore store = new ArtifactStore(dir.resolve("artifacts"));
+        FileSystemArtifactStore store = new FileSystemArtifactStore(dir.resolve("artifacts"));
         assertThatThrownBy(() -> store.open("0".repeat(64)))
                 .isInstanceOfSatisfying(RegistryException.class,
                         e -> assertThat(e.kind()).isEqualTo(RegistryException.Kind.NOT_FOUND));
