@@ -218,7 +218,7 @@ public class DashboardResource {
         List<List<AlertActions.ActionTaken>> taken = new ArrayList<>();
         taken.add(actions.taken().stream().filter(a -> a.useCase().equals(name)).toList());
         if (routedBy == null) {
-            for (HostInfo other : streams.otherInstances()) {
+            for (HostInfo other : router.otherInstances()) {
                 JsonNode theirs = parse(router.ask(other, p -> p.alerts(name, router.self())),
                         new TypeReference<JsonNode>() {
                         });

@@ -65,7 +65,8 @@ public class UseCaseRouter {
             }
             case UNAVAILABLE -> {
                 count("unavailable");
-                throw new OwnerUnavailable(d.reason());
+                throw new OwnerUnavailable(d.owner() == null ? d.reason()
+                        : d.reason().replace(String.valueOf(d.owner()), d.owner().host() + ":" + d.owner().port()));
             }
             default -> {
                 count("forwarded");
@@ -83,6 +84,22 @@ public class UseCaseRouter {
             throw new OwnerUnavailable("instance " + owner.host() + ":" + owner.port() + " did not answer ("
                     + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
         }
+    }
+
+    /** Every other instance of the app, waiting up to routing.settle while the app is not RUNNING here. */
+    public List<HostInfo> otherInstances() {
+        List<HostInfo> others = settled(() -> {
+            try {
+                return streams.otherInstances();
+            } catch (OwnerUnavailable e) {
+                return null;
+            }
+        }, java.util.Objects::isNull);
+        if (others == null) {
+            count("unavailable");
+            return streams.otherInstances(); // throws the 503 with its reason
+        }
+        return others;
     }
 
     /** The calls' routed header: who forwarded. */
