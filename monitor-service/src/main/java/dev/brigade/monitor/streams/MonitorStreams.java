@@ -99,8 +99,8 @@ public class MonitorStreams {
         KafkaStreams s = streams;
         streams = null;
         if (s != null) {
-            // leave the group, so the next instance (or this one restarted) gets the tasks without waiting for
-            // the session timeout
+            // leave the group (with internal.leave.group.on.close, below), so the other instances (or this one
+            // restarted) get the tasks without waiting for the session timeout
             clients.close(s, new KafkaStreams.CloseOptions().timeout(CLOSE_TIMEOUT).leaveGroup(true));
             if (wipeLocalState) {
                 s.cleanUp();
@@ -282,6 +282,10 @@ public class MonitorStreams {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         // Where this instance answers: every member learns which instance owns which use case (queryMetadataForKey)
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer());
+        // A stopping instance leaves the group at once, so its use cases move to the others in seconds rather than
+        // after its session times out (Streams keeps dynamic members in the group on close by default, and
+        // CloseOptions.leaveGroup only removes static members)
+        props.put(StreamsConfig.mainConsumerPrefix("internal.leave.group.on.close"), true);
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) topics.replicationFactor());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) config.commitInterval().toMillis());
