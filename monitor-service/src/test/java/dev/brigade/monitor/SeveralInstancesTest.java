@@ -157,6 +157,17 @@ class SeveralInstancesTest {
                     .isEqualTo("[]");
             assertThat(asked).hasSize(before);
 
+            // And as the instance asked by another (the routed header), A answers what it owns and asks no one:
+            // its use case's windows, its part of the list (not B's use case), its own actions (none)
+            assertThat(given().header(MonitorPeers.ROUTED_HEADER, "b:1").get("/v1/use-cases/" + ucA + "/windows")
+                    .then().statusCode(200).extract().asString()).isEqualTo("[]");
+            List<String> routedList = given().header(MonitorPeers.ROUTED_HEADER, "b:1").get("/v1/use-cases").then()
+                    .statusCode(200).extract().jsonPath().getList("name");
+            assertThat(routedList).contains(ucA).doesNotContain(ucB);
+            assertThat(given().header(MonitorPeers.ROUTED_HEADER, "b:1").get("/v1/use-cases/" + ucA + "/alerts")
+                    .then().statusCode(200).extract().jsonPath().getList("actions")).isEmpty();
+            assertThat(asked).hasSize(before);
+
             // And the list of use cases merges A's summaries with B's, in the registry's order
             List<Map<String, Object>> list = given().get("/v1/use-cases").then().statusCode(200).extract().jsonPath()
                     .getList("$");
