@@ -38,6 +38,15 @@ public interface MonitorConfig {
 
     Features features();
 
+    /**
+     * The host other instances reach this one at (BRIGADE_ADVERTISED_HOST); with the HTTP port it is the Streams
+     * application.server, so every instance knows which instance owns a use case.
+     */
+    @WithDefault("localhost")
+    String advertisedHost();
+
+    Routing routing();
+
     /** How long start-up waits for the registry view before the windows start (they need the profiles). */
     @WithDefault("60s")
     Duration catchUpTimeout();
@@ -142,6 +151,21 @@ public interface MonitorConfig {
         /** Samples kept per feature-set version (240 x 30 s = 2 hours). */
         @WithDefault("240")
         int samplesKept();
+    }
+
+    /** Reads of a use case another instance owns, asked of that instance. */
+    interface Routing {
+        /** Each call to the owner: connect and read timeout. Short, the dashboard polls every 3 s. */
+        @WithDefault("2s")
+        Duration timeout();
+
+        /** While a rebalance leaves a use case's owner unknown, a read waits at most this long before its 503. */
+        @WithDefault("1s")
+        Duration settle();
+
+        /** The Retry-After of that 503. */
+        @WithDefault("2s")
+        Duration retryAfter();
     }
 
     interface Webhook {

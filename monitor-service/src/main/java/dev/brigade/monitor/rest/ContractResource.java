@@ -5,8 +5,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -22,6 +24,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.brigade.monitor.client.FeatureServiceClient;
+import dev.brigade.monitor.client.MonitorPeers;
 import dev.brigade.monitor.config.MonitorConfig;
 import dev.brigade.monitor.service.ContractHistory;
 import dev.brigade.monitor.service.RegistryView;
@@ -30,7 +33,8 @@ import dev.brigade.monitor.service.RegistryView;
  * The dashboard's data-contract panel: for each feature-set version a use case depends on (its spec's, and the
  * champion's and canary's training lineage where they differ), the feature-service's live check of the version's
  * expectations, plus a short history of violation shares sampled here. The feature-service being down or slow is
- * an answer, not an error: the panel says so and the rest of the dashboard keeps working. Read-only.
+ * an answer, not an error: the panel says so and the rest of the dashboard keeps working. Read-only. The history is
+ * sampled in memory on the instance that owns the use case (as its windows are), so every instance relays that one.
  */
 // The same root as DashboardResource: a longer root path would shadow its /v1/use-cases/{name}/... endpoints.
 @Path("/v1")
@@ -63,9 +67,11 @@ public class ContractResource {
     private final String featuresUrl;
     private final ContractHistory history;
     private final Clock clock = Clock.systemUTC();
+    private final UseCaseRouter router;
 
     ContractResource(RegistryView registry, @RestClient FeatureServiceClient features, MonitorConfig config,
-            ContractHistory history) {
+            ContractHistory history, UseCaseRouter router) {
+        this.router = router;
         this.registry = registry;
         this.features = features;
         this.featuresUrl = config.features().url();
@@ -78,8 +84,14 @@ public class ContractResource {
             description = "Each expectation (type, range, categories, missing rate, label balance, freshness) with "
                     + "the feature-service's counts and whether it holds now, and a history of violation shares. "
                     + "status unreachable when the feature-service does not answer within the timeout.")
-    public ContractPanel contract(@PathParam("name") String name) {
+    public RestResponse<ContractPanel> contract(@PathParam("name") String name,
+            @HeaderParam(MonitorPeers.ROUTED_HEADER) String routedBy) {
         RegistryView.UseCase u = UseCaseNames.find(registry, name);
+        Optional<RestResponse<ContractPanel>> owner = router.elsewhere(name, routedBy,
+                p -> p.contract(name, router.self()));
+        if (owner.isPresent()) {
+            return owner.get();
+        }
         Map<RegistryView.FeatureSetRef, List<String>> sets = new LinkedHashMap<>();
         registry.specFeatureSet(name).ifPresent(ref -> sets.computeIfAbsent(ref, k -> new ArrayList<>())
                 .add("spec v" + u.settings().specVersion()));
@@ -92,7 +104,7 @@ public class ContractResource {
         }
         List<Contract> out = new ArrayList<>();
         sets.forEach((ref, usedBy) -> out.add(contract(ref, usedBy)));
-        return new ContractPanel(name, featuresUrl, out);
+        return RestResponse.ok(new ContractPanel(name, featuresUrl, out));
     }
 
     private Contract contract(RegistryView.FeatureSetRef ref, List<String> usedBy) {

@@ -5,10 +5,12 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -25,6 +27,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.brigade.monitor.CostlyError;
+import dev.brigade.monitor.client.MonitorPeers;
 import dev.brigade.monitor.client.RegistryReads;
 import dev.brigade.monitor.service.RegistryView;
 import dev.brigade.monitor.stats.CostlyErrors;
@@ -33,7 +36,8 @@ import dev.brigade.monitor.streams.MonitorStreams;
 /**
  * What the dashboard shows beside the charts: the loop's stages (from the registry), the worst holdout rows of the
  * champion and the newest candidate (from their evaluation reports in the registry), and the costliest realised
- * errors per window (from this station's state). Read-only.
+ * errors per window (from the state of the instance that owns the use case, asked there when not this one).
+ * Read-only.
  */
 // The same root as DashboardResource: a longer root path would shadow its /v1/use-cases/{name}/... endpoints.
 @Path("/v1")
@@ -47,8 +51,11 @@ public class LoopResource {
     private final RegistryView registry;
     private final MonitorStreams streams;
     private final RegistryReads reads;
+    private final UseCaseRouter router;
 
-    LoopResource(RegistryView registry, MonitorStreams streams, @RestClient RegistryReads reads) {
+    LoopResource(RegistryView registry, MonitorStreams streams, @RestClient RegistryReads reads,
+            UseCaseRouter router) {
+        this.router = router;
         this.registry = registry;
         this.streams = streams;
         this.reads = reads;
@@ -92,23 +99,26 @@ public class LoopResource {
     @Path("/use-cases/{name}/windows/{window}/worst")
     @Operation(summary = "The costliest realised errors of a window: {window} is its start (epoch millis or an "
             + "ISO instant) or latest (the newest window with any)")
-    public WindowWorst windowWorst(@PathParam("name") String name, @PathParam("window") String window,
-            @QueryParam("limit") Integer limit) {
+    public RestResponse<WindowWorst> windowWorst(@PathParam("name") String name, @PathParam("window") String window,
+            @QueryParam("limit") Integer limit, @HeaderParam(MonitorPeers.ROUTED_HEADER) String routedBy) {
         UseCaseNames.find(registry, name);
         int n = limit == null ? MAX_WORST : Math.max(1, Math.min(limit, MAX_WORST));
+        Long start = "latest".equals(window) ? null : parseWindow(window);
+        Optional<RestResponse<WindowWorst>> owner = router.elsewhere(name, routedBy,
+                p -> p.worst(name, window, limit, router.self()));
+        if (owner.isPresent()) {
+            return owner.get();
+        }
         var all = streams.worst(name);
-        Long start;
-        if ("latest".equals(window)) {
+        if (start == null) {
             start = all.isEmpty() ? null : all.lastKey();
             if (start == null) {
-                return new WindowWorst(name, 0, 0, List.of());
+                return RestResponse.ok(new WindowWorst(name, 0, 0, List.of()));
             }
-        } else {
-            start = parseWindow(window);
         }
         List<List<CostlyError>> lists = all.getOrDefault(start, List.of());
         List<CostlyError> merged = CostlyErrors.merge(lists, n);
-        return new WindowWorst(name, start, merged.size(), merged);
+        return RestResponse.ok(new WindowWorst(name, start, merged.size(), merged));
     }
 
     private static long parseWindow(String window) {

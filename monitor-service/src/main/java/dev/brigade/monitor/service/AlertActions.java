@@ -51,8 +51,24 @@ public class AlertActions {
     private static final Logger LOG = Logger.getLogger(AlertActions.class);
     private static final EventCodec<AlertEvent> CODEC = EventCodec.of(AlertEvent.class);
 
-    /** What the rollback action did, for the dashboard and tests. */
-    public record ActionTaken(String alertId, String useCase, String action, String outcome, String detail) {
+    /**
+     * What the rollback action did, for the dashboard and tests; {@code at} when (epoch ms), so the lists of several
+     * instances merge into one order.
+     */
+    public record ActionTaken(String alertId, String useCase, String action, String outcome, String detail, long at) {
+    }
+
+    /** Newest first. */
+    static final java.util.Comparator<ActionTaken> NEWEST_FIRST = java.util.Comparator
+            .comparingLong(ActionTaken::at).reversed().thenComparing(ActionTaken::alertId)
+            .thenComparing(ActionTaken::action).thenComparing(ActionTaken::outcome);
+
+    /**
+     * The actions every instance took, as one list, newest first: each instance's consumer of the actions group acts
+     * on the alerts of its partitions and keeps what it did in memory, so a read from any instance asks them all.
+     */
+    public static List<ActionTaken> merge(List<List<ActionTaken>> perInstance) {
+        return perInstance.stream().flatMap(List::stream).distinct().sorted(NEWEST_FIRST).toList();
     }
 
     private final Pager pager;
@@ -215,7 +231,8 @@ public class AlertActions {
     }
 
     private void record(AlertEvent alert, String action, String outcome, String detail) {
-        ActionTaken t = new ActionTaken(alert.getAlertId(), alert.getUseCase(), action, outcome, detail);
+        ActionTaken t = new ActionTaken(alert.getAlertId(), alert.getUseCase(), action, outcome, detail,
+                System.currentTimeMillis());
         taken.addFirst(t);
         while (taken.size() > 200) {
             taken.removeLast();

@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -18,19 +19,26 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.brigade.monitor.RuleState;
 import dev.brigade.monitor.WindowSummary;
 import dev.brigade.monitor.config.MonitorConfig;
+import dev.brigade.monitor.service.OwnerUnavailable;
 import dev.brigade.monitor.service.RegistryView;
 import dev.brigade.monitor.service.StationMetrics;
+import dev.brigade.monitor.service.UseCaseRouting;
 import dev.brigade.monitor.stats.DriftSettings;
 import dev.brigade.monitor.stats.WindowCounts;
 import dev.brigade.platform.kafka.KafkaClients;
@@ -50,12 +58,14 @@ public class MonitorStreams {
     private final StationMetrics metrics;
     private final KafkaClients clients;
     private final TopicNames names;
+    private final int httpPort;
     private volatile KafkaStreams streams;
     private boolean started;
 
     MonitorStreams(MonitorConfig config, KafkaTopicsConfig topics, RegistryView registry, StationMetrics metrics,
-            KafkaClients clients, TopicNames names) {
+            KafkaClients clients, TopicNames names, @ConfigProperty(name = "quarkus.http.port") int httpPort) {
         this.names = names;
+        this.httpPort = httpPort;
         this.config = config;
         this.topics = topics;
         this.registry = registry;
@@ -89,8 +99,8 @@ public class MonitorStreams {
         KafkaStreams s = streams;
         streams = null;
         if (s != null) {
-            // leave the group, so the next instance (or this one restarted) gets the tasks without waiting for
-            // the session timeout
+            // leave the group (with internal.leave.group.on.close, below), so the other instances (or this one
+            // restarted) get the tasks without waiting for the session timeout
             clients.close(s, new KafkaStreams.CloseOptions().timeout(CLOSE_TIMEOUT).leaveGroup(true));
             if (wipeLocalState) {
                 s.cleanUp();
@@ -121,6 +131,47 @@ public class MonitorStreams {
             }
         }
         return (long) lag;
+    }
+
+    /** This instance as other instances reach it: the advertised host and the HTTP port (Streams' application.server). */
+    public String applicationServer() {
+        return config.advertisedHost() + ":" + httpPort;
+    }
+
+    /**
+     * The instance that owns the use case's windows (the key of the observations' repartition topic), or empty
+     * while the app is not RUNNING (starting, rebalancing, restoring): then nobody's answer can be trusted whole.
+     */
+    public Optional<UseCaseRouting.Owner<HostInfo>> owner(String useCase) {
+        KafkaStreams s = streams;
+        if (s == null || s.state() != KafkaStreams.State.RUNNING) {
+            return Optional.empty();
+        }
+        KeyQueryMetadata metadata = s.queryMetadataForKey(MonitorTopology.HISTORY_STORE, useCase,
+                Serdes.String().serializer());
+        if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)
+                || HostInfo.unavailable().equals(metadata.activeHost())) {
+            return Optional.empty();
+        }
+        HostInfo active = metadata.activeHost();
+        return Optional.of(new UseCaseRouting.Owner<>(active,
+                (active.host() + ":" + active.port()).equals(applicationServer())));
+    }
+
+    /**
+     * Every other instance of the app (as its members advertise themselves), for reads that span instances.
+     *
+     * @throws OwnerUnavailable while the app is not RUNNING
+     */
+    public List<HostInfo> otherInstances() {
+        KafkaStreams s = streams;
+        if (s == null || s.state() != KafkaStreams.State.RUNNING) {
+            throw new OwnerUnavailable("the windows app is " + state() + " here");
+        }
+        return s.metadataForAllStreamsClients().stream().map(m -> m.hostInfo())
+                .filter(h -> !HostInfo.unavailable().equals(h)
+                        && !(h.host() + ":" + h.port()).equals(applicationServer()))
+                .distinct().toList();
     }
 
     public KafkaStreams.State state() {
@@ -175,17 +226,34 @@ public class MonitorStreams {
         }
     }
 
+    /**
+     * The use case's entries in the store of its partition here. Only that partition is read, so a partition that
+     * moved away between the routing decision and the read is a 503, not an empty answer.
+     *
+     * @throws OwnerUnavailable when the app is not RUNNING or the partition's store is not queryable here
+     */
     private void scan(String storeName, String useCase, Integer version,
             java.util.function.BiConsumer<String, byte[]> each) {
-        ReadOnlyKeyValueStore<String, byte[]> store = store(storeName);
-        if (store == null) {
-            return;
+        KafkaStreams s = streams;
+        if (s == null || s.state() != KafkaStreams.State.RUNNING) {
+            throw new OwnerUnavailable("the windows app is " + state() + " here");
         }
         String from = version == null ? useCase + '\0' : MonitorTopology.windowKey(useCase, version, 0);
         String to = version == null ? useCase + '\0' + '\uffff'
                 : MonitorTopology.windowKey(useCase, version, Long.MAX_VALUE);
-        try (KeyValueIterator<String, byte[]> it = store.range(from, to)) {
-            it.forEachRemaining(e -> each.accept(e.key, e.value));
+        try {
+            KeyQueryMetadata metadata = s.queryMetadataForKey(storeName, useCase, Serdes.String().serializer());
+            if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)) {
+                throw new OwnerUnavailable("the owner of use case " + useCase + " is not known now");
+            }
+            ReadOnlyKeyValueStore<String, byte[]> store = s.store(StoreQueryParameters.fromNameAndType(storeName,
+                    QueryableStoreTypes.<String, byte[]>keyValueStore()).withPartition(metadata.partition()));
+            try (KeyValueIterator<String, byte[]> it = store.range(from, to)) {
+                it.forEachRemaining(e -> each.accept(e.key, e.value));
+            }
+        } catch (InvalidStateStoreException e) {
+            throw new OwnerUnavailable("the windows of use case " + useCase + " are not queryable here ("
+                    + e.getMessage() + ")");
         }
     }
 
@@ -212,6 +280,12 @@ public class MonitorStreams {
         Map<String, Object> props = new HashMap<>();
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        // Where this instance answers: every member learns which instance owns which use case (queryMetadataForKey)
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer());
+        // A stopping instance leaves the group at once, so its use cases move to the others in seconds rather than
+        // after its session times out (Streams keeps dynamic members in the group on close by default, and
+        // CloseOptions.leaveGroup only removes static members)
+        props.put(StreamsConfig.mainConsumerPrefix("internal.leave.group.on.close"), true);
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) topics.replicationFactor());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) config.commitInterval().toMillis());
