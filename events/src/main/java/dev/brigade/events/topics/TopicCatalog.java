@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.brigade.events.AlertEvent;
+import dev.brigade.events.BatchJobState;
 import dev.brigade.events.DriftEvent;
 import dev.brigade.events.FeatureSetRegistered;
 import dev.brigade.events.FeatureVector;
@@ -54,7 +55,10 @@ public final class TopicCatalog {
             // Batch scoring: requests keyed by entity like raw-events, scores keyed by event like predictions.
             new TopicSpec(Topics.SCORING_REQUESTS, KeyKind.ENTITY_ID, ScoringRequested.class, 3, Cleanup.DELETE,
                     MONTH),
-            new TopicSpec(Topics.SCORES, KeyKind.EVENT_ID, ScoreProduced.class, 3, Cleanup.DELETE, MONTH));
+            new TopicSpec(Topics.SCORES, KeyKind.EVENT_ID, ScoreProduced.class, 3, Cleanup.DELETE, MONTH),
+            // Serving's batch jobs, key job id (a run id): the last state of each is what every replica answers
+            // with; its partitions are what the replicas share the running of (group serving-service-batch).
+            new TopicSpec(Topics.BATCH_JOBS, KeyKind.RUN_ID, BatchJobState.class, 3, Cleanup.COMPACT, FOREVER));
 
     private static final List<TopicSpec> ALL = withDeadLetters(EVENT_TOPICS);
 

@@ -23,6 +23,8 @@ public final class Topics {
     public static final String SCORING_REQUESTS = "scoring-requests";
     /** ScoreProduced: scores computed off the request path (scoring-requests, batch jobs), key event id. */
     public static final String SCORES = "scores";
+    /** BatchJobState: serving's batch jobs (range, progress, counts, result, cancellation), key job id, compacted. */
+    public static final String BATCH_JOBS = "batch-jobs";
 
     /** Every consumer sends what it cannot process to {@code <topic>.dlq}, with the reason in headers. */
     public static final String DLQ_SUFFIX = ".dlq";
