@@ -1,21 +1,25 @@
 package dev.brigade.serving.service;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.brigade.serving.BatchJob;
+import dev.brigade.serving.JobState;
 import dev.brigade.serving.ScoreAnswer;
 
 /**
  * What a batch job produced, tallied as it goes: counts by model, decision and failure, imputation, and the scores'
- * mean, extremes and percentiles. Written by the job's thread and the producer's callbacks.
+ * mean, extremes and a sample for the percentiles. Starts from the tally of the checkpoint an attempt resumes from;
+ * written by the job's thread and the producer's callbacks; {@link #snapshot} is the tally a checkpoint writes.
  */
 final class JobStats {
 
-    /** Scores kept for the percentiles; beyond it a uniform sample (reservoir) stands for them. */
+    /** Scores of this attempt kept for the percentiles; beyond it a uniform sample (reservoir) stands for them. */
     static final int SAMPLE = 1_000_000;
 
     final AtomicLong matched = new AtomicLong();
@@ -30,9 +34,32 @@ final class JobStats {
     private double sum;
     private double min = Double.POSITIVE_INFINITY;
     private double max = Double.NEGATIVE_INFINITY;
+    /** The checkpoint's sample and how many scores it stands for. */
+    private final double[] carried;
+    private final long carriedCount;
     private double[] sample = new double[1024];
     private long seenScores;
     private final Random reservoir = new Random(42);
+
+    JobStats() {
+        this(JobState.Tally.EMPTY);
+    }
+
+    JobStats(JobState.Tally from) {
+        matched.set(from.matched());
+        scored.set(from.scored());
+        duplicates.set(from.duplicates());
+        byModel.putAll(from.byModel());
+        decisions.putAll(from.decisions());
+        failures.putAll(from.failures());
+        imputedEvents = from.imputedEvents();
+        imputedInputs = from.imputedInputs();
+        sum = from.scoreSum();
+        min = from.scoreMin();
+        max = from.scoreMax();
+        carried = from.sample().stream().mapToDouble(Double::doubleValue).toArray();
+        carriedCount = carried.length == 0 ? 0 : from.scoreCount();
+    }
 
     /** A score Kafka acknowledged. */
     synchronized void scored(ScoreAnswer answer) {
@@ -46,7 +73,10 @@ final class JobStats {
             imputedEvents++;
             imputedInputs += imputed;
         }
-        double s = answer.score();
+        score(answer.score());
+    }
+
+    synchronized void score(double s) {
         sum += s;
         min = Math.min(min, s);
         max = Math.max(max, s);
@@ -68,22 +98,43 @@ final class JobStats {
         failures.merge(reason, 1L, Long::sum);
     }
 
-    synchronized BatchJob.Summary summary(long durationMillis) {
-        int n = (int) Math.min(seenScores, SAMPLE);
-        BatchJob.Scores stats = null;
-        if (n > 0) {
-            double[] sorted = Arrays.copyOf(sample, n);
-            Arrays.sort(sorted);
-            stats = new BatchJob.Scores(sum / seenScores, min, percentile(sorted, 0.50), percentile(sorted, 0.95),
-                    max, seenScores <= SAMPLE);
+    /**
+     * The tally so far; its sample is every score while there are at most {@code sampleSize}, else
+     * {@code sampleSize} evenly spaced quantiles of the checkpoint's sample and this attempt's scores, each weighted
+     * by how many scores it stands for.
+     */
+    synchronized JobState.Tally snapshot(int sampleSize) {
+        long count = carriedCount + seenScores;
+        int own = (int) Math.min(seenScores, SAMPLE);
+        List<double[]> weighted = new ArrayList<>(carried.length + own);
+        double carriedWeight = carried.length == 0 ? 0 : (double) carriedCount / carried.length;
+        for (double v : carried) {
+            weighted.add(new double[] {v, carriedWeight});
         }
-        return new BatchJob.Summary(scored.get(), Map.copyOf(byModel), imputedEvents, imputedInputs, stats,
-                Map.copyOf(decisions), Map.copyOf(failures), duplicates.get(), durationMillis);
-    }
-
-    /** Nearest-rank percentile of sorted values. */
-    static double percentile(double[] sorted, double q) {
-        int rank = (int) Math.ceil(q * sorted.length);
-        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+        double ownWeight = own == 0 ? 0 : (double) seenScores / own;
+        for (int i = 0; i < own; i++) {
+            weighted.add(new double[] {sample[i], ownWeight});
+        }
+        weighted.sort(Comparator.comparingDouble(w -> w[0]));
+        List<Double> kept = new ArrayList<>();
+        int k = Math.max(1, sampleSize);
+        if (weighted.size() <= k && count == weighted.size()) {
+            weighted.forEach(w -> kept.add(w[0]));
+        } else if (!weighted.isEmpty()) {
+            double total = weighted.stream().mapToDouble(w -> w[1]).sum();
+            int at = 0;
+            double cumulative = weighted.get(0)[1];
+            for (int i = 1; i <= k; i++) {
+                double target = total * i / k;
+                // nearest rank on the weights: the first value whose cumulative weight reaches the target
+                while (cumulative < target - 1e-9 && at < weighted.size() - 1) {
+                    at++;
+                    cumulative += weighted.get(at)[1];
+                }
+                kept.add(weighted.get(at)[0]);
+            }
+        }
+        return new JobState.Tally(matched.get(), scored.get(), duplicates.get(), imputedEvents, imputedInputs,
+                byModel, decisions, failures, count, sum, min, max, kept);
     }
 }
