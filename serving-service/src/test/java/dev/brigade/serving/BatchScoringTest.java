@@ -214,7 +214,8 @@ class BatchScoringTest {
                 .when().post("/v1/batch-jobs")
                 .then().statusCode(202)
                 .header("Location", containsString("/v1/batch-jobs/"))
-                .body("status", equalTo("RUNNING"))
+                .body("status", equalTo("QUEUED"))
+                .body("acceptedBy", containsString("localhost:"))
                 .body("modelVersion", equalTo(1))
                 .body("requestedBy", equalTo("dave"))
                 .extract().path("id");
@@ -340,7 +341,7 @@ class BatchScoringTest {
     }
 
     private static JsonPath awaitEnd(String id) {
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> !"RUNNING".equals(
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> !List.of("QUEUED", "RUNNING").contains(
                 given().when().get("/v1/batch-jobs/" + id).then().statusCode(200).extract().path("status")));
         return given().when().get("/v1/batch-jobs/" + id).then().statusCode(200).extract().jsonPath(Api.DOUBLES);
     }
