@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
@@ -144,9 +145,15 @@ final class JobScan {
         long[] lastLog = {System.nanoTime()};
         long[] lastCheckpoint = {System.nanoTime()};
         boolean completed;
-        try (TopicScan scan = TopicScan.open(clients, "serving-batch-job-" + id, Map.of())) {
-            completed = scan.read(todo, () -> attempt.stop.getAsBoolean() || attempt.cancelled.getAsBoolean(),
+        BooleanSupplier stopping = () -> attempt.stop.getAsBoolean() || attempt.cancelled.getAsBoolean();
+        // smaller polls than the scan's default: a stop and a checkpoint come between polls
+        try (TopicScan scan = TopicScan.open(clients, "serving-batch-job-" + id,
+                Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500))) {
+            completed = scan.read(todo, stopping,
                     record -> {
+                        if (stopping.getAsBoolean()) {
+                            return; // the rest of the poll is left for the next attempt: next does not move
+                        }
                         accept(attempt, record, seen, inFlight);
                         attempt.next.merge(record.partition(), record.offset() + 1, Math::max);
                     }, scanned -> {
