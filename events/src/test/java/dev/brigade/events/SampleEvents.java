@@ -99,7 +99,7 @@ public final class SampleEvents {
                                 .setImputedEvents(1).setImputedInputs(2).setByModel(Map.of("v7 CHAMPION", 9L))
                                 .setDecisions(Map.of("negative", 9L)).setFailures(Map.of()).setScoreCount(9)
                                 .setScoreSum(1.2).setScoreMin(0.01).setScoreMax(0.4)
-                                .setScoreSample(List.of(0.01, 0.2, 0.4)).build())
+                                .setScoreSample(List.of(0.01, 0.2, 0.4)).setPercentilesExact(true).build())
                         .build());
     }
 

@@ -45,13 +45,15 @@ public record JobState(String id, String useCase, Instant from, Instant to, int 
      *
      * @param sample the scores themselves while there are at most as many as it holds, else evenly spaced quantiles
      *        of them (so the percentiles of a resumed job stay close)
+     * @param percentilesExact the sample's quantiles were taken from every score, so p50 and p95 (multiples of 1/20
+     *        of a sample of a multiple of 20) are the exact nearest-rank ones; false once a resume merged quantiles
      */
     public record Tally(long matched, long scored, long duplicates, long imputedEvents, long imputedInputs,
             Map<String, Long> byModel, Map<String, Long> decisions, Map<String, Long> failures, long scoreCount,
-            double scoreSum, double scoreMin, double scoreMax, List<Double> sample) {
+            double scoreSum, double scoreMin, double scoreMax, List<Double> sample, boolean percentilesExact) {
 
         public static final Tally EMPTY = new Tally(0, 0, 0, 0, 0, Map.of(), Map.of(), Map.of(), 0, 0,
-                Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, List.of());
+                Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, List.of(), true);
 
         public Tally {
             byModel = Map.copyOf(byModel);
@@ -128,7 +130,7 @@ public record JobState(String id, String useCase, Instant from, Instant to, int 
             Arrays.sort(sorted);
             scores = new BatchJob.Scores(tally.scoreSum() / tally.scoreCount(), tally.scoreMin(),
                     percentile(sorted, 0.50), percentile(sorted, 0.95), tally.scoreMax(),
-                    sorted.length == tally.scoreCount());
+                    tally.percentilesExact());
         }
         Instant start = startedAt == null ? createdAt : startedAt;
         long millis = Duration.between(start, endedAt == null ? updatedAt : endedAt).toMillis();

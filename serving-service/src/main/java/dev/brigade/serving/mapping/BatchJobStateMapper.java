@@ -33,7 +33,8 @@ public final class BatchJobStateMapper {
                         .setImputedInputs(t.imputedInputs()).setByModel(chars(t.byModel()))
                         .setDecisions(chars(t.decisions())).setFailures(chars(t.failures()))
                         .setScoreCount(t.scoreCount()).setScoreSum(t.scoreSum()).setScoreMin(t.scoreMin())
-                        .setScoreMax(t.scoreMax()).setScoreSample(t.sample()).build())
+                        .setScoreMax(t.scoreMax()).setScoreSample(t.sample())
+                        .setPercentilesExact(t.percentilesExact()).build())
                 .setError(s.error())
                 .build();
     }
@@ -44,7 +45,7 @@ public final class BatchJobStateMapper {
         JobState.Tally tally = new JobState.Tally(c.getMatched(), c.getScored(), c.getDuplicates(),
                 c.getImputedEvents(), c.getImputedInputs(), strings(c.getByModel()), strings(c.getDecisions()),
                 strings(c.getFailures()), c.getScoreCount(), c.getScoreSum(), c.getScoreMin(), c.getScoreMax(),
-                c.getScoreSample());
+                c.getScoreSample(), c.getPercentilesExact());
         return new JobState(e.getJobId(), e.getUseCase(), e.getFrom(), e.getTo(), e.getModelVersion(),
                 Variant.valueOf(e.getVariant()), e.getFeatureSet(), e.getFeatureSetVersion(),
                 BatchJob.Status.valueOf(e.getStatus()), e.getRequestedBy(), e.getAcceptedBy(), e.getOwner(),

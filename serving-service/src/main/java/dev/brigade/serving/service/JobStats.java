@@ -37,6 +37,7 @@ final class JobStats {
     /** The checkpoint's sample and how many scores it stands for. */
     private final double[] carried;
     private final long carriedCount;
+    private final boolean carriedExact;
     private double[] sample = new double[1024];
     private long seenScores;
     private final Random reservoir = new Random(42);
@@ -59,6 +60,8 @@ final class JobStats {
         max = from.scoreMax();
         carried = from.sample().stream().mapToDouble(Double::doubleValue).toArray();
         carriedCount = carried.length == 0 ? 0 : from.scoreCount();
+        // every earlier score is in the sample itself: merging stays exact
+        carriedExact = from.percentilesExact() && carried.length == carriedCount;
     }
 
     /** A score Kafka acknowledged. */
@@ -135,6 +138,6 @@ final class JobStats {
             }
         }
         return new JobState.Tally(matched.get(), scored.get(), duplicates.get(), imputedEvents, imputedInputs,
-                byModel, decisions, failures, count, sum, min, max, kept);
+                byModel, decisions, failures, count, sum, min, max, kept, carriedExact && seenScores <= SAMPLE);
     }
 }

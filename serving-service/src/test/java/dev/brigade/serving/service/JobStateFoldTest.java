@@ -28,7 +28,7 @@ class JobStateFoldTest {
 
     static JobState.Tally tally(long scored) {
         return new JobState.Tally(scored + 1, scored, 1, 0, 0, Map.of("v3 CHAMPION", scored), Map.of(), Map.of(),
-                scored, 0.5 * scored, 0.1, 0.9, List.of(0.1, 0.5, 0.9));
+                scored, 0.5 * scored, 0.1, 0.9, List.of(0.1, 0.5, 0.9), false);
     }
 
     @Test
@@ -124,6 +124,9 @@ class JobStateFoldTest {
         double[] sorted = end.sample().stream().mapToDouble(Double::doubleValue).toArray();
         assertThat(JobState.percentile(sorted, 0.5)).isCloseTo(5000, within(100.0));
         assertThat(JobState.percentile(sorted, 0.95)).isCloseTo(9500, within(100.0));
+
+        assertThat(checkpoint.percentilesExact()).isTrue();
+        assertThat(end.percentilesExact()).isFalse();
 
         // And few scores are kept as they are (exact percentiles)
         JobStats few = new JobStats();
