@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -63,6 +64,8 @@ public final class JobRunner implements AutoCloseable {
     private final Thread thread;
     private final AtomicInteger threads = new AtomicInteger();
     private volatile boolean open = true;
+    /** Tests only: stop as a crash would, without the hand-over checkpoint. */
+    private volatile boolean abandoned;
     private volatile KafkaConsumer<String, byte[]> consumer;
 
     /** One attempt on this replica. */
@@ -116,6 +119,8 @@ public final class JobRunner implements AutoCloseable {
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) session,
                 ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(100, session / 3),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
+                // only the partitions that move are revoked: a replica joining does not stop every running job
+                ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         try {
             consumer = clients.consumer("serving-batch-runner", props);
@@ -220,8 +225,8 @@ public final class JobRunner implements AutoCloseable {
     private void fail(JobState job, String error) {
         try {
             JobState started = job.startedBy(instance, job.partitions(), clock.instant());
-            writer.write(started.checkpoint(BatchJob.Status.FAILED, started.partitions(), started.tally(), error,
-                    clock.instant()));
+            write(started.checkpoint(BatchJob.Status.FAILED, started.partitions(), started.tally(), error,
+                    clock.instant()), true);
             LOG.errorf("Batch job %s failed: %s", job.id(), error);
         } catch (RuntimeException e) {
             LOG.warnf("Batch job %s: could not write its failure: %s", job.id(), e.toString());
@@ -232,8 +237,8 @@ public final class JobRunner implements AutoCloseable {
         try {
             if (job.cancelRequested()) {
                 JobState started = job.startedBy(instance, job.partitions(), clock.instant());
-                writer.write(started.checkpoint(BatchJob.Status.CANCELLED, started.partitions(), started.tally(),
-                        null, clock.instant()));
+                write(started.checkpoint(BatchJob.Status.CANCELLED, started.partitions(), started.tally(),
+                        null, clock.instant()), true);
                 LOG.infof("Batch job %s cancelled before it started", job.id());
                 return;
             }
@@ -241,6 +246,12 @@ public final class JobRunner implements AutoCloseable {
             List<JobState.Range> ranges = job.partitions().isEmpty() ? scan.ranges(job.id()) : job.partitions();
             JobState started = job.startedBy(instance, ranges, clock.instant());
             view.awaitApplied(writer.write(started), Duration.ofSeconds(10));
+            JobState standing = view.get(job.id());
+            if (standing == null || standing.attempt() != started.attempt() || standing.finished()) {
+                LOG.infof("Batch job %s: not started by %s, the topic says %s (attempt %s)", job.id(), instance,
+                        standing == null ? "nothing" : standing.status(), standing == null ? "-" : standing.attempt());
+                return;
+            }
             if (resuming) {
                 LOG.infof("Batch job %s resumed by %s (attempt %d, was %s), from %d of %d records read", job.id(),
                         instance, started.attempt(), job.owner(), started.scanned(), started.total());
@@ -260,8 +271,12 @@ public final class JobRunner implements AutoCloseable {
                     if (superseded(job.id(), started.attempt())) {
                         LOG.warnf("Batch job %s: a later attempt runs it elsewhere; %s stops without writing",
                                 job.id(), instance);
+                    } else if (abandoned) {
+                        LOG.warnf("Batch job %s abandoned by %s without a checkpoint", job.id(), instance);
                     } else {
-                        checkpoint(last[0], attempt, BatchJob.Status.RUNNING, false, null);
+                        JobState handover = last[0].checkpoint(BatchJob.Status.RUNNING, attempt.ranges(false),
+                                attempt.stats.snapshot(config.sampleSize()), null, clock.instant());
+                        write(handover, true);
                         LOG.infof("Batch job %s handed over by %s at %d of %d records read (checkpointed)",
                                 job.id(), instance, attempt.scanned(), started.total());
                     }
@@ -275,8 +290,8 @@ public final class JobRunner implements AutoCloseable {
             if (standing != null && !standing.finished() && standing.owner() != null
                     && standing.owner().equals(instance)) {
                 try {
-                    writer.write(standing.checkpoint(BatchJob.Status.FAILED, standing.partitions(),
-                            standing.tally(), e.toString(), clock.instant()));
+                    write(standing.checkpoint(BatchJob.Status.FAILED, standing.partitions(),
+                            standing.tally(), e.toString(), clock.instant()), true);
                 } catch (RuntimeException ignored) {
                     // the next owner resumes it
                 }
@@ -300,8 +315,23 @@ public final class JobRunner implements AutoCloseable {
             String error) {
         JobState next = last.checkpoint(status, attempt.ranges(completed), attempt.stats.snapshot(config.sampleSize()),
                 error, clock.instant());
-        writer.write(next);
+        write(next, status.finished());
         return next;
+    }
+
+    /**
+     * A final state (or a hand-over) is waited for in this replica's view: until then the scheduler would still see
+     * the job unfinished and not running here, and start it again.
+     */
+    private void write(JobState state, boolean await) {
+        var written = writer.write(state);
+        if (await) {
+            try {
+                view.awaitApplied(written, Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private boolean cancelRequested(String id) {
@@ -312,6 +342,12 @@ public final class JobRunner implements AutoCloseable {
     private boolean superseded(String id, int attempt) {
         JobState standing = view.get(id);
         return standing != null && standing.attempt() > attempt;
+    }
+
+    /** Tests only: stops like a replica that died, its jobs left at their last periodic checkpoint. */
+    void kill() {
+        abandoned = true;
+        close();
     }
 
     @Override

@@ -68,9 +68,21 @@ class BatchJobTakeoverTest {
         acks.shutdownNow();
     }
 
-    @Test
-    void aJobStoppedMidWayIsResumedByAnotherReplicaFromItsCheckpoint() throws Exception {
-        // Given an install of its own on the broker, with vectors of one hour (one event's vector sent twice)
+    /** An install of its own on the broker: its names, clients, and vectors of one hour (one event's sent twice). */
+    private record Install(TopicNames names, KafkaClients clients, Instant from) {
+    }
+
+    private final Map<String, AtomicInteger> sent = new ConcurrentHashMap<>();
+
+    /** A score sink that acknowledges slowly (with one in flight), so the job takes seconds. */
+    private CompletionStage<Void> send(ScoreProduced score) {
+        sent.computeIfAbsent(score.getEventId(), e -> new AtomicInteger()).incrementAndGet();
+        CompletableFuture<Void> ack = new CompletableFuture<>();
+        acks.schedule(() -> ack.complete(null), 2, TimeUnit.MILLISECONDS);
+        return ack;
+    }
+
+    private static Install install() {
         String bootstrap = SharedKafkaBroker.bootstrapServers();
         TopicNames names = new TopicNames("takeover-" + UUID.randomUUID().toString().substring(0, 8) + "-");
         KafkaClients clients = new KafkaClients(new KafkaSettings(Map.of("bootstrap.servers", bootstrap)));
@@ -90,67 +102,101 @@ class BatchJobTakeoverTest {
             producer.send(new ProducerRecord<>(names.topic(Topics.FEATURE_VECTORS), "evt-7", VECTORS.encode(again)));
             producer.flush();
         }
-        // And a score sink that acknowledges slowly (one in flight), so the job takes seconds
-        Map<String, AtomicInteger> sent = new ConcurrentHashMap<>();
-        java.util.function.Function<ScoreProduced, CompletionStage<Void>> sink = score -> {
-            sent.computeIfAbsent(score.getEventId(), e -> new AtomicInteger()).incrementAndGet();
-            CompletableFuture<Void> ack = new CompletableFuture<>();
-            acks.schedule(() -> ack.complete(null), 2, TimeUnit.MILLISECONDS);
-            return ack;
-        };
-        Replica a = replica("a", clients, names, sink);
-        Replica b = replica("b", clients, names, sink);
+        return new Install(names, clients, from);
+    }
 
-        // When replica a accepts a job and runs it (b only follows the topic yet)
-        JobState accepted = JobState.accepted(UUID.randomUUID().toString(), "card-fraud", from,
-                from.plus(Duration.ofHours(1)), 1, Variant.CHAMPION, Fixtures.FEATURE_SET, 1, "dave", "a",
+    /** Replica a accepts a job and runs it until it checkpointed part of it; b follows the topic. */
+    private JobState acceptedAndPartlyRunByA(Install install, Replica a, Replica b) throws InterruptedException {
+        JobState accepted = JobState.accepted(UUID.randomUUID().toString(), "card-fraud", install.from(),
+                install.from().plus(Duration.ofHours(1)), 1, Variant.CHAMPION, Fixtures.FEATURE_SET, 1, "dave", "a",
                 Instant.now());
         assertThat(a.view.awaitApplied(a.writer.write(accepted), Duration.ofSeconds(10))).isTrue();
         a.runner.start();
-        // Then b's view answers with what a wrote
+        // b's view answers with what a wrote
         await().atMost(Duration.ofSeconds(30)).until(() -> b.view.get(accepted.id()) != null);
         assertThat(b.view.get(accepted.id()).view().acceptedBy()).isEqualTo("a");
-
-        // And when a has checkpointed part of the job and stops (a scale-down: it checkpoints and leaves the group)
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             JobState s = b.view.get(accepted.id());
             return s.owner() != null && s.owner().equals("a") && s.sequence() >= 1 && s.tally().scored() > 300;
         });
-        a.runner.close();
-        JobState handedOver = a.view.get(accepted.id());
-        assertThat(handedOver.status()).isEqualTo(BatchJob.Status.RUNNING);
-        assertThat(handedOver.scanned()).isLessThan(handedOver.total());
+        return accepted;
+    }
 
-        // And b joins the group
-        b.runner.start();
-
-        // Then b resumes it from a's checkpoint and finishes it
-        await().atMost(Duration.ofSeconds(90)).until(() -> b.view.get(accepted.id()).finished());
-        JobState end = b.view.get(accepted.id());
-        BatchJob job = end.view();
+    /** No event lost, none counted twice, the duplicate vector recognised across the resume. */
+    private static void assertExactCounts(BatchJob job) {
         assertThat(job.status()).isEqualTo(BatchJob.Status.SUCCEEDED);
         assertThat(job.owner()).isEqualTo("b");
         assertThat(job.attempt()).isEqualTo(2);
-        assertThat(job.resumedFrom()).isEqualTo(handedOver.scanned()).isPositive();
-        // no event lost, none counted twice, the duplicate vector recognised across the resume
         assertThat(job.progress().scanned()).isEqualTo(job.progress().total()).isEqualTo(EVENTS + 1);
         assertThat(job.progress().matched()).isEqualTo(EVENTS + 1);
         assertThat(job.summary().eventsScored()).isEqualTo(EVENTS);
         assertThat(job.summary().duplicates()).isEqualTo(1);
         assertThat(job.summary().byModel()).containsExactly(Map.entry("v1 CHAMPION", (long) EVENTS));
+        assertThat(job.summary().failures()).isEmpty();
+    }
+
+    @Test
+    void aJobHandedOverMidWayIsResumedByAnotherReplicaFromItsCheckpoint() throws Exception {
+        // Given two replicas of one install, a running a job, b following the topic
+        Install install = install();
+        Replica a = replica("a", install);
+        Replica b = replica("b", install);
+        JobState accepted = acceptedAndPartlyRunByA(install, a, b);
+
+        // When a stops (a scale-down: it checkpoints and leaves the group) and b joins the group
+        a.runner.close();
+        JobState handedOver = a.view.get(accepted.id());
+        assertThat(handedOver.status()).isEqualTo(BatchJob.Status.RUNNING);
+        assertThat(handedOver.scanned()).isLessThan(handedOver.total());
+        b.runner.start();
+
+        // Then b resumes it from a's checkpoint and finishes it, the counts exact
+        await().atMost(Duration.ofSeconds(90)).until(() -> b.view.get(accepted.id()).finished());
+        JobState end = b.view.get(accepted.id());
+        BatchJob job = end.view();
+        assertExactCounts(job);
+        assertThat(job.resumedFrom()).isEqualTo(handedOver.scanned()).isPositive();
         assertThat(job.summary().scores().percentilesExact()).isTrue();
-        // a clean hand-over re-sends nothing: every event's score went to the topic once
+        // And a clean hand-over re-sends nothing: every event's score went to the topic once
         assertThat(sent).hasSize(EVENTS);
         assertThat(sent.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
-        // and both views answer the same
+        // And both views answer the same
         await().atMost(Duration.ofSeconds(10)).until(() -> end.equals(a.view.get(accepted.id())));
+    }
+
+    @Test
+    void aJobOfAReplicaThatDiedIsResumedFromItsLastCheckpointWithExactCounts() throws Exception {
+        // Given two replicas of one install, a running a job, b following the topic
+        Install install = install();
+        Replica a = replica("a", install);
+        Replica b = replica("b", install);
+        JobState accepted = acceptedAndPartlyRunByA(install, a, b);
+
+        // When a dies without its hand-over checkpoint, and b joins the group
+        a.runner.kill();
+        long sentByA = sent.values().stream().mapToInt(AtomicInteger::get).sum();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> b.view.get(accepted.id()).equals(a.view.get(accepted.id())));
+        JobState lastCheckpoint = b.view.get(accepted.id());
+        b.runner.start();
+
+        // Then b resumes from a's last periodic checkpoint and finishes, the counts exact
+        await().atMost(Duration.ofSeconds(90)).until(() -> b.view.get(accepted.id()).finished());
+        BatchJob job = b.view.get(accepted.id()).view();
+        assertExactCounts(job);
+        assertThat(job.resumedFrom()).isEqualTo(lastCheckpoint.scanned()).isPositive();
+        // And every event was scored; those a sent after its last checkpoint were sent again (at-least-once)
+        long resent = sent.values().stream().mapToInt(AtomicInteger::get).sum() - EVENTS;
+        assertThat(sent).hasSize(EVENTS);
+        assertThat(resent).isEqualTo(sentByA - lastCheckpoint.tally().scored());
     }
 
     private record Replica(JobsView view, JobStateWriter writer, JobRunner runner) {
     }
 
-    private Replica replica(String instance, KafkaClients clients, TopicNames names,
-            java.util.function.Function<ScoreProduced, CompletionStage<Void>> sink) {
+    private Replica replica(String instance, Install install) {
+        KafkaClients clients = install.clients();
+        TopicNames names = install.names();
         BatchConfig.Jobs config = config(instance);
         JobsView view = new JobsView(clients, names, "takeover-view-" + instance, 50).start();
         JobStateWriter writer = new JobStateWriter(clients, names, "takeover-writer-" + instance,
@@ -160,7 +206,7 @@ class BatchJobTakeoverTest {
                 new ContractInput("txn_count_10m", InputType.LONG),
                 new ContractInput("amount_sum_24h", InputType.DOUBLE)), 1000, Fixtures.FEATURE_SET, 1, false, false),
                 Scorer.of(Fixtures.artifact(21)));
-        JobScan scan = new JobScan(clients, names, sink, config, Clock.systemUTC());
+        JobScan scan = new JobScan(clients, names, this::send, config, Clock.systemUTC());
         JobRunner runner = new JobRunner(clients, names, view, writer,
                 (useCase, version) -> version == 1 ? Optional.of(model) : Optional.empty(), scan, config, instance,
                 Clock.systemUTC());
