@@ -94,6 +94,16 @@ public class BatchJobs {
         return view.alive();
     }
 
+    /** Readiness: the view read batch-jobs up to where it ended at start, so it answers as the other replicas do. */
+    public boolean viewCaughtUp() {
+        return view.caughtUp();
+    }
+
+    /** The batch-jobs partitions this replica runs the jobs of now. */
+    public java.util.Set<Integer> ownedPartitions() {
+        return runner.owned();
+    }
+
     /** What a caller asks for; version null means the champion. */
     public record Request(String useCase, Instant from, Instant to, Integer version) {
     }
