@@ -2,7 +2,6 @@ package dev.brigade.serving.service;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -109,32 +108,40 @@ final class JobStats {
     synchronized JobState.Tally snapshot(int sampleSize) {
         long count = carriedCount + seenScores;
         int own = (int) Math.min(seenScores, SAMPLE);
-        List<double[]> weighted = new ArrayList<>(carried.length + own);
-        double carriedWeight = carried.length == 0 ? 0 : (double) carriedCount / carried.length;
-        for (double v : carried) {
-            weighted.add(new double[] {v, carriedWeight});
-        }
+        // primitive arrays and a merge walk: a checkpoint of a million-score job sorts once, allocates little
+        double[] mine = Arrays.copyOf(sample, own);
+        Arrays.sort(mine);
+        double[] before = carried.clone();
+        Arrays.sort(before);
+        double carriedWeight = before.length == 0 ? 0 : (double) carriedCount / before.length;
         double ownWeight = own == 0 ? 0 : (double) seenScores / own;
-        for (int i = 0; i < own; i++) {
-            weighted.add(new double[] {sample[i], ownWeight});
-        }
-        weighted.sort(Comparator.comparingDouble(w -> w[0]));
         List<Double> kept = new ArrayList<>();
         int k = Math.max(1, sampleSize);
-        if (weighted.size() <= k && count == weighted.size()) {
-            weighted.forEach(w -> kept.add(w[0]));
-        } else if (!weighted.isEmpty()) {
-            double total = weighted.stream().mapToDouble(w -> w[1]).sum();
-            int at = 0;
-            double cumulative = weighted.get(0)[1];
-            for (int i = 1; i <= k; i++) {
-                double target = total * i / k;
+        if (before.length + own <= k && count == before.length + own) {
+            int i = 0;
+            int j = 0;
+            while (i < before.length || j < own) {
+                kept.add(j >= own || i < before.length && before[i] <= mine[j] ? before[i++] : mine[j++]);
+            }
+        } else if (before.length + own > 0) {
+            double total = carriedWeight * before.length + ownWeight * own;
+            int i = 0;
+            int j = 0;
+            double cumulative = 0;
+            double value = Double.NaN;
+            for (int q = 1; q <= k; q++) {
+                double target = total * q / k;
                 // nearest rank on the weights: the first value whose cumulative weight reaches the target
-                while (cumulative < target - 1e-9 && at < weighted.size() - 1) {
-                    at++;
-                    cumulative += weighted.get(at)[1];
+                while ((cumulative < target - 1e-9 || Double.isNaN(value)) && (i < before.length || j < own)) {
+                    if (j >= own || i < before.length && before[i] <= mine[j]) {
+                        value = before[i++];
+                        cumulative += carriedWeight;
+                    } else {
+                        value = mine[j++];
+                        cumulative += ownWeight;
+                    }
                 }
-                kept.add(weighted.get(at)[0]);
+                kept.add(value);
             }
         }
         return new JobState.Tally(matched.get(), scored.get(), duplicates.get(), imputedEvents, imputedInputs,

@@ -135,6 +135,25 @@ class JobStateFoldTest {
         assertThat(few.snapshot(100).sample()).containsExactly(0.1, 0.3);
     }
 
+    @Test
+    void anAttemptThatWasNeverResumedKeepsItsP50AndP95Exact() {
+        // Given 5,000 scores in a shuffled order, more than the 1,000 a checkpoint keeps
+        List<Integer> order = new java.util.ArrayList<>(java.util.stream.IntStream.range(0, 5000).boxed().toList());
+        java.util.Collections.shuffle(order, new java.util.Random(7));
+        JobStats stats = new JobStats();
+        order.forEach(stats::score);
+
+        // When the tally is taken
+        JobState.Tally tally = stats.snapshot(1000);
+
+        // Then the kept quantiles give the exact nearest-rank p50 and p95 of all 5,000
+        double[] sorted = tally.sample().stream().mapToDouble(Double::doubleValue).toArray();
+        assertThat(sorted).hasSize(1000);
+        assertThat(JobState.percentile(sorted, 0.50)).isEqualTo(2499.0);
+        assertThat(JobState.percentile(sorted, 0.95)).isEqualTo(4749.0);
+        assertThat(tally.percentilesExact()).isTrue();
+    }
+
     private static JobState fold(JobState... states) {
         JobState standing = null;
         for (JobState s : states) {
