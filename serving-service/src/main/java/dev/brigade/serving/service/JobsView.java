@@ -62,7 +62,8 @@ public final class JobsView implements AutoCloseable {
         JobState winner = incoming.newerThan(existing)
                 || incoming.finished() && incoming.attempt() >= existing.attempt() ? incoming : existing;
         JobState loser = winner == incoming ? existing : incoming;
-        if (loser.cancelRequested() && !winner.cancelRequested() && !winner.finished()) {
+        // a runner's own states do not carry a cancellation written elsewhere: the standing state keeps it, ended too
+        if (loser.cancelRequested() && !winner.cancelRequested()) {
             return winner.cancelledBy(loser.cancelledBy(), winner.updatedAt());
         }
         return winner;

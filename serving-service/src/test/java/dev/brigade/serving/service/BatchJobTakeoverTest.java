@@ -92,15 +92,23 @@ class BatchJobTakeoverTest {
                     .toList());
         }
         Instant from = Instant.now().minus(Duration.ofDays(2)).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+        String topic = names.topic(Topics.FEATURE_VECTORS);
         try (KafkaProducer<String, byte[]> producer = clients.producer("takeover-vectors", Map.of())) {
+            // a topic just made may take a moment to have a leader for every partition
+            await().atMost(Duration.ofSeconds(60)).until(() -> producer.partitionsFor(topic).stream()
+                    .allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+            List<java.util.concurrent.Future<?>> sends = new ArrayList<>();
             for (int i = 0; i < EVENTS; i++) {
                 FeatureVector v = vector("evt-" + i, from.plusMillis(i));
-                producer.send(new ProducerRecord<>(names.topic(Topics.FEATURE_VECTORS), v.getEventId(),
-                        VECTORS.encode(v)));
+                sends.add(producer.send(new ProducerRecord<>(topic, v.getEventId(), VECTORS.encode(v))));
             }
             FeatureVector again = vector("evt-7", from.plusMillis(7));
-            producer.send(new ProducerRecord<>(names.topic(Topics.FEATURE_VECTORS), "evt-7", VECTORS.encode(again)));
-            producer.flush();
+            sends.add(producer.send(new ProducerRecord<>(topic, "evt-7", VECTORS.encode(again))));
+            for (java.util.concurrent.Future<?> send : sends) {
+                send.get(150, TimeUnit.SECONDS); // every vector is there, or the test says why not
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("vectors not written: " + e, e);
         }
         return new Install(names, clients, from);
     }
@@ -189,6 +197,54 @@ class BatchJobTakeoverTest {
         long resent = sent.values().stream().mapToInt(AtomicInteger::get).sum() - EVENTS;
         assertThat(sent).hasSize(EVENTS);
         assertThat(resent).isEqualTo(sentByA - lastCheckpoint.tally().scored());
+    }
+
+    @Test
+    void aCancellationWrittenOnAnotherReplicaStopsTheJobWhereItRuns() throws Exception {
+        // Given a job running on a
+        Install install = install();
+        Replica a = replica("a", install);
+        Replica b = replica("b", install);
+        JobState accepted = acceptedAndPartlyRunByA(install, a, b);
+
+        // When a deployer cancels it on b (as BatchJobs.cancel does there)
+        JobState seenByB = b.view.get(accepted.id());
+        assertThat(b.view.awaitApplied(b.writer.write(seenByB.cancelledBy("erin", Instant.now())),
+                Duration.ofSeconds(10))).isTrue();
+
+        // Then a stops it: CANCELLED with what it produced until then, the same in both views
+        await().atMost(Duration.ofSeconds(30)).until(() -> a.view.get(accepted.id()).finished());
+        BatchJob job = a.view.get(accepted.id()).view();
+        assertThat(job.status()).isEqualTo(BatchJob.Status.CANCELLED);
+        assertThat(job.cancelRequested()).isTrue();
+        assertThat(job.owner()).isEqualTo("a");
+        assertThat(job.summary().eventsScored()).isPositive().isLessThan(EVENTS)
+                .isEqualTo(sent.values().stream().mapToInt(AtomicInteger::get).sum());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> a.view.get(accepted.id()).equals(b.view.get(accepted.id())));
+    }
+
+    @Test
+    void aReplicaJoiningWhileAJobRunsLeavesItsCountsExact() throws Exception {
+        // Given a job running on a
+        Install install = install();
+        Replica a = replica("a", install);
+        Replica b = replica("b", install);
+        JobState accepted = acceptedAndPartlyRunByA(install, a, b);
+
+        // When b joins the group while it runs (a scale-up: the partitions are shared anew)
+        b.runner.start();
+
+        // Then whichever replica ends up owning it finishes it, every event scored and counted once
+        await().atMost(Duration.ofSeconds(90)).until(() -> a.view.get(accepted.id()).finished());
+        BatchJob job = a.view.get(accepted.id()).view();
+        assertThat(job.status()).isEqualTo(BatchJob.Status.SUCCEEDED);
+        assertThat(job.summary().eventsScored()).isEqualTo(EVENTS);
+        assertThat(job.summary().duplicates()).isEqualTo(1);
+        assertThat(job.progress().matched()).isEqualTo(EVENTS + 1);
+        assertThat(sent).hasSize(EVENTS);
+        assertThat(sent.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
+        assertThat(a.runner.owned()).doesNotContainAnyElementsOf(b.runner.owned());
     }
 
     private record Replica(JobsView view, JobStateWriter writer, JobRunner runner) {

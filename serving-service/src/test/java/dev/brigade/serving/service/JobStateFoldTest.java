@@ -73,7 +73,10 @@ class JobStateFoldTest {
         // And once it ended, nothing written later changes it
         JobState ended = c2.checkpoint(BatchJob.Status.CANCELLED, RANGES, tally(9), null, T0.plusSeconds(5));
         JobState zombie = c2.startedBy("serving-b:8084", RANGES, T0.plusSeconds(6));
-        assertThat(fold(afterCancel, ended, zombie).status()).isEqualTo(BatchJob.Status.CANCELLED);
+        JobState end = fold(afterCancel, ended, zombie);
+        assertThat(end.status()).isEqualTo(BatchJob.Status.CANCELLED);
+        assertThat(end.cancelledBy()).isEqualTo("erin");
+        assertThat(end.tally().scored()).isEqualTo(9);
     }
 
     @Test
