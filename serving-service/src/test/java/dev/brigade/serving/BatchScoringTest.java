@@ -254,6 +254,12 @@ class BatchScoringTest {
         given().auth().preemptive().basic("dave", "dave-local").when().delete("/v1/batch-jobs/" + id)
                 .then().statusCode(409).body("type", equalTo("urn:brigade:problem:job-ended"));
 
+        // And this replica, alone in the runners' group, runs the jobs of every batch-jobs partition
+        assertThat(given().when().get("/q/metrics").then().statusCode(200).extract().asString())
+                .contains("brigade_serving_batch_jobs_owned_partitions 3.0");
+        assertThat(job.getString("owner")).isEqualTo(job.getString("acceptedBy"));
+        assertThat(job.getInt("attempt")).isEqualTo(1);
+
         // And a back-scoring is not production traffic: nothing of it is logged to predictions
         assertThat(probe.read(Topics.PREDICTIONS, r -> r.key() != null && r.key().startsWith("evt-job-" + tag), 1,
                 Duration.ofSeconds(3))).isEmpty();

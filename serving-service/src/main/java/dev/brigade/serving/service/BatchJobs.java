@@ -27,6 +27,9 @@ import dev.brigade.serving.LoadedModel;
 import dev.brigade.serving.Refusal;
 import dev.brigade.serving.Variant;
 import dev.brigade.serving.config.BatchConfig;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -58,7 +61,7 @@ public class BatchJobs {
     private final JobRunner runner;
 
     BatchJobs(ModelStore models, ScorePublisher scores, BatchConfig config, KafkaClients clients,
-            TopicNames names) {
+            TopicNames names, MeterRegistry meters) {
         this.models = models;
         this.config = config;
         this.clock = Clock.systemUTC();
@@ -67,6 +70,13 @@ public class BatchJobs {
         JobScan scan = new JobScan(clients, names, scores::publish, config.jobs(), clock);
         this.runner = new JobRunner(clients, names, view, writer, this::loaded, scan, config.jobs(),
                 config.jobs().instanceId(), clock);
+        // what a takeover shows on /q/metrics: the partitions this replica owns, its jobs, the resumes it made
+        Gauge.builder("brigade.serving.batch.jobs.owned.partitions", runner, r -> r.owned().size())
+                .description("batch-jobs partitions whose jobs this replica runs").register(meters);
+        Gauge.builder("brigade.serving.batch.jobs.running", runner, r -> r.running().size())
+                .description("Batch jobs running on this replica").register(meters);
+        FunctionCounter.builder("brigade.serving.batch.jobs.resumed", runner, JobRunner::resumes)
+                .description("Batch jobs this replica resumed from another attempt's checkpoint").register(meters);
     }
 
     private Optional<LoadedModel> loaded(String useCase, int version) {

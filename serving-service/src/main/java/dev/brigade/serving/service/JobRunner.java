@@ -63,6 +63,7 @@ public final class JobRunner implements AutoCloseable {
     private final Map<String, Instant> waitingForModel = new ConcurrentHashMap<>();
     private final Thread thread;
     private final AtomicInteger threads = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong resumes = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean open = true;
     /** Tests only: stop as a crash would, without the hand-over checkpoint. */
     private volatile boolean abandoned;
@@ -106,6 +107,11 @@ public final class JobRunner implements AutoCloseable {
     /** The batch-jobs partitions this replica owns now. */
     public Set<Integer> owned() {
         return Set.copyOf(owned);
+    }
+
+    /** Attempts this replica started on a job another attempt had run before (a takeover or a restart). */
+    public long resumes() {
+        return resumes.get();
     }
 
     /** Jobs running on this replica now. */
@@ -253,6 +259,7 @@ public final class JobRunner implements AutoCloseable {
                 return;
             }
             if (resuming) {
+                resumes.incrementAndGet();
                 LOG.infof("Batch job %s resumed by %s (attempt %d, was %s), from %d of %d records read", job.id(),
                         instance, started.attempt(), job.owner(), started.scanned(), started.total());
             } else {
