@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
@@ -153,8 +154,11 @@ public final class JobRunner implements AutoCloseable {
         } finally {
             stopAll(running.keySet());
             if (consumer != null) {
-                // leaves the group: the others are given this replica's partitions at once
-                consumer.close(Duration.ofSeconds(5));
+                // leaves the group: the others are given this replica's partitions at once (a test's kill stays
+                // in it, as a replica that died does, until the session timeout)
+                consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)).withGroupMembershipOperation(abandoned
+                        ? CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP
+                        : CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
             }
             owned.clear();
         }
@@ -351,7 +355,10 @@ public final class JobRunner implements AutoCloseable {
         return standing != null && standing.attempt() > attempt;
     }
 
-    /** Tests only: stops like a replica that died, its jobs left at their last periodic checkpoint. */
+    /**
+     * Tests only: stops like a replica that died: its jobs left at their last periodic checkpoint, the group not told
+     * (the others get its partitions after the session timeout).
+     */
     void kill() {
         abandoned = true;
         close();

@@ -180,7 +180,8 @@ class BatchJobTakeoverTest {
         Replica b = replica("b", install);
         JobState accepted = acceptedAndPartlyRunByA(install, a, b);
 
-        // When a dies without its hand-over checkpoint, and b joins the group
+        // When a dies without its hand-over checkpoint and without leaving the group, and b joins the group
+        long killed = System.nanoTime();
         a.runner.kill();
         long sentByA = sent.values().stream().mapToInt(AtomicInteger::get).sum();
         await().atMost(Duration.ofSeconds(10))
@@ -188,7 +189,11 @@ class BatchJobTakeoverTest {
         JobState lastCheckpoint = b.view.get(accepted.id());
         b.runner.start();
 
-        // Then b resumes from a's last periodic checkpoint and finishes, the counts exact
+        // Then the group gives b a's partitions only once a's session timed out (6 s here, heartbeats every 2 s)
+        await().atMost(Duration.ofSeconds(60)).until(() -> b.view.get(accepted.id()).attempt() == 2);
+        assertThat(Duration.ofNanos(System.nanoTime() - killed)).isGreaterThan(Duration.ofSeconds(3));
+
+        // And b resumes from a's last periodic checkpoint and finishes, the counts exact
         await().atMost(Duration.ofSeconds(90)).until(() -> b.view.get(accepted.id()).finished());
         BatchJob job = b.view.get(accepted.id()).view();
         assertExactCounts(job);
