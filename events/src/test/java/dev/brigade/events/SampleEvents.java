@@ -96,7 +96,19 @@ public final class SampleEvents {
                         .setFeatures(Map.of("amount", 42.5)).setFeatureStatuses(Map.of("amount", FeatureStatus.PRESENT))
                         .setImputed(List.of()).setWarnings(List.of()).setEventTime(T0).setScoredAt(T0).build(),
                 RegistryLeader.newBuilder().setInstanceId("registry-0:8083").setUrl("http://registry-0:8083")
-                        .setSince(T0).setEpoch(3).setWriterId("registry-service-writer").build());
+                        .setSince(T0).setEpoch(3).setWriterId("registry-service-writer").build(),
+                BatchJobState.newBuilder().setJobId("job-1").setUseCase("card-fraud").setFrom(T0)
+                        .setTo(T0.plusSeconds(3600)).setModelVersion(7).setVariant("CHAMPION")
+                        .setFeatureSet("card-activity").setFeatureSetVersion(1).setStatus("RUNNING")
+                        .setRequestedBy("dave").setAcceptedBy("serving-a:8080").setOwner("serving-b:8080")
+                        .setAttempt(2).setSequence(5).setResumedFrom(1200L).setCreatedAt(T0).setUpdatedAt(T0)
+                        .setStartedAt(T0).setPartitions(List.of(new BatchJobPartition(0, 0L, 5000L, 2400L)))
+                        .setCounts(BatchJobCounts.newBuilder().setMatched(10).setScored(9).setDuplicates(1)
+                                .setImputedEvents(1).setImputedInputs(2).setByModel(Map.of("v7 CHAMPION", 9L))
+                                .setDecisions(Map.of("negative", 9L)).setFailures(Map.of()).setScoreCount(9)
+                                .setScoreSum(1.2).setScoreMin(0.01).setScoreMax(0.4)
+                                .setScoreSample(List.of(0.01, 0.2, 0.4)).setPercentilesExact(true).build())
+                        .build());
     }
 
     private static TrainingRunEvent run(Object payload) {

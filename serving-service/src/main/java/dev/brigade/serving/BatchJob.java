@@ -9,16 +9,23 @@ import java.util.Map;
  *
  * @param progress records of feature-vectors read out of those present when the job started
  * @param summary null while running; at the end (succeeded, failed or cancelled) what was produced until then
+ * @param startedAt when an owner first started it (its acceptance while QUEUED)
+ * @param acceptedBy the instance that accepted the POST
+ * @param owner the instance running it (or that last ran it); null while QUEUED
+ * @param attempt 1 for the first run; each resume by another owner (or after a restart) adds one
+ * @param resumedFrom records already read when the last attempt took over; null if it never resumed
+ * @param updatedAt the last checkpoint: progress is as of then (every few seconds while running)
  */
 public record BatchJob(String id, String useCase, Instant from, Instant to, int modelVersion, Variant variant,
         String featureSet, int featureSetVersion, Status status, String requestedBy, Instant startedAt,
-        Instant endedAt, Progress progress, Summary summary, String error) {
+        Instant endedAt, Progress progress, Summary summary, String error, Instant createdAt, String acceptedBy,
+        String owner, int attempt, Long resumedFrom, boolean cancelRequested, Instant updatedAt) {
 
     public enum Status {
-        RUNNING, SUCCEEDED, FAILED, CANCELLED;
+        QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED;
 
         public boolean finished() {
-            return this != RUNNING;
+            return this != RUNNING && this != QUEUED;
         }
     }
 

@@ -214,7 +214,8 @@ class BatchScoringTest {
                 .when().post("/v1/batch-jobs")
                 .then().statusCode(202)
                 .header("Location", containsString("/v1/batch-jobs/"))
-                .body("status", equalTo("RUNNING"))
+                .body("status", equalTo("QUEUED"))
+                .body("acceptedBy", containsString("localhost:"))
                 .body("modelVersion", equalTo(1))
                 .body("requestedBy", equalTo("dave"))
                 .extract().path("id");
@@ -252,6 +253,12 @@ class BatchScoringTest {
         given().when().delete("/v1/batch-jobs/" + id).then().statusCode(401);
         given().auth().preemptive().basic("dave", "dave-local").when().delete("/v1/batch-jobs/" + id)
                 .then().statusCode(409).body("type", equalTo("urn:brigade:problem:job-ended"));
+
+        // And this replica, alone in the runners' group, runs the jobs of every batch-jobs partition
+        assertThat(given().when().get("/q/metrics").then().statusCode(200).extract().asString())
+                .contains("brigade_serving_batch_jobs_owned_partitions 3.0");
+        assertThat(job.getString("owner")).isEqualTo(job.getString("acceptedBy"));
+        assertThat(job.getInt("attempt")).isEqualTo(1);
 
         // And a back-scoring is not production traffic: nothing of it is logged to predictions
         assertThat(probe.read(Topics.PREDICTIONS, r -> r.key() != null && r.key().startsWith("evt-job-" + tag), 1,
@@ -340,7 +347,7 @@ class BatchScoringTest {
     }
 
     private static JsonPath awaitEnd(String id) {
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> !"RUNNING".equals(
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> !List.of("QUEUED", "RUNNING").contains(
                 given().when().get("/v1/batch-jobs/" + id).then().statusCode(200).extract().path("status")));
         return given().when().get("/v1/batch-jobs/" + id).then().statusCode(200).extract().jsonPath(Api.DOUBLES);
     }

@@ -137,6 +137,10 @@ public final class StationAcls {
             new Grant(SERVING_SERVICE, GROUP, LITERAL, SERVING_SERVICE, Set.of(READ), "channel scoring-requests' group"),
             topic(SERVING_SERVICE, "scores", Set.of(WRITE), "channel scores"),
             topic(SERVING_SERVICE, "alerts", Set.of(WRITE), "channel alerts (model load failures)"),
+            topic(SERVING_SERVICE, "batch-jobs", Set.of(READ, WRITE), "batch jobs' state: view (replay) and runners"),
+            topic(SERVING_SERVICE, "batch-jobs.dlq", Set.of(READ, WRITE), "the view owns these dead letters"),
+            new Grant(SERVING_SERVICE, GROUP, LITERAL, SERVING_SERVICE + "-batch", Set.of(READ),
+                    "batch-job runners share batch-jobs' partitions"),
 
             // monitor-service: Streams join and windows, replays, alert actions
             topic(MONITOR_SERVICE, "predictions", Set.of(READ), "Streams inputs"),

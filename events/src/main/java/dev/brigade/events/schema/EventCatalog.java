@@ -16,6 +16,7 @@ import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 
 import dev.brigade.events.AlertEvent;
+import dev.brigade.events.BatchJobState;
 import dev.brigade.events.DriftEvent;
 import dev.brigade.events.FeatureSetRegistered;
 import dev.brigade.events.FeatureVector;
@@ -58,6 +59,7 @@ public final class EventCatalog {
             AlertEvent.class,
             ScoringRequested.class,
             ScoreProduced.class,
+            BatchJobState.class,
             WindowState.class, // not a topic value: the monitor's window store and its changelog
             RegistryLeader.class);
 

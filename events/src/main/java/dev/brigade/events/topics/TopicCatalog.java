@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.brigade.events.AlertEvent;
+import dev.brigade.events.BatchJobState;
 import dev.brigade.events.DriftEvent;
 import dev.brigade.events.FeatureSetRegistered;
 import dev.brigade.events.FeatureVector;
@@ -60,6 +61,9 @@ public final class TopicCatalog {
             new TopicSpec(Topics.SCORING_REQUESTS, KeyKind.ENTITY_ID, ScoringRequested.class, 3, Cleanup.DELETE,
                     MONTH),
             new TopicSpec(Topics.SCORES, KeyKind.EVENT_ID, ScoreProduced.class, 3, Cleanup.DELETE, MONTH),
+            // Serving's batch jobs, key job id (a run id): the last state of each is what every replica answers
+            // with; its partitions are what the replicas share the running of (group serving-service-batch).
+            new TopicSpec(Topics.BATCH_JOBS, KeyKind.RUN_ID, BatchJobState.class, 3, Cleanup.COMPACT, FOREVER),
             // Who is the active registry: one partition (the leader group gives it to exactly one instance), the
             // latest announcement is all that matters, so compacted.
             new TopicSpec(Topics.REGISTRY_LEADER, KeyKind.SERVICE, RegistryLeader.class, 1, Cleanup.COMPACT,

@@ -33,6 +33,8 @@ public final class Topics {
      * service name. Its partition 0 is also what the instances' leader group hands to the active one.
      */
     public static final String REGISTRY_LEADER = "registry-leader";
+    /** BatchJobState: serving's batch jobs (range, progress, counts, result, cancellation), key job id, compacted. */
+    public static final String BATCH_JOBS = "batch-jobs";
 
     /** Every consumer sends what it cannot process to {@code <topic>.dlq}, with the reason in headers. */
     public static final String DLQ_SUFFIX = ".dlq";

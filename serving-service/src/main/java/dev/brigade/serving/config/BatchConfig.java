@@ -36,9 +36,38 @@ public interface BatchConfig {
         @WithDefault("P31D")
         Duration maxRange();
 
-        /** Finished jobs kept for GET /v1/batch-jobs/{id} (in memory, newest kept). */
+        /** Finished jobs every replica's view keeps for GET /v1/batch-jobs/{id} (newest kept). */
         @WithDefault("50")
         int kept();
+
+        /**
+         * This replica's name in a job's state (acceptedBy, owner) and in the logs; the deployment sets
+         * BRIGADE_INSTANCE_ID, else it is the advertised host and HTTP port.
+         */
+        String instanceId();
+
+        /** A running job writes its progress and tally to batch-jobs this often: what a successor resumes from. */
+        @WithDefault("2s")
+        Duration checkpointInterval();
+
+        /**
+         * The runners' group session timeout: a replica that died without leaving the group has its jobs resumed by
+         * another after about this long (a replica that stops cleanly hands them over at once).
+         */
+        @WithDefault("15s")
+        Duration sessionTimeout();
+
+        /** How long a replica giving up partitions (rebalance, shutdown) waits for its jobs to checkpoint. */
+        @WithDefault("30s")
+        Duration handoverTimeout();
+
+        /** An owner waits this long for a job's model version to be loaded here before the job fails. */
+        @WithDefault("2m")
+        Duration modelWait();
+
+        /** Scores kept in a checkpoint for the percentiles: the scores themselves up to it, else quantiles. */
+        @WithDefault("1000")
+        int sampleSize();
 
         /** Scores sent to Kafka and not yet acknowledged by a job. */
         @WithDefault("1000")

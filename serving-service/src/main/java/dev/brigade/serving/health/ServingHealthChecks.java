@@ -8,6 +8,7 @@ import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 
 import dev.brigade.serving.listener.RegistryFollower;
+import dev.brigade.serving.service.BatchJobs;
 import dev.brigade.serving.service.ModelStore;
 
 /** Ready once registry-events is folded up to where it was at start and every named champion was tried. */
@@ -16,10 +17,27 @@ public class ServingHealthChecks {
 
     private final RegistryFollower follower;
     private final ModelStore models;
+    private final BatchJobs jobs;
 
-    ServingHealthChecks(RegistryFollower follower, ModelStore models) {
+    ServingHealthChecks(RegistryFollower follower, ModelStore models, BatchJobs jobs) {
         this.follower = follower;
         this.models = models;
+        this.jobs = jobs;
+    }
+
+    /** Every replica answers GET /v1/batch-jobs the same only once its view of batch-jobs caught up. */
+    @Readiness
+    HealthCheck batchJobsReady() {
+        return () -> HealthCheckResponse.named("batch jobs view")
+                .status(jobs.viewCaughtUp())
+                .withData("batchJobsCaughtUp", jobs.viewCaughtUp())
+                .withData("ownedPartitions", jobs.ownedPartitions().stream().sorted().toList().toString())
+                .build();
+    }
+
+    @Liveness
+    HealthCheck batchJobsAlive() {
+        return () -> HealthCheckResponse.named("batch-jobs view").status(jobs.viewAlive()).build();
     }
 
     @Readiness

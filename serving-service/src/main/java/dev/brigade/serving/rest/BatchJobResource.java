@@ -58,13 +58,14 @@ public class BatchJobResource {
                     + "job id on scores. Not logged to predictions: a back-scoring is not production traffic.")
     @RequestBody(description = "{\"useCase\": \"card-fraud\", \"from\": \"2026-11-25T00:00:00Z\", "
             + "\"to\": \"2026-11-26T00:00:00Z\"}")
-    @APIResponse(responseCode = "202", description = "Started; Location is the job")
+    @APIResponse(responseCode = "202", description = "Accepted (QUEUED until the replica owning its batch-jobs "
+            + "partition starts it); Location is the job, readable from any replica")
     @APIResponse(responseCode = "401", description = "Not authenticated")
     @APIResponse(responseCode = "403", description = "Not a deployer")
     @APIResponse(responseCode = "404", description = "Unknown use case")
     @APIResponse(responseCode = "409", description = "No champion loaded, or the version asked for is not loaded")
     @APIResponse(responseCode = "422", description = "Invalid fields, each named")
-    @APIResponse(responseCode = "429", description = "As many jobs running as allowed")
+    @APIResponse(responseCode = "429", description = "As many jobs queued or running as allowed, on all replicas")
     public Response start(byte[] body) {
         JsonNode json = RequestParser.parse(body, MAX_BODY);
         BatchJobs.Request request = request(json);
@@ -73,7 +74,7 @@ public class BatchJobResource {
     }
 
     @GET
-    @Operation(summary = "Batch jobs, newest first (running and the last finished ones)")
+    @Operation(summary = "Batch jobs, newest first (unfinished and the last finished ones); the same on every replica")
     public List<BatchJob> list() {
         return jobs.all();
     }
@@ -94,9 +95,10 @@ public class BatchJobResource {
     @DELETE
     @Path("/{id}")
     @RolesAllowed(DEPLOYER)
-    @Operation(summary = "Cancel a running batch job",
-            description = "It stops after the records in hand and ends CANCELLED with the summary of what it "
-                    + "produced; the scores already on the topic stay there.")
+    @Operation(summary = "Cancel a queued or running batch job, on any replica",
+            description = "The cancellation goes to batch-jobs; the replica running the job stops after the records "
+                    + "in hand and it ends CANCELLED with the summary of what it produced; the scores already on the "
+                    + "topic stay there.")
     @APIResponse(responseCode = "202", description = "Cancelling")
     @APIResponse(responseCode = "409", description = "The job already ended")
     public Response cancel(@PathParam("id") String id) {

@@ -4,18 +4,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
-import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.jboss.logging.Logger;
 
 import dev.brigade.platform.http.FieldError;
@@ -23,10 +22,16 @@ import dev.brigade.platform.kafka.KafkaClients;
 import dev.brigade.platform.kafka.TopicNames;
 import dev.brigade.serving.BatchJob;
 import dev.brigade.serving.Deployment;
+import dev.brigade.serving.JobState;
 import dev.brigade.serving.LoadedModel;
 import dev.brigade.serving.Refusal;
 import dev.brigade.serving.Variant;
 import dev.brigade.serving.config.BatchConfig;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * One-off batch jobs: score the point-in-time vectors the feature-service already computed from raw-events
@@ -35,41 +40,78 @@ import dev.brigade.serving.config.BatchConfig;
  * job id on scores for each. The vectors are scored by {@link ScoringService#scoreComputed}: the online path's
  * contract order, imputation and scorer, so a version gives the same score in a job as online for the same inputs.
  *
- * <p>This class admits jobs (range, model, at most {@code batch.jobs.max-running} at a time) and keeps them; each runs
- * on its own thread ({@link JobScan}) and tallies what it produced ({@link JobStats}). Its scores are not logged to
- * predictions: a back-scoring is not production traffic, and the monitor must not count it as such.
+ * <p>This class admits jobs (range, model, at most {@code batch.jobs.max-running} unfinished across all replicas) by
+ * writing them QUEUED to the compacted batch-jobs topic, and answers from {@link JobsView}, the fold of that topic,
+ * so every replica answers the same and a job outlives the replica that accepted or ran it. The {@link JobRunner}
+ * of the replica owning the job's partition runs it ({@link JobScan}, tallied by {@link JobStats}), checkpointing to
+ * the same topic. Its scores are not logged to predictions: a back-scoring is not production traffic, and the
+ * monitor must not count it as such.
  */
 @ApplicationScoped
 public class BatchJobs {
 
     private static final Logger LOG = Logger.getLogger(BatchJobs.class);
+    private static final Duration READ_YOUR_WRITE = Duration.ofSeconds(10);
 
     private final ModelStore models;
     private final BatchConfig config;
-    private final JobScan scan;
     private final Clock clock;
-    private final ExecutorService runner;
-    private final Map<String, Job> jobs = new ConcurrentHashMap<>();
-    private final AtomicInteger running = new AtomicInteger();
+    private final JobsView view;
+    private final JobStateWriter writer;
+    private final JobRunner runner;
 
     BatchJobs(ModelStore models, ScorePublisher scores, BatchConfig config, KafkaClients clients,
-            TopicNames names) {
+            TopicNames names, MeterRegistry meters) {
         this.models = models;
         this.config = config;
         this.clock = Clock.systemUTC();
-        this.scan = new JobScan(clients, names, scores, config.jobs(), clock);
-        AtomicInteger n = new AtomicInteger();
-        this.runner = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "batch-job-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.view = new JobsView(clients, names, "serving-batch-jobs-view", config.jobs().kept());
+        this.writer = new JobStateWriter(clients, names, "serving-batch-jobs-writer", Duration.ofSeconds(30));
+        JobScan scan = new JobScan(clients, names, scores::publish, config.jobs(), clock);
+        this.runner = new JobRunner(clients, names, view, writer, this::loaded, scan, config.jobs(),
+                config.jobs().instanceId(), clock);
+        // what a takeover shows on /q/metrics: the partitions this replica owns, its jobs, the resumes it made
+        Gauge.builder("brigade.serving.batch.jobs.owned.partitions", runner, r -> r.owned().size())
+                .description("batch-jobs partitions whose jobs this replica runs").register(meters);
+        Gauge.builder("brigade.serving.batch.jobs.running", runner, r -> r.running().size())
+                .description("Batch jobs running on this replica").register(meters);
+        FunctionCounter.builder("brigade.serving.batch.jobs.resumed", runner, JobRunner::resumes)
+                .description("Batch jobs this replica resumed from another attempt's checkpoint").register(meters);
     }
 
-    @PreDestroy
-    void stop() {
-        jobs.values().forEach(j -> j.cancelled.set(true));
-        runner.shutdownNow();
+    private Optional<LoadedModel> loaded(String useCase, int version) {
+        Deployment deployment = models.deployment(useCase);
+        return deployment == null ? Optional.empty()
+                : deployment.models().filter(m -> m.version() == version).findFirst();
+    }
+
+    void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 20) StartupEvent start) {
+        view.start();
+        runner.start();
+        LOG.infof("Batch jobs: instance %s follows batch-jobs and joins group %s", config.jobs().instanceId(),
+                JobRunner.GROUP);
+    }
+
+    /** Graceful shutdown: running jobs checkpoint and the group is left, so another replica resumes them at once. */
+    void stop(@Observes ShutdownEvent stop) {
+        runner.close();
+        writer.close();
+        view.close();
+    }
+
+    /** Liveness of the view: a replay that stopped must restart the service. */
+    public boolean viewAlive() {
+        return view.alive();
+    }
+
+    /** Readiness: the view read batch-jobs up to where it ended at start, so it answers as the other replicas do. */
+    public boolean viewCaughtUp() {
+        return view.caughtUp();
+    }
+
+    /** The batch-jobs partitions this replica runs the jobs of now. */
+    public java.util.Set<Integer> ownedPartitions() {
+        return runner.owned();
     }
 
     /** What a caller asks for; version null means the champion. */
@@ -77,10 +119,10 @@ public class BatchJobs {
     }
 
     /**
-     * Validates and starts a job off the caller's thread.
+     * Validates the job and writes it QUEUED; the replica owning its partition starts it.
      *
      * @throws Refusal a bad range, an unknown use case, no champion (or the version asked for is not loaded), as many
-     *         jobs running as allowed
+     *         jobs unfinished across the replicas as allowed
      */
     public BatchJob start(Request request, String requestedBy) {
         List<FieldError> errors = checkRange(request.from(), request.to(), config.jobs().maxRange(), clock.instant());
@@ -110,46 +152,67 @@ public class BatchJobs {
             variant = variantOf(deployment, model);
         }
         int max = Math.max(1, config.jobs().maxRunning());
-        if (running.incrementAndGet() > max) {
-            running.decrementAndGet();
+        if (!admits(view.all(), max)) {
             throw new Refusal(Refusal.Reason.BUSY, max + " batch job(s) already running; try again when one ended",
                     List.of());
         }
-        Job job = new Job(UUID.randomUUID().toString(), request, model, variant, requestedBy, clock);
-        jobs.put(job.id, job);
-        forgetOld();
-        try {
-            runner.execute(() -> run(job));
-        } catch (RuntimeException e) {
-            running.decrementAndGet();
-            job.end(BatchJob.Status.FAILED, "could not start: " + e);
-        }
-        LOG.infof("Batch job %s started by %s: %s [%s, %s) with v%d (%s), feature set %s v%d", job.id, requestedBy,
-                request.useCase(), request.from(), request.to(), model.version(), variant,
-                model.info().featureSet(), model.info().featureSetVersion());
-        return job.view();
+        JobState job = JobState.accepted(UUID.randomUUID().toString(), request.useCase(), request.from(),
+                request.to(), model.version(), variant, model.info().featureSet(), model.info().featureSetVersion(),
+                requestedBy, config.jobs().instanceId(), clock.instant());
+        RecordMetadata written = writer.write(job);
+        awaitApplied(written);
+        LOG.infof("Batch job %s accepted by %s for %s: %s [%s, %s) with v%d (%s), feature set %s v%d; batch-jobs "
+                + "partition %d", job.id(), config.jobs().instanceId(), requestedBy, request.useCase(), request.from(),
+                request.to(), model.version(), variant, model.info().featureSet(), model.info().featureSetVersion(),
+                written.partition());
+        JobState standing = view.get(job.id());
+        return (standing == null ? job : standing).view();
+    }
+
+    /**
+     * Room for one more job: fewer than {@code max} QUEUED or RUNNING in the shared view. Two replicas admitting at
+     * the same moment may each see the other's job only after its write reached their view (milliseconds): then one
+     * more than max may be admitted; it runs as any other.
+     */
+    public static boolean admits(Collection<JobState> jobs, int max) {
+        return jobs.stream().filter(j -> !j.finished()).count() < max;
     }
 
     public BatchJob get(String id) {
-        Job job = jobs.get(id);
+        JobState job = view.get(id);
         return job == null ? null : job.view();
     }
 
     public List<BatchJob> all() {
-        return jobs.values().stream().map(Job::view)
-                .sorted((a, b) -> b.startedAt().compareTo(a.startedAt())).toList();
+        return view.all().stream().map(JobState::view).toList();
     }
 
-    /** Asks a running job to stop; it ends CANCELLED with the summary of what it produced. Null if unknown. */
+    /**
+     * Asks a job to stop, on whichever replica runs it: writes the cancellation to batch-jobs; the runner sees it
+     * between polls and ends the job CANCELLED with the summary of what it produced. Null if unknown.
+     */
     public BatchJob cancel(String id, String by) {
-        Job job = jobs.get(id);
+        JobState job = view.get(id);
         if (job == null) {
             return null;
         }
-        if (job.cancelled.compareAndSet(false, true)) {
-            LOG.infof("Batch job %s cancelled by %s", id, by);
+        if (!job.cancelRequested() && !job.finished()) {
+            awaitApplied(writer.write(job.cancelledBy(by, clock.instant())));
+            LOG.infof("Batch job %s cancelled by %s on %s", id, by, config.jobs().instanceId());
         }
-        return job.view();
+        JobState standing = view.get(id);
+        return (standing == null ? job : standing).view();
+    }
+
+    private void awaitApplied(RecordMetadata written) {
+        try {
+            if (!view.awaitApplied(written, READ_YOUR_WRITE)) {
+                LOG.warnf("Batch jobs: this replica's view did not reach its own write at %d@%d within %s",
+                        written.partition(), written.offset(), READ_YOUR_WRITE);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Field errors of a job's range: both given, from before to, not longer than maxRange, not in the future. */
@@ -184,77 +247,5 @@ public class BatchJobs {
             return Variant.CANARY;
         }
         return m == d.shadow() ? Variant.SHADOW : Variant.BASELINE;
-    }
-
-    private void forgetOld() {
-        List<Job> finished = jobs.values().stream().filter(j -> j.status.finished())
-                .sorted((a, b) -> b.startedAt.compareTo(a.startedAt)).toList();
-        for (int i = Math.max(1, config.jobs().kept()); i < finished.size(); i++) {
-            jobs.remove(finished.get(i).id);
-        }
-    }
-
-    private void run(Job job) {
-        try {
-            scan.run(job);
-            job.end(job.cancelled.get() ? BatchJob.Status.CANCELLED : BatchJob.Status.SUCCEEDED, null);
-        } catch (Exception e) {
-            LOG.errorf(e, "Batch job %s failed", job.id);
-            job.end(BatchJob.Status.FAILED, e.toString());
-        } finally {
-            running.decrementAndGet();
-            BatchJob view = job.view();
-            LOG.infof("Batch job %s %s: %d events scored of %d vectors in range, %d records read, %s",
-                    job.id, view.status(), view.summary().eventsScored(), view.progress().matched(),
-                    view.progress().scanned(), view.summary());
-        }
-    }
-
-    /** A running or finished job; its progress is written by the job's thread. */
-    static final class Job {
-        final String id;
-        final Request request;
-        final LoadedModel model;
-        final Variant variant;
-        final String requestedBy;
-        final Instant startedAt;
-        final AtomicBoolean cancelled = new AtomicBoolean();
-        final JobStats stats = new JobStats();
-        private final Clock clock;
-        volatile long total;
-        volatile long scanned;
-        volatile BatchJob.Status status = BatchJob.Status.RUNNING;
-        volatile Instant endedAt;
-        volatile String error;
-
-        Job(String id, Request request, LoadedModel model, Variant variant, String requestedBy, Clock clock) {
-            this.id = id;
-            this.request = request;
-            this.model = model;
-            this.variant = variant;
-            this.requestedBy = requestedBy;
-            this.clock = clock;
-            this.startedAt = clock.instant();
-        }
-
-        void end(BatchJob.Status status, String error) {
-            this.error = error;
-            this.endedAt = clock.instant();
-            this.status = status;
-        }
-
-        double fraction() {
-            return total == 0 ? (status.finished() ? 1.0 : 0.0) : Math.min(1.0, (double) scanned / total);
-        }
-
-        BatchJob view() {
-            BatchJob.Status now = status;
-            BatchJob.Progress progress = new BatchJob.Progress(scanned, total, fraction(), stats.matched.get(),
-                    stats.scored.get());
-            long millis = Duration.between(startedAt, endedAt == null ? clock.instant() : endedAt).toMillis();
-            return new BatchJob(id, request.useCase(), request.from(), request.to(), model.version(), variant,
-                    model.info().featureSet(), model.info().featureSetVersion(), now, requestedBy, startedAt,
-                    endedAt, progress, now.finished() ? stats.summary(millis) : null, error);
-        }
     }
 }

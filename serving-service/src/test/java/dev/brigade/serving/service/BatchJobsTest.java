@@ -44,8 +44,8 @@ class BatchJobsTest {
         for (int i = 0; i < sorted.length; i++) {
             sorted[i] = i + 1;
         }
-        assertThat(JobStats.percentile(sorted, 0.50)).isEqualTo(50.0);
-        assertThat(JobStats.percentile(sorted, 0.95)).isEqualTo(95.0);
-        assertThat(JobStats.percentile(new double[] {0.3}, 0.95)).isEqualTo(0.3);
+        assertThat(dev.brigade.serving.JobState.percentile(sorted, 0.50)).isEqualTo(50.0);
+        assertThat(dev.brigade.serving.JobState.percentile(sorted, 0.95)).isEqualTo(95.0);
+        assertThat(dev.brigade.serving.JobState.percentile(new double[] {0.3}, 0.95)).isEqualTo(0.3);
     }
 }
