@@ -29,6 +29,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
+import dev.brigade.broker.StationAcls;
 import dev.brigade.events.topics.TopicCatalog;
 import dev.brigade.events.topics.TopicSpec;
 import dev.brigade.events.topics.Topics;
@@ -298,6 +299,31 @@ class DeploymentConfigTest {
     }
 
     @Test
+    void kubernetesRunsTwoOfEveryStationTheRegistryAsActiveAndStandbyOnSharedArtifacts() throws IOException {
+        // Given the rendered objects
+        List<Map<String, Object>> documents = rendered();
+        Map<String, Map<String, Object>> configMaps = configMaps(documents);
+
+        for (String station : SERVICES) {
+            // Then every station runs two pods, each advertising its pod IP (owner routing, run and job owners,
+            // the registry's forwarding), and a drain keeps one of them running
+            Map<String, Object> deployment = object(documents, "Deployment", station);
+            assertThat(map(deployment.get("spec")).get("replicas")).as(station).isEqualTo(2);
+            Object advertised = environment(container(deployment, station), configMaps).get("BRIGADE_ADVERTISED_HOST");
+            assertThat(map(map(advertised).get("fieldRef"))).as(station).containsEntry("fieldPath", "status.podIP");
+            Map<String, Object> budget = object(documents, "PodDisruptionBudget", station);
+            assertThat(map(budget.get("spec"))).as(station).containsEntry("minAvailable", 1);
+        }
+
+        // And the registry's pods replace each other one at a time and mount one ReadWriteMany artifact volume
+        Map<String, Object> registry = map(object(documents, "Deployment", Platform.REGISTRY).get("spec"));
+        assertThat(map(registry.get("strategy"))).containsEntry("type", "RollingUpdate");
+        assertThat(map(map(registry.get("strategy")).get("rollingUpdate"))).containsEntry("maxUnavailable", 0);
+        Map<String, Object> claim = map(object(documents, "PersistentVolumeClaim", "registry-artifacts").get("spec"));
+        assertThat(list(claim.get("accessModes"))).containsExactly("ReadWriteMany");
+    }
+
+    @Test
     void kubernetesStationsLogInToKafkaWithTheirOwnScramSecretOverTls() throws IOException {
         // Given the rendered station Deployments
         List<Map<String, Object>> documents = rendered();
@@ -530,6 +556,41 @@ class DeploymentConfigTest {
                 }
             }
         }
+    }
+
+    @Test
+    void kubernetesUsersGrantExactlyTheStationAclTable() throws IOException {
+        // Given the rendered KafkaUsers' ACLs, one "user type pattern name operation" line per operation
+        Set<String> deployed = new TreeSet<>();
+        for (Map.Entry<String, Map<String, Object>> user : named(rendered(), "KafkaUser").entrySet()) {
+            for (Object entry : list(map(map(user.getValue().get("spec")).get("authorization")).get("acls"))) {
+                Map<String, Object> acl = map(entry);
+                Map<String, Object> resource = map(acl.get("resource"));
+                for (Object operation : list(acl.get("operations"))) {
+                    deployed.add(user.getKey() + " " + resource.get("type") + " " + resource.get("patternType") + " "
+                            + resource.get("name") + " " + operation);
+                }
+            }
+        }
+
+        // Then they are the broker launcher's table (deploy/kafka-broker StationAcls), no more and no less
+        Set<String> table = new TreeSet<>();
+        for (StationAcls.Grant grant : StationAcls.TABLE) {
+            String type = switch (grant.type()) {
+                case TOPIC -> "topic";
+                case GROUP -> "group";
+                case TRANSACTIONAL_ID -> "transactionalId";
+                default -> grant.type().name();
+            };
+            for (org.apache.kafka.common.acl.AclOperation operation : grant.operations()) {
+                String strimzi = Stream.of(operation.name().toLowerCase(Locale.ROOT).split("_"))
+                        .map(w -> Character.toUpperCase(w.charAt(0)) + w.substring(1)).collect(Collectors.joining());
+                String pattern = grant.pattern() == org.apache.kafka.common.resource.PatternType.PREFIXED ? "prefix"
+                        : "literal"; // Strimzi's words
+                table.add(grant.user() + " " + type + " " + pattern + " " + grant.name() + " " + strimzi);
+            }
+        }
+        assertThat(deployed).isEqualTo(table);
     }
 
     @Test
