@@ -124,6 +124,30 @@ class RolloutTest {
             t.start();
             clients.add(t);
         }
+        // And a Service's readiness probe, asked all the while: the replica must never leave its Service while the
+        // last good champion answers
+        List<String> unready = new ArrayList<>();
+        Thread probe = new Thread(() -> {
+            while (running.get()) {
+                try {
+                    HttpResponse<String> ready = http.send(HttpRequest.newBuilder(
+                            URI.create("http://localhost:" + port + "/q/health/ready")).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    if (ready.statusCode() != 200) {
+                        synchronized (unready) {
+                            unready.add(ready.body());
+                        }
+                    }
+                    Thread.sleep(5);
+                } catch (Exception e) {
+                    synchronized (unready) {
+                        unready.add(e.toString());
+                    }
+                }
+            }
+        });
+        probe.start();
+        clients.add(probe);
         Thread.sleep(500);
         int v2 = registry.version(Fixtures.bytes(2), ModelRole.CANDIDATE);
         registry.promote(ModelAlias.CHAMPION, v1, v2, null);
@@ -149,8 +173,10 @@ class RolloutTest {
             t.join(10_000);
         }
 
-        // Then no request failed, both versions answered, and the rollback took effect within 2 s of its event
+        // Then no request failed, the replica stayed ready, both versions answered, and the rollback took effect
+        // within 2 s of its event
         assertThat(failures).isEmpty();
+        assertThat(unready).as("readiness answers other than 200 during the swap").isEmpty();
         assertThat(ok.get()).isGreaterThan(50);
         assertThat(versions).containsKeys(v1, v2);
         assertThat(tookMillis).isBetween(0L, 2000L);

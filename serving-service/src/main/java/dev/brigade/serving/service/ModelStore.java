@@ -95,10 +95,21 @@ public class ModelStore {
                 .toList();
     }
 
-    /** Ready when no champion the registry names is still loading (failed ones are alerted and do not block). */
+    /**
+     * Ready when no champion the registry names is still loading while nothing answers for its use case (failed ones
+     * are alerted and do not block). A new champion loading behind the last good one does not make the replica
+     * unready: the last good one answers meanwhile, and every replica loads the new one at the same moment, so
+     * counting it would take every replica out of its Service at each promotion.
+     */
     public boolean championsSettled() {
         return desired.values().stream()
-                .noneMatch(s -> s.champion() != null && pending.containsKey(new Key(s.name(), s.champion())));
+                .noneMatch(s -> s.champion() != null && pending.containsKey(new Key(s.name(), s.champion()))
+                        && !servesAChampion(s.name()));
+    }
+
+    private boolean servesAChampion(String useCase) {
+        Deployment serving = deployments.get(useCase);
+        return serving != null && serving.champion() != null;
     }
 
     /** The registry's new state of a use case: load what it needs, drop what it no longer needs, republish. */
@@ -200,11 +211,13 @@ public class ModelStore {
             checkContract(info, scorer);
             warmUp(scorer, config.models().warmupRows());
             loaded.put(key, new LoadedModel(key.useCase(), info, scorer));
+            // Published before it leaves pending: readiness (championsSettled) must never be true while the
+            // routing still answers "is loading", or a Service sends requests to a replica that refuses them.
+            publish(key.useCase());
             pending.remove(key);
             metrics.modelLoad(key.useCase(), "loaded");
             LOG.infof("Loaded %s v%d (%s, %d inputs) in %d ms", key.useCase(), key.version(), scorer.task(),
                     scorer.inputCount(), (System.nanoTime() - started) / 1_000_000);
-            publish(key.useCase());
         } catch (RegistryClient.DownloadException e) {
             retryOrFail(key, info, attempt, e.getMessage(), e.retryable());
         } catch (ModelArtifactException | IllegalArgumentException | IllegalStateException e) {
@@ -224,10 +237,10 @@ public class ModelStore {
             return;
         }
         failed.put(key, new Failure(key.version(), reason));
+        publish(key.useCase()); // before it leaves pending, as above
         pending.remove(key);
         metrics.modelLoad(key.useCase(), "failed");
         LOG.errorf("Cannot load %s v%d: %s", key.useCase(), key.version(), reason);
-        publish(key.useCase());
         if (!alerted.add(key)) {
             return;
         }
