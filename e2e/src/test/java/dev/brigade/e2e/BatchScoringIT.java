@@ -153,7 +153,8 @@ class BatchScoringIT {
         JsonNode ended = await("the job to end", Duration.ofMinutes(3), () -> {
             try {
                 JsonNode view = Http.JSON.readTree(Http.get(serving + "/v1/batch-jobs/" + jobId).body());
-                return "RUNNING".equals(view.path("status").asText()) ? null : view;
+                String status = view.path("status").asText();
+                return "QUEUED".equals(status) || "RUNNING".equals(status) ? null : view;
             } catch (Exception e) {
                 return null;
             }

@@ -27,7 +27,8 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * What a Kubernetes Service with a mesh's retry policy gives the stations in production, as one process in the test
- * JVM: one address in front of a station's instances, each request sent to the next instance round-robin, and sent
+ * JVM: one address in front of a station's instances, each request sent to the next ready instance round-robin
+ * (readiness polled every half second, as the Service's endpoints follow the pods' readiness probes), and sent
  * again to another instance only when the chosen one refused the connection or dropped it before answering
  * (Envoy's {@code retry_on: connect-failure,reset}). A request an instance answered, whatever the status, is never
  * retried. Brigade's writes carry event ids, so a request that reached an instance which died before answering
@@ -49,6 +50,8 @@ final class ServiceFront implements AutoCloseable {
     private final AtomicLong retried = new AtomicLong();
     private final AtomicLong unanswered = new AtomicLong();
     private final Map<String, AtomicLong> answeredBy = new ConcurrentHashMap<>();
+    private final Set<String> ready = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.ScheduledExecutorService probes;
 
     /** @param instances the base URLs of the station's instances now (a killed one may stay listed: it is skipped) */
     ServiceFront(String name, Supplier<List<String>> instances) {
@@ -66,7 +69,33 @@ final class ServiceFront implements AutoCloseable {
         });
         server.setExecutor(workers);
         server.createContext("/", this::forward);
+        this.probes = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "front-probe-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+        probes.scheduleWithFixedDelay(this::probe, 0, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
         server.start();
+    }
+
+    /** Marks each instance ready or not by its readiness check, as a Service's endpoints follow readiness probes. */
+    private void probe() {
+        for (String instance : instances.get()) {
+            try {
+                HttpResponse<Void> answer = client.send(HttpRequest.newBuilder(URI.create(instance + "/q/health/ready"))
+                        .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding());
+                if (answer.statusCode() == 200) {
+                    ready.add(instance);
+                } else {
+                    ready.remove(instance);
+                }
+            } catch (IOException e) {
+                ready.remove(instance);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     String url() {
@@ -96,7 +125,11 @@ final class ServiceFront implements AutoCloseable {
             try (InputStream in = exchange.getRequestBody()) {
                 body = in.readAllBytes();
             }
-            List<String> targets = instances.get();
+            List<String> all = instances.get();
+            List<String> targets = all.stream().filter(ready::contains).toList();
+            if (targets.isEmpty()) {
+                targets = all; // nobody ready: try them all rather than refuse outright
+            }
             int start = Math.floorMod(next.getAndIncrement(), Math.max(1, targets.size()));
             for (int i = 0; i < targets.size(); i++) {
                 String target = targets.get((start + i) % targets.size());
@@ -154,6 +187,7 @@ final class ServiceFront implements AutoCloseable {
 
     @Override
     public void close() {
+        probes.shutdownNow();
         server.stop(0);
         workers.shutdownNow();
     }
