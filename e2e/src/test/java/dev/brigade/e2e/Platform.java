@@ -50,7 +50,7 @@ public final class Platform implements AutoCloseable {
     private final SigningKeys signing;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     /** With replicas: every instance of a station, the first one also in {@link #services}. */
-    private final Map<String, List<ServiceProcess>> instances = new LinkedHashMap<>();
+    private final Map<String, List<ServiceProcess>> instances = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, ServiceFront> fronts = new LinkedHashMap<>();
     private final Map<String, Map<String, String>> stationEnv = new HashMap<>();
 
@@ -81,7 +81,7 @@ public final class Platform implements AutoCloseable {
         if (replicas > 1) {
             // Each station is reached through its front (a Service), never through one instance.
             for (String name : names) {
-                ServiceFront front = new ServiceFront(name, () -> instances.get(name).stream()
+                ServiceFront front = new ServiceFront(name, () -> instances.getOrDefault(name, List.of()).stream()
                         .map(ServiceProcess::url).toList());
                 fronts.put(name, front);
                 ports.put(name, URI.create(front.url()).getPort());

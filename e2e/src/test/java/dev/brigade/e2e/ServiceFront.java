@@ -80,6 +80,15 @@ final class ServiceFront implements AutoCloseable {
 
     /** Marks each instance ready or not by its readiness check, as a Service's endpoints follow readiness probes. */
     private void probe() {
+        try {
+            probeEach();
+        } catch (RuntimeException e) {
+            // a probe that throws would end the schedule, freezing the ready set: log it and probe again next time
+            System.err.println("front " + name + ": readiness probe failed: " + e);
+        }
+    }
+
+    private void probeEach() {
         for (String instance : instances.get()) {
             try {
                 HttpResponse<Void> answer = client.send(HttpRequest.newBuilder(URI.create(instance + "/q/health/ready"))
