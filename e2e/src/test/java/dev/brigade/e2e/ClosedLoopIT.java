@@ -43,22 +43,24 @@ class ClosedLoopIT {
     /** The distance-drift rule's persistence line in the spec; group 1 is all of it before the number. */
     private static final String DISTANCE_DRIFT_PERSISTENCE =
             "(name: distance-drift\\n(?:    .*\\n)*?    persistence: )";
+    /** The loop shortened as run-local shortens it: small windows and intervals. */
+    static final Map<String, String> SHORT_LOOP_ENV = Map.of(
+            "BRIGADE_NEW_DATA_INTERVAL", "3s",
+            "BRIGADE_ROLLOUT_INTERVAL", "1s",
+            "BRIGADE_MONITOR_WINDOW", MONITOR_WINDOW_SECONDS + "s",
+            "BRIGADE_MONITOR_WINDOW_GRACE", "3s",
+            "BRIGADE_MONITOR_WINDOW_QUIET", "3s",
+            "BRIGADE_MONITOR_WINDOW_IDLE_CLOSE", "20s",
+            // DL4J's native code on one thread: on a small host shared with other work an OpenMP team mostly waits
+            // for its members, and the kitchen's runs take many times longer
+            "OMP_NUM_THREADS", "1");
     private static Platform platform;
     private static Simulator simulator;
 
     @BeforeAll
     static void startPlatform() {
         platform = Platform.start("closed-loop", List.of(Platform.REGISTRY, Platform.FEATURE, Platform.TRAINING,
-                Platform.SERVING, Platform.MONITOR), Map.of(
-                        "BRIGADE_NEW_DATA_INTERVAL", "3s",
-                        "BRIGADE_ROLLOUT_INTERVAL", "1s",
-                        "BRIGADE_MONITOR_WINDOW", MONITOR_WINDOW_SECONDS + "s",
-                        "BRIGADE_MONITOR_WINDOW_GRACE", "3s",
-                        "BRIGADE_MONITOR_WINDOW_QUIET", "3s",
-                        "BRIGADE_MONITOR_WINDOW_IDLE_CLOSE", "20s",
-                        // DL4J's native code on one thread: on a small host shared with other work an OpenMP team
-                        // mostly waits for its members, and the kitchen's runs take many times longer
-                        "OMP_NUM_THREADS", "1"));
+                Platform.SERVING, Platform.MONITOR), SHORT_LOOP_ENV);
     }
 
     @AfterAll

@@ -41,7 +41,6 @@ class MultiInstanceIT {
 
     private static final String USE_CASE = "delivery-eta";
     private static final String FEATURE_SET = "courier-load";
-    private static final int MONITOR_WINDOW_SECONDS = 20;
     /** The registry's standby must be the active within this after the active's death (the bound). */
     private static final Duration TAKEOVER_BOUND = Duration.ofSeconds(30);
     /**
@@ -56,15 +55,9 @@ class MultiInstanceIT {
     @BeforeAll
     static void startPlatform() {
         platform = Platform.startReplicated("multi-instance", List.of(Platform.REGISTRY, Platform.FEATURE,
-                Platform.TRAINING, Platform.SERVING, Platform.MONITOR), 2, Map.ofEntries(
-                        Map.entry("BRIGADE_NEW_DATA_INTERVAL", "3s"),
-                        Map.entry("BRIGADE_ROLLOUT_INTERVAL", "1s"),
-                        Map.entry("BRIGADE_MONITOR_WINDOW", MONITOR_WINDOW_SECONDS + "s"),
-                        Map.entry("BRIGADE_MONITOR_WINDOW_GRACE", "3s"),
-                        Map.entry("BRIGADE_MONITOR_WINDOW_QUIET", "3s"),
-                        Map.entry("BRIGADE_MONITOR_WINDOW_IDLE_CLOSE", "20s"),
-                        // the production defaults of ownership hand-over, as the READMEs state them
-                        Map.entry("OMP_NUM_THREADS", "1")));
+                Platform.TRAINING, Platform.SERVING, Platform.MONITOR), 2,
+                // the closed loop's short windows; ownership hand-over at its production defaults (READMEs)
+                ClosedLoopIT.SHORT_LOOP_ENV);
     }
 
     @AfterAll

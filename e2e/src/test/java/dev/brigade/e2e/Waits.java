@@ -11,15 +11,11 @@ final class Waits {
 
     /** Asks the probe every half second until it answers non-null; fails naming what did not happen in time. */
     static <T> T await(String what, Duration timeout, Supplier<T> probe) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            T value = probe.get();
-            if (value != null) {
-                return value;
-            }
-            ServiceProcess.sleep(500);
+        T value = awaitOrNull(timeout, probe);
+        if (value == null) {
+            throw new AssertionError("no " + what + " within " + timeout);
         }
-        throw new AssertionError("no " + what + " within " + timeout);
+        return value;
     }
 
     /** As {@link #await}, but null when the probe never answered non-null in time, for a caller's own message. */
