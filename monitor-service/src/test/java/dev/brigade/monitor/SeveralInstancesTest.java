@@ -35,7 +35,6 @@ import dev.brigade.monitor.config.MonitorConfig;
 import dev.brigade.monitor.service.RegistryView;
 import dev.brigade.monitor.service.StationMetrics;
 import dev.brigade.monitor.service.UseCaseRouting;
-import dev.brigade.monitor.stats.DriftSettings;
 import dev.brigade.monitor.streams.MonitorStreams;
 import dev.brigade.monitor.streams.MonitorTopology;
 import dev.brigade.monitor.support.Fixtures;
@@ -264,13 +263,7 @@ class SeveralInstancesTest {
 
     /** A second instance of the app: the same topology and application id, its own state dir and address. */
     private KafkaStreams instanceB(int port) {
-        MonitorTopology.Settings settings = new MonitorTopology.Settings(config.window().length(),
-                config.window().grace(), config.window().quiet(), config.window().idleClose(), config.window().tick(),
-                config.window().history(), config.alerts().cooldown(),
-                new DriftSettings(config.drift().alpha(), config.drift().minKsDistance(),
-                        config.drift().minCramersV()),
-                config.join().skewWait(), config.join().pendingLabelWait(), config.join().sweep(),
-                config.window().maxInputLag(), config.window().worstKept());
+        MonitorTopology.Settings settings = MonitorStreams.settings(config);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, names.applicationId(config.applicationId()));
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);

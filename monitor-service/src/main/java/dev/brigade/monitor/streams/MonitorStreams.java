@@ -78,13 +78,7 @@ public class MonitorStreams {
             deleteRecursively(config.stateDir().toAbsolutePath());
         }
         started = true;
-        MonitorTopology.Settings settings = new MonitorTopology.Settings(config.window().length(),
-                config.window().grace(), config.window().quiet(), config.window().idleClose(), config.window().tick(),
-                config.window().history(), config.alerts().cooldown(),
-                new DriftSettings(config.drift().alpha(), config.drift().minKsDistance(),
-                        config.drift().minCramersV()),
-                config.join().skewWait(), config.join().pendingLabelWait(), config.join().sweep(),
-                config.window().maxInputLag(), config.window().worstKept());
+        MonitorTopology.Settings settings = settings(config);
         // platform's streams: metrics bound, a failed stream thread replaced (its task restarts from the last commit)
         String applicationId = names.applicationId(config.applicationId());
         KafkaStreams s = clients.streams(applicationId, MonitorTopology.build(names, settings, registry, metrics,
@@ -304,5 +298,16 @@ public class MonitorStreams {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The topology's settings as this station's configuration gives them (a test's second instance uses the same). */
+    public static MonitorTopology.Settings settings(MonitorConfig config) {
+        return new MonitorTopology.Settings(config.window().length(),
+                config.window().grace(), config.window().quiet(), config.window().idleClose(), config.window().tick(),
+                config.window().history(), config.alerts().cooldown(),
+                new DriftSettings(config.drift().alpha(), config.drift().minKsDistance(),
+                        config.drift().minCramersV()),
+                config.join().skewWait(), config.join().pendingLabelWait(), config.join().sweep(),
+                config.window().maxInputLag(), config.window().worstKept());
     }
 }
